@@ -1,0 +1,27 @@
+// The `evidence` command line: one entry point, one sub-command per capability.
+import { Command, CommanderError } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('evidence')
+    .description('Evidence-ledger workstation: sign, deposit, record and verify digital evidence.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  return program;
+}
+
+/** Runs the CLI with `argv` (as in `process.argv`) and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`evidence: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Fast suites run in `npm test`; `*.slow.test.ts` (crash loops, soak, big files) run in `npm run test:slow`.
+export default defineConfig({
+  test: {
+    include: ['app/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
+    exclude: ['**/*.slow.test.ts', 'node_modules/**', 'out/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
