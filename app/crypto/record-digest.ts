@@ -1,0 +1,154 @@
+// What a person signs (DESIGN.md "Parties and keys"): exactly
+//
+//   UTF-8("evidence-ledger/v1/" + record.type) || 0x0A || UTF-8(JCS(record))
+//
+// where JCS is the RFC 8785 canonical JSON of the whole record (the `type` field included), and the signature
+// is ECDSA over SHA-256 of those bytes. The tag separates domains: a signature over one record type can never
+// be replayed as another, nor as any other protocol's message. These bytes are what `openssl dgst -sha256`
+// verifies (crypto.interop.test.ts). Isomorphic: no node: imports.
+import canonicalize from 'canonicalize';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { RecordInputError } from './errors';
+import type { SignedMessage } from './secp256k1';
+
+export type JsonPrimitive = null | boolean | number | string;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+/** A signable record: a plain JSON object naming its type. */
+export type JsonRecord = JsonObject & { type: string };
+
+/** Scheme version and prefix of every domain-separation tag. */
+export const DOMAIN_PREFIX = 'evidence-ledger/v1/';
+/** Record types: a letter, then letters, digits, `.`, `_` or `-`; at most 64 characters (e.g. `custody.transfer`). */
+export const RECORD_TYPE_RE = /^[A-Za-z][A-Za-z0-9._-]{0,63}$/;
+/** Nesting limit for records (guards the recursive canonicaliser against stack exhaustion). */
+export const MAX_DEPTH = 64;
+
+const encoder = new TextEncoder();
+
+/** The domain-separation tag of a record type, e.g. `evidence-ledger/v1/deposition`. */
+export function domainTag(type: string): string {
+  if (typeof type !== 'string' || !RECORD_TYPE_RE.test(type)) {
+    throw new RecordInputError('$.type', `expected a record type matching ${RECORD_TYPE_RE}, got ${JSON.stringify(type)}`);
+  }
+  return DOMAIN_PREFIX + type;
+}
+
+/**
+ * RFC 8785 canonical JSON of `value`, after checking that `value` is pure JSON (I-JSON, RFC 7493): plain
+ * objects and arrays, strings without lone surrogates (RFC 7493 §2.1), finite numbers (RFC 8785 §3.2.2.3:
+ * NaN/Infinity are errors), no `undefined`, functions, symbols, bigints, Dates, class instances, cycles or
+ * sparse arrays. `canonicalize` alone would silently drop or convert several of those.
+ */
+export function canonicalJson(value: unknown): string {
+  assertJson(value, '$', 0, new Set());
+  const text = canonicalize(value);
+  if (text === undefined) throw new RecordInputError('$', 'has no JSON representation');
+  return text;
+}
+
+/** Throws `RecordInputError` unless `record` is a plain JSON object with a valid string `type`. */
+export function assertRecord(record: unknown): asserts record is JsonRecord {
+  if (!isPlainObject(record)) {
+    throw new RecordInputError('$', `expected a plain JSON object, got ${kind(record)}`);
+  }
+  if (!('type' in record) || typeof record.type !== 'string') {
+    throw new RecordInputError('$.type', `expected a string naming the record type, got ${kind((record as { type?: unknown }).type)}`);
+  }
+  domainTag(record.type);
+  assertJson(record, '$', 0, new Set());
+}
+
+/** The exact signed bytes: tag, 0x0A, JCS(record). */
+export function recordSignedBytes(record: unknown): Uint8Array {
+  assertRecord(record);
+  const tag = encoder.encode(domainTag(record.type));
+  const body = encoder.encode(canonicalize(record) as string);
+  const out = new Uint8Array(tag.length + 1 + body.length);
+  out.set(tag);
+  out[tag.length] = 0x0a;
+  out.set(body, tag.length + 1);
+  return out;
+}
+
+/** SHA-256 of the signed bytes: the digest every signature in an envelope is over. */
+export function recordDigest(record: unknown): Uint8Array {
+  return sha256(recordSignedBytes(record));
+}
+
+/** Signed bytes and digest together (verifiers need one or the other). */
+export function recordMessage(record: unknown): SignedMessage {
+  const bytes = recordSignedBytes(record);
+  return { bytes, digest: sha256(bytes) };
+}
+
+function assertJson(value: unknown, path: string, depth: number, stack: Set<object>): void {
+  if (depth > MAX_DEPTH) throw new RecordInputError(path, `nested deeper than ${MAX_DEPTH} levels`);
+  switch (typeof value) {
+    case 'boolean':
+      return;
+    case 'string':
+      if (hasLoneSurrogate(value)) throw new RecordInputError(path, 'string contains a lone UTF-16 surrogate (not valid I-JSON, RFC 7493 §2.1)');
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new RecordInputError(path, `number ${value} is not finite; JSON has no NaN or Infinity (RFC 8785 §3.2.2.3)`);
+      return;
+    case 'object':
+      break;
+    default:
+      throw new RecordInputError(path, `${typeof value} is not a JSON value (use null, boolean, finite number, string, array or plain object)`);
+  }
+  if (value === null) return;
+  if (stack.has(value)) throw new RecordInputError(path, 'circular reference');
+  stack.add(value);
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) throw new RecordInputError(path, 'array subclass is not plain JSON');
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) throw new RecordInputError(`${path}[${i}]`, 'hole in a sparse array');
+      assertJson(value[i], `${path}[${i}]`, depth + 1, stack);
+    }
+  } else {
+    if (!isPlainObject(value)) throw new RecordInputError(path, `expected a plain object, got ${kind(value)}`);
+    if (Object.getOwnPropertySymbols(value).length > 0) throw new RecordInputError(path, 'object has symbol keys');
+    for (const key of Object.keys(value)) {
+      const child = childPath(path, key);
+      if (hasLoneSurrogate(key)) throw new RecordInputError(child, 'key contains a lone UTF-16 surrogate');
+      assertJson((value as Record<string, unknown>)[key], child, depth + 1, stack);
+    }
+  }
+  stack.delete(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return name && name !== 'Object' ? `an instance of ${name}` : 'an object with toJSON';
+  }
+  return typeof value === 'undefined' ? 'undefined' : `${typeof value} ${String(value)}`;
+}
+
+function childPath(path: string, key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return true;
+    }
+  }
+  return false;
+}
