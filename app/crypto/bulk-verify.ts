@@ -1,0 +1,56 @@
+// Bulk verification through node:crypto (OpenSSL), for the ledger's audits of thousands of signatures. Node-only;
+// the isomorphic envelope code takes this verifier by injection. OpenSSL accepts high-S signatures, so the
+// shared pre-check (checkCompactSignature: length, r/s range, low-S) runs first: both verifiers refuse exactly
+// the same inputs (bulk-verify.test.ts). Speed vs noble: bench/crypto.bench.ts.
+import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { toHex } from './encoding';
+import { verifyEnvelope, type EnvelopeReport, type VerifyOptions } from './envelope';
+import { checkCompactSignature, publicKeyToSpkiDer, type Secp256k1Verifier } from './secp256k1';
+
+const KEY_CACHE_LIMIT = 4096;
+
+/** Imports compressed secp256k1 keys as SPKI DER (RFC 5480), caching KeyObjects (a ledger has few signers). */
+class KeyCache {
+  private readonly keys = new Map<string, KeyObject>();
+  get(publicKey: Uint8Array): KeyObject {
+    const hex = toHex(publicKey);
+    let key = this.keys.get(hex);
+    if (key === undefined) {
+      key = createPublicKey({ key: Buffer.from(publicKeyToSpkiDer(publicKey)), format: 'der', type: 'spki' });
+      if (this.keys.size >= KEY_CACHE_LIMIT) this.keys.delete(this.keys.keys().next().value as string);
+      this.keys.set(hex, key);
+    }
+    return key;
+  }
+}
+
+/** Creates a node:crypto verifier with its own key cache. */
+export function createNodeVerifier(): Secp256k1Verifier {
+  const cache = new KeyCache();
+  return {
+    name: 'node:crypto',
+    verify(signature, message, publicKey) {
+      const pre = checkCompactSignature(signature);
+      if (!pre.ok) return pre;
+      // ECDSA-with-SHA256 over the signed bytes; the 64-byte r||s is IEEE P1363 encoding.
+      const ok = nodeVerify('sha256', message.bytes, { key: cache.get(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
+      return ok ? { ok: true } : { ok: false, reason: 'bad-signature', detail: 'the signature does not verify under this key' };
+    },
+  };
+}
+
+/** The shared node:crypto verifier. */
+export const nodeVerifier: Secp256k1Verifier = createNodeVerifier();
+
+/** `verifyEnvelope` with the node:crypto verifier. */
+export function verifyEnvelopeFast(envelope: unknown, options: Omit<VerifyOptions, 'verifier'>): EnvelopeReport {
+  return verifyEnvelope(envelope, { ...options, verifier: nodeVerifier });
+}
+
+/** Verifies many envelopes under one policy with the node:crypto verifier; one report per envelope, in order. */
+export function verifyEnvelopes(envelopes: Iterable<unknown>, options: Omit<VerifyOptions, 'verifier'>): EnvelopeReport[] {
+  const verifier = nodeVerifier;
+  const out: EnvelopeReport[] = [];
+  for (const envelope of envelopes) out.push(verifyEnvelope(envelope, { ...options, verifier }));
+  return out;
+}
