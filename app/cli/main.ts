@@ -1,5 +1,6 @@
 // The `evidence` command line: one entry point, one sub-command per capability.
 import { Command, CommanderError } from 'commander';
+import { register as registerServe } from './serve';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerServe(program);
   return program;
 }
 
