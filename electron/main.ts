@@ -1,33 +1,125 @@
-// Electron main process: a thin shell. It creates one locked-down window; all logic lives in app/.
-import { app, BrowserWindow } from 'electron';
+// Electron main process: a thin shell around the workstation host (app/host). It creates one locked-down window,
+// serves the renderer from app://workstation, exposes the host over IPC (electron/ipc.ts) and lets the host finish
+// its writes before the app quits. All logic lives in app/.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+import log from 'electron-log/main';
 import { fileURLToPath } from 'node:url';
-import { join, dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { WorkstationHost } from '../app/host/host';
+import { PRODUCT_NAME } from '../app/host/paths';
+import { forwardEvents, registerIpc } from './ipc';
+import { menuTemplate } from './menu';
+import { APP_ENTRY, APP_SCHEME, privilegedSchemes, serveAppRequest } from './protocol';
+import { hardenSession, hardenWebContents, windowOptions } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '../renderer');
+const preloadPath = join(here, '../preload/index.cjs');
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 1024,
-    minHeight: 680,
-    show: false,
-    webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+/** electron-vite's dev server, when developing; the packaged app only ever loads app://workstation. */
+function rendererUrl(): string {
+  const dev = process.env.ELECTRON_RENDERER_URL;
+  return !app.isPackaged && dev ? dev : APP_ENTRY;
+}
+
+export function startShell(): void {
+  app.setName(PRODUCT_NAME);
+  protocol.registerSchemesAsPrivileged(privilegedSchemes);
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  let host: WorkstationHost | undefined;
+  let win: BrowserWindow | undefined;
+  const appOrigin = new URL(rendererUrl());
+  const warn = (message: string) => log.warn(message);
+
+  app.on('second-instance', () => {
+    if (win === undefined) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
   });
-  win.once('ready-to-show', () => win.show());
-  void win.loadFile(join(here, '../renderer/index.html'));
-  return win;
+
+  // Every web contents, whatever created it, gets the navigation and window rules.
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, { appOrigin, openExternal: (url) => shell.openExternal(url), warn });
+  });
+
+  const createWindow = (): BrowserWindow => {
+    const w = new BrowserWindow(windowOptions(preloadPath));
+    w.once('ready-to-show', () => w.show());
+    w.on('closed', () => {
+      win = undefined;
+    });
+    void w.loadURL(rendererUrl());
+    return w;
+  };
+
+  void app.whenReady().then(async () => {
+    log.transports.file.level = 'info';
+    log.info(`starting ${PRODUCT_NAME} ${app.getVersion()}`);
+    hardenSession(session.defaultSession, appOrigin, warn);
+    protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
+
+    const dataDir = app.getPath('userData');
+    host = await WorkstationHost.open({ dataDir, shell: 'electron', log, version: app.getVersion() });
+    registerIpc(ipcMain, host, new URL(appOrigin.href));
+    forwardEvents(host, () => win?.webContents);
+
+    const logDir = dirname(log.transports.file.getFile().path);
+    const h = host;
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          command: (command) => h.emit('onMenuCommand', { command }),
+          about: () => {
+            void dialog.showMessageBox({
+              type: 'info',
+              title: `About ${PRODUCT_NAME}`,
+              message: `${PRODUCT_NAME} ${app.getVersion()}`,
+              detail: `Electron ${process.versions.electron}, Chromium ${process.versions.chrome}, Node ${process.versions.node}\nData: ${dataDir}`,
+            });
+          },
+          openDataFolder: () => void openFolder(dataDir),
+          openLogs: () => void openFolder(logDir),
+          isMac: process.platform === 'darwin',
+          isPackaged: app.isPackaged,
+        }),
+      ),
+    );
+
+    win = createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) win = createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Clean shutdown: hold the quit until the host has finished calls in flight and its writes.
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed || host === undefined) return;
+    event.preventDefault();
+    const h = host;
+    void h
+      .close()
+      .catch((err: unknown) => log.error('the host did not close cleanly', err))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  void app.whenReady().then(() => createWindow());
-  app.on('window-all-closed', () => app.quit());
+async function openFolder(path: string): Promise<void> {
+  const problem = await shell.openPath(path);
+  if (problem !== '') log.warn(`could not open ${path}: ${problem}`);
 }
+
+// Run when Electron loads this file as its entry point (not when a test imports it).
+if (process.versions.electron !== undefined && !process.env.VITEST) startShell();
