@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'evidence-atomic-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('writeFileAtomic', () => {
+  it('creates the file with the exact mode and leaves no temp file', async () => {
+    const path = join(dir, 'a');
+    const old = process.umask(0o077);
+    try {
+      await writeFileAtomic(path, enc('one'), { mode: 0o640 });
+    } finally {
+      process.umask(old);
+    }
+    expect(readFileSync(path, 'utf8')).toBe('one');
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('without overwrite fails with EEXIST, keeps the old content and cleans up', async () => {
+    const path = join(dir, 'b');
+    await writeFileAtomic(path, enc('old'), { mode: 0o600 });
+    await expect(writeFileAtomic(path, enc('new'), { mode: 0o600 })).rejects.toMatchObject({ code: 'EEXIST' });
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('with overwrite replaces the file', async () => {
+    const path = join(dir, 'c');
+    await writeFileAtomic(path, enc('old'), { mode: 0o600 });
+    await writeFileAtomic(path, enc('new'), { mode: 0o600, overwrite: true });
+    expect(readFileSync(path, 'utf8')).toBe('new');
+  });
+
+  it('fails cleanly when the directory does not exist', async () => {
+    await expect(writeFileAtomic(join(dir, 'missing', 'x'), enc('x'), { mode: 0o600 })).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

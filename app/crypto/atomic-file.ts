@@ -1,0 +1,56 @@
+// Durable file creation: write a temp file in the same directory, fsync it, move it into place, fsync the
+// directory — so after a crash the path holds either nothing (or the old file) or the complete new file.
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** File mode of the new file (applied with fchmod, so the umask cannot widen or narrow it). */
+  mode: number;
+  /** Replace an existing file (rename). Without it the write fails with EEXIST if `path` exists (link). */
+  overwrite?: boolean;
+}
+
+/**
+ * Writes `data` to `path` atomically and durably. Without `overwrite`, the final step is link(2), which
+ * fails with EEXIST instead of replacing a file that appeared meanwhile; with it, rename(2).
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, 'wx', options.mode);
+  let closed = false;
+  let placed = false;
+  try {
+    await handle.chmod(options.mode);
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    closed = true;
+    if (options.overwrite) {
+      await fs.rename(tmp, path);
+    } else {
+      await fs.link(tmp, path);
+      placed = true;
+      await fs.unlink(tmp);
+    }
+    placed = true;
+    await fsyncDir(dir);
+  } finally {
+    if (!closed) await handle.close();
+    if (!placed) await fs.rm(tmp, { force: true });
+  }
+}
+
+/** fsync a directory so a rename/link/unlink in it survives a crash (POSIX; a no-op where unsupported). */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    // Windows and some network filesystems refuse fsync on a directory handle.
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    await handle.close();
+  }
+}
