@@ -1,6 +1,7 @@
 // The `evidence` command line: one entry point, one sub-command per capability.
 import { Command, CommanderError } from 'commander';
 import { register as registerServe } from './serve';
+import { register as registerHash } from './hash';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerServe(program);
+  registerHash(program);
   return program;
 }
 

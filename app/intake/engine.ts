@@ -1,0 +1,455 @@
+// The intake engine: walk → hash in worker threads → evidence-item candidates, with progress, cancel,
+// duplicate flags, folder manifests and a crash-recoverable journal. See index.ts for the API contract.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import { IntakeArgumentError, IntakeCancelledError, IntakeJournalError, type ItemError } from './errors';
+import { displayName } from './escape';
+import { JournalWriter, readJournal, RESULT_FILE, writeFileDurably, type JournalHeader } from './journal';
+import { buildManifest } from './manifest';
+import { detectMediaType } from './mediatype';
+import { HashPool } from './pool';
+import { ALGORITHMS, type Algorithm, type FileProgress, type FolderExhibit, type IntakeItem, type IntakeProgress, type IntakeResult } from './types';
+import { walk, type FileEntry, type WalkEntry } from './walk';
+import type { WireResult } from './worker-body';
+
+export interface IntakeOptions {
+  /** Files and folders to take in (strings are UTF-8; give Buffers for names that are not). */
+  paths: ReadonlyArray<string | Buffer>;
+  /** Digests to compute; SHA-256 is always included. Default ['sha256']. */
+  algorithms?: readonly Algorithm[];
+  /** Follow symbolic links (guarding against loops by dev:ino). Default false: links are recorded, not followed. */
+  followSymlinks?: boolean;
+  /** SHA-256 hex digests already in the case: matching items are flagged `duplicate.inCase`. */
+  knownHashes?: Iterable<string>;
+  /** Folder for the batch journal and result (created if missing). Without it the batch is not recoverable. */
+  batchDir?: string;
+  signal?: AbortSignal;
+  /** Called at most ~10 times a second, and once at the end. */
+  onProgress?: (progress: IntakeProgress) => void;
+  /** Worker threads (default `os.availableParallelism()`). */
+  workers?: number;
+  /** Read buffer per worker in bytes (default 1 MiB). */
+  bufferSize?: number;
+  /** @internal Test hook: a worker pauses after the first chunk of the first non-empty file (pool.ts). */
+  _pauseHook?: SharedArrayBuffer;
+}
+
+export type ResumeOptions = Omit<IntakeOptions, 'paths' | 'algorithms' | 'followSymlinks' | 'batchDir'>;
+
+const PROGRESS_INTERVAL_MS = 100;
+/** Files below this size travel many to a message (measured: per-message cost ≈ hashing 20 KiB). */
+const SMALL_FILE = 256 << 10;
+const BATCH_MAX_FILES = 128;
+const BATCH_MAX_BYTES = 4 << 20;
+
+interface Config {
+  batchId: string;
+  startedAt: string;
+  paths: Buffer[];
+  algorithms: Algorithm[];
+  followSymlinks: boolean;
+}
+
+function normaliseAlgorithms(algorithms: readonly string[] | undefined): Algorithm[] {
+  const wanted = new Set<string>(['sha256', ...(algorithms ?? [])]);
+  for (const a of wanted) {
+    if (!(ALGORITHMS as readonly string[]).includes(a)) throw new IntakeArgumentError(`unknown algorithm ${JSON.stringify(a)}; use sha256, sha1 or md5`);
+  }
+  return ALGORITHMS.filter((a) => wanted.has(a));
+}
+
+function nsToIso(ns: bigint): string | null {
+  return ns > 0n ? new Date(Number(ns / 1_000_000n)).toISOString() : null;
+}
+
+function baseName(path: Buffer): Buffer {
+  let end = path.length;
+  while (end > 1 && path[end - 1] === 0x2f) end--;
+  const slash = path.lastIndexOf(0x2f, end - 1);
+  return path.subarray(slash + 1, end);
+}
+
+function pathFields(path: Buffer, rel: Buffer | null): Pick<IntakeItem, 'path' | 'pathBase64' | 'relPath' | 'displayPath' | 'name'> {
+  const exact = isUtf8(path);
+  return {
+    path: path.toString('utf8'),
+    ...(exact ? {} : { pathBase64: path.toString('base64') }),
+    relPath: rel === null ? null : rel.toString('utf8'),
+    displayPath: displayName(path),
+    name: baseName(path).toString('utf8'),
+  };
+}
+
+function emptyItem(index: number, entry: WalkEntry, kind: IntakeItem['kind']): IntakeItem {
+  return {
+    index, root: entry.root, ...pathFields(entry.path, entry.rel), kind,
+    size: null, mtime: null, ctime: null, birthtime: null, mtimeNs: null, ctimeNs: null, dev: null, ino: null,
+    hashes: null, mediaType: null, error: null,
+  };
+}
+
+function wireError(display: string, r: Extract<WireResult, { ok: false }>): ItemError {
+  switch (r.code) {
+    case 'E_INTAKE_CHANGED':
+      return { code: r.code, message: `not hashed ${JSON.stringify(display)}: ${r.reason}; hash it again once nothing writes to it` };
+    case 'E_INTAKE_VANISHED':
+      return { code: r.code, message: `not hashed ${JSON.stringify(display)}: it no longer exists (${r.reason})` };
+    case 'E_INTAKE_SPECIAL_FILE':
+      return { code: r.code, message: `not hashed ${JSON.stringify(display)}: ${r.reason}` };
+    default:
+      return { code: r.code, message: `cannot read ${JSON.stringify(display)}: ${r.reason}` };
+  }
+}
+
+/** True when a journaled item still describes the file the walk found (same inode, size and times). */
+function stillValid(item: IntakeItem | undefined, entry: FileEntry, algorithms: Algorithm[]): item is IntakeItem {
+  return item !== undefined && item.error === null && item.hashes !== null
+    && algorithms.every((a) => typeof item.hashes?.[a] === 'string')
+    && item.dev === String(entry.dev) && item.ino === String(entry.ino) && item.size === entry.size
+    && item.mtimeNs === String(entry.mtimeNs) && item.ctimeNs === String(entry.ctimeNs);
+}
+
+interface Pending {
+  index: number;
+  entry: FileEntry;
+}
+
+async function runBatch(
+  config: Config,
+  options: ResumeOptions,
+  journal: JournalWriter | null,
+  batchDir: string | undefined,
+  reuse: Map<string, IntakeItem>,
+): Promise<IntakeResult> {
+  const { signal, onProgress } = options;
+  const known = new Set<string>();
+  for (const h of options.knownHashes ?? []) known.add(h.toLowerCase());
+  const started = performance.now();
+  const items: IntakeItem[] = [];
+  const pendingById = new Map<number, Pending>();
+  const folderRoots = new Set<number>();
+  let pool: HashPool | null = null;
+  let walking = true;
+  let filesTotal = 0;
+  let filesDone = 0;
+  let failed = 0;
+  let bytesTotal = 0;
+  let bytesCompleted = 0;
+  let firstError: unknown = null;
+
+  // ---- progress (throttled) ----
+  let lastEmit = 0;
+  let lastKey = '';
+  let rate = 0;
+  let lastRateAt = started;
+  let lastRateBytes = 0;
+  const fileStart = new Map<number, number>();
+  const snapshot = (): IntakeProgress => {
+    const now = performance.now();
+    const current: FileProgress[] = [];
+    let inflight = 0;
+    for (const f of pool?.inFlight() ?? []) {
+      const p = pendingById.get(f.id);
+      if (!p) continue;
+      inflight += f.bytes;
+      const t0 = fileStart.get(f.id) ?? now;
+      if (!fileStart.has(f.id)) fileStart.set(f.id, now);
+      const fileRate = now > t0 ? (f.bytes / (now - t0)) * 1000 : 0;
+      current.push({
+        index: p.index, displayPath: (items[p.index] as IntakeItem).displayPath, bytesDone: f.bytes, size: p.entry.size,
+        rate: fileRate, etaSeconds: fileRate > 0 ? Math.max(0, p.entry.size - f.bytes) / fileRate : null,
+      });
+    }
+    const bytesDone = bytesCompleted + inflight;
+    const dt = now - lastRateAt;
+    if (dt >= PROGRESS_INTERVAL_MS / 2) {
+      const inst = ((bytesDone - lastRateBytes) / dt) * 1000;
+      rate = rate === 0 ? inst : 0.7 * rate + 0.3 * inst;
+      lastRateAt = now;
+      lastRateBytes = bytesDone;
+    }
+    return {
+      walking, filesDone, filesTotal, failed, bytesDone, bytesTotal, rate,
+      etaSeconds: walking || rate <= 0 ? null : Math.max(0, bytesTotal - bytesDone) / rate,
+      elapsedSeconds: (now - started) / 1000, current,
+    };
+  };
+  const emit = (force: boolean): void => {
+    if (!onProgress) return;
+    const now = performance.now();
+    if (now - lastEmit < PROGRESS_INTERVAL_MS) return;
+    const s = snapshot();
+    const key = `${s.walking}/${s.filesDone}/${s.filesTotal}/${s.bytesDone}/${s.failed}`;
+    if (!force && key === lastKey) return;
+    lastKey = key;
+    lastEmit = now;
+    onProgress(s);
+  };
+  const timer = onProgress ? setInterval(() => emit(false), PROGRESS_INTERVAL_MS) : null;
+  timer?.unref();
+
+  // ---- cancel ----
+  let rejectAbort: (e: Error) => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    rejectAbort = reject;
+  });
+  aborted.catch(() => undefined);
+  const onAbort = (): void => {
+    rejectAbort(new IntakeCancelledError());
+    void pool?.terminate();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  // ---- hashing ----
+  const inflight = new Set<Promise<void>>();
+  const finishFile = (p: Pending, r: WireResult): void => {
+    pendingById.delete(p.index);
+    fileStart.delete(p.index);
+    const item = items[p.index] as IntakeItem;
+    if (r.ok) {
+      Object.assign(item, {
+        size: r.size, mtime: nsToIso(r.mtimeNs), ctime: nsToIso(r.ctimeNs), birthtime: nsToIso(r.birthtimeNs),
+        mtimeNs: String(r.mtimeNs), ctimeNs: String(r.ctimeNs), dev: String(r.dev), ino: String(r.ino),
+        hashes: { ...r.digests }, mediaType: detectMediaType(r.head, item.name),
+      });
+      bytesCompleted += r.size;
+      bytesTotal += r.size - p.entry.size;
+    } else {
+      item.error = wireError(item.displayPath, r);
+      item.size = p.entry.size;
+      bytesTotal -= p.entry.size;
+      failed++;
+    }
+    filesDone++;
+    journal?.append({ t: 'item', item });
+  };
+  const submit = (batch: Pending[]): void => {
+    if (batch.length === 0) return;
+    const current = pool ?? (pool = new HashPool({ size: options.workers, bufferSize: options.bufferSize, pauseHook: options._pauseHook }));
+    for (const p of batch) pendingById.set(p.index, p);
+    const job = current.run({
+      algorithms: config.algorithms,
+      followSymlinks: config.followSymlinks,
+      files: batch.map((p) => ({ id: p.index, path: p.entry.path, dev: p.entry.dev, ino: p.entry.ino })),
+    }).then((results) => {
+      results.forEach((r, i) => finishFile(batch[i] as Pending, r));
+    }, (err: unknown) => {
+      firstError ??= err;
+    });
+    inflight.add(job);
+    void job.finally(() => inflight.delete(job));
+  };
+  const backpressure = async (): Promise<void> => {
+    const limit = (pool?.size ?? 1) * 2;
+    while (pool !== null && pool.pending >= limit) await Promise.race([...inflight, aborted]);
+    if (firstError) throw firstError;
+  };
+
+  try {
+    let small: Pending[] = [];
+    let smallBytes = 0;
+    const entries = walk(config.paths, { followSymlinks: config.followSymlinks, signal });
+    for await (const slice of entries) {
+      for (const entry of slice) {
+        if (entry.kind === 'directory') {
+          if (entry.rel === null) folderRoots.add(entry.root);
+          continue;
+        }
+        const index = items.length;
+        if (entry.kind === 'symlink') {
+          items.push({ ...emptyItem(index, entry, 'symlink'), linkTarget: displayName(entry.target) });
+          journal?.append({ t: 'item', item: items[index] });
+          continue;
+        }
+        if (entry.kind === 'failed') {
+          items.push({ ...emptyItem(index, entry, entry.fileType === 'file' ? 'file' : 'other'), error: entry.error });
+          failed++;
+          journal?.append({ t: 'item', item: items[index] });
+          continue;
+        }
+        filesTotal++;
+        bytesTotal += entry.size;
+        const previous = reuse.get(entry.path.toString('base64'));
+        if (stillValid(previous, entry, config.algorithms)) {
+          const { duplicate: _d, ...kept } = previous;
+          items.push({ ...kept, index, root: entry.root });
+          filesDone++;
+          bytesCompleted += entry.size;
+          continue;
+        }
+        items.push(emptyItem(index, entry, 'file'));
+        const p: Pending = { index, entry };
+        if (entry.size >= SMALL_FILE) {
+          await backpressure();
+          submit([p]);
+        } else {
+          small.push(p);
+          smallBytes += entry.size;
+          if (small.length >= BATCH_MAX_FILES || smallBytes >= BATCH_MAX_BYTES) {
+            await backpressure();
+            submit(small);
+            small = [];
+            smallBytes = 0;
+          }
+        }
+      }
+      if (signal?.aborted) throw new IntakeCancelledError();
+    }
+    walking = false;
+    await backpressure();
+    submit(small);
+    while (inflight.size > 0) await Promise.race([...inflight, aborted]);
+    if (firstError) throw firstError;
+    if (signal?.aborted) throw new IntakeCancelledError();
+  } catch (err) {
+    signal?.removeEventListener('abort', onAbort);
+    if (timer) clearInterval(timer);
+    await (pool as HashPool | null)?.terminate();
+    await journal?.close().catch(() => undefined); // the batch already failed; its journal stays resumable
+    if (signal?.aborted && !(err instanceof IntakeCancelledError)) throw new IntakeCancelledError(undefined, { cause: err });
+    throw err;
+  }
+  signal?.removeEventListener('abort', onAbort);
+  if (timer) clearInterval(timer);
+  await (pool as HashPool | null)?.terminate();
+
+  // ---- duplicates ----
+  const bySha = new Map<string, { first: number; count: number }>();
+  for (const item of items) {
+    const sha = item.hashes?.sha256;
+    if (!sha) continue;
+    const d = bySha.get(sha);
+    if (d) d.count++;
+    else bySha.set(sha, { first: item.index, count: 1 });
+  }
+  let duplicates = 0;
+  for (const item of items) {
+    const sha = item.hashes?.sha256;
+    if (!sha) continue;
+    const d = bySha.get(sha) as { first: number; count: number };
+    const inCase = known.has(sha);
+    if (inCase || d.count > 1) {
+      item.duplicate = { inCase, firstIndex: d.first, count: d.count };
+      duplicates++;
+    }
+  }
+
+  // ---- folder exhibits ----
+  const folders: FolderExhibit[] = [...folderRoots].sort((a, b) => a - b).map((root) => {
+    const rootPath = config.paths[root] as Buffer;
+    const inside = items.filter((i) => i.root === root);
+    const files = inside.filter((i) => i.kind === 'file' && i.error === null);
+    const bad = inside.filter((i) => i.error !== null);
+    const base = { root, path: rootPath.toString('utf8'), displayPath: displayName(rootPath), fileCount: files.length, totalBytes: files.reduce((s, i) => s + (i.size ?? 0), 0) };
+    if (bad.length > 0) {
+      const first = bad[0] as IntakeItem;
+      return {
+        ...base, manifest: null, manifestSha256: null,
+        error: { code: 'E_INTAKE_INCOMPLETE_FOLDER', message: `no manifest for folder ${JSON.stringify(base.displayPath)}: ${bad.length} of its entries failed (first: ${first.error?.message}); fix or remove them and take the folder again` },
+      };
+    }
+    const relBytes = (i: IntakeItem): Buffer => {
+      const full = i.pathBase64 ? Buffer.from(i.pathBase64, 'base64') : Buffer.from(i.path, 'utf8');
+      const skip = rootPath.length + (rootPath[rootPath.length - 1] === 0x2f ? 0 : 1);
+      return full.subarray(skip);
+    };
+    const m = buildManifest(files.map((i) => ({ rel: relBytes(i), size: i.size as number, sha256: (i.hashes as { sha256: string }).sha256 })));
+    return { ...base, manifest: m.bytes, manifestSha256: m.sha256, error: null };
+  });
+
+  const hashed = items.filter((i) => i.hashes !== null).length;
+  const result: IntakeResult = {
+    batchId: config.batchId,
+    algorithms: config.algorithms,
+    startedAt: config.startedAt,
+    finishedAt: new Date().toISOString(),
+    items,
+    folders,
+    totals: {
+      files: filesTotal, hashed, failed, links: items.filter((i) => i.kind === 'symlink').length,
+      bytes: items.reduce((s, i) => s + (i.hashes ? (i.size ?? 0) : 0), 0), duplicates,
+    },
+  };
+  if (journal && batchDir) {
+    try {
+      writeFileDurably(batchDir, RESULT_FILE, JSON.stringify(serialiseResult(result)));
+      journal.append({ t: 'done' });
+    } finally {
+      await journal.close();
+    }
+  }
+  if (onProgress) {
+    const wait = PROGRESS_INTERVAL_MS - (performance.now() - lastEmit);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    emit(true);
+  }
+  return result;
+}
+
+type StoredResult = Omit<IntakeResult, 'folders'> & { folders: Array<Omit<FolderExhibit, 'manifest'> & { manifestBase64: string | null }> };
+
+function serialiseResult(r: IntakeResult): StoredResult {
+  return { ...r, folders: r.folders.map(({ manifest, ...f }) => ({ ...f, manifestBase64: manifest ? manifest.toString('base64') : null })) };
+}
+
+function deserialiseResult(s: StoredResult): IntakeResult {
+  return { ...s, folders: s.folders.map(({ manifestBase64, ...f }) => ({ ...f, manifest: manifestBase64 === null ? null : Buffer.from(manifestBase64, 'base64') })) };
+}
+
+/**
+ * Hashes the files and folders in `options.paths`. Resolves to the batch's evidence-item candidates; rejects
+ * with IntakeCancelledError when `signal` aborts (workers are terminated, nothing is returned).
+ */
+export async function startIntake(options: IntakeOptions): Promise<IntakeResult> {
+  if (!Array.isArray(options.paths) || options.paths.length === 0) throw new IntakeArgumentError('paths must be a non-empty array of file or folder paths');
+  for (const p of options.paths) {
+    if (!(typeof p === 'string' || Buffer.isBuffer(p)) || p.length === 0) throw new IntakeArgumentError(`each path must be a non-empty string or Buffer, got ${JSON.stringify(p)}`);
+  }
+  options.signal?.throwIfAborted();
+  const config: Config = {
+    batchId: randomUUID(),
+    startedAt: new Date().toISOString(),
+    paths: options.paths.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))),
+    algorithms: normaliseAlgorithms(options.algorithms),
+    followSymlinks: options.followSymlinks === true,
+  };
+  let journal: JournalWriter | null = null;
+  if (options.batchDir !== undefined) {
+    const header: JournalHeader = {
+      t: 'batch', v: 1, batchId: config.batchId, startedAt: config.startedAt,
+      paths: config.paths.map((p) => p.toString('base64')), algorithms: config.algorithms, followSymlinks: config.followSymlinks,
+    };
+    journal = JournalWriter.create(options.batchDir, header);
+  }
+  return runBatch(config, options, journal, options.batchDir, new Map());
+}
+
+/**
+ * Continues the batch journaled in `batchDir` after a crash or cancel: items already journaled are kept when
+ * their file is unchanged (same inode, size, mtime and ctime); everything else is hashed again. A finished
+ * batch returns its stored result.
+ */
+export async function resumeBatch(batchDir: string, options: ResumeOptions = {}): Promise<IntakeResult> {
+  const { header, items, done } = readJournal(batchDir);
+  if (done && existsSync(join(batchDir, RESULT_FILE))) {
+    try {
+      return deserialiseResult(JSON.parse(readFileSync(join(batchDir, RESULT_FILE), 'utf8')) as StoredResult);
+    } catch (err) {
+      throw new IntakeJournalError(`cannot read the finished batch's ${RESULT_FILE} in ${JSON.stringify(batchDir)}`, { cause: err });
+    }
+  }
+  const config: Config = {
+    batchId: header.batchId,
+    startedAt: header.startedAt,
+    paths: header.paths.map((p) => Buffer.from(p, 'base64')),
+    algorithms: normaliseAlgorithms(header.algorithms),
+    followSymlinks: header.followSymlinks,
+  };
+  const reuse = new Map<string, IntakeItem>();
+  for (const item of items) {
+    if (item.kind === 'file') reuse.set(item.pathBase64 ?? Buffer.from(item.path, 'utf8').toString('base64'), item);
+  }
+  return runBatch(config, options, JournalWriter.reopen(batchDir), batchDir, reuse);
+}

@@ -1,0 +1,97 @@
+// The canonical manifest of a folder exhibit (DESIGN.md "Records and their rules"): the sorted list of relative
+// path, size and SHA-256 of every regular file in the folder. The SHA-256 of the manifest's bytes is the
+// exhibit's hash, so the form below is fixed byte for byte.
+//
+// Canonical form, version 1 — a byte string:
+//
+//   # evidence-ledger folder manifest v1\n
+//   # size <bytes>\n
+//   <sha256>  <path>\n
+//   # size <bytes>\n
+//   <sha256>  <path>\n
+//   …
+//
+// - One pair of lines per regular file, sorted by the relative path's bytes (unsigned, shorter prefix first:
+//   `Buffer.compare`), each path unique.
+// - <path> is relative to the folder, components joined with `/`, bytes exactly as the file system names them
+//   (no Unicode normalisation). <sha256> is 64 lower-case hex digits. <bytes> is the size in decimal, no sign,
+//   no leading zeros.
+// - The `<sha256>  <path>` line is exactly a GNU `sha256sum` line, escaped by its rule: when the path has `\`,
+//   LF or CR, the line starts with `\` and those become `\\`, `\n`, `\r` (see escape.ts).
+// - Lines end with LF only; no trailing blank line; no other lines.
+// `sha256sum` skips lines that start with `#`, so in the folder, `sha256sum --strict -c MANIFEST` checks every
+// file of the exhibit against the manifest. Symbolic links, and anything that is not a regular file, are not in
+// the manifest (the intake result lists them).
+import { createHash } from 'node:crypto';
+import { checksumLine, needsChecksumEscape, unescapeChecksumName } from './escape';
+
+export const MANIFEST_HEADER = '# evidence-ledger folder manifest v1\n';
+
+export interface ManifestEntry {
+  /** Path relative to the folder, `/`-separated bytes. */
+  rel: Uint8Array;
+  size: number;
+  sha256: string;
+}
+
+export class ManifestFormatError extends Error {
+  readonly code = 'E_MANIFEST_FORMAT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestFormatError';
+  }
+}
+
+/** The manifest bytes and their SHA-256 (the folder exhibit's hash). */
+export function buildManifest(entries: readonly ManifestEntry[]): { bytes: Buffer; sha256: string } {
+  const sorted = [...entries].sort((a, b) => Buffer.compare(a.rel, b.rel));
+  const parts: Buffer[] = [Buffer.from(MANIFEST_HEADER, 'latin1')];
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i] as ManifestEntry;
+    if (i > 0 && Buffer.compare((sorted[i - 1] as ManifestEntry).rel, e.rel) === 0) {
+      throw new ManifestFormatError(`buildManifest: path ${JSON.stringify(Buffer.from(e.rel).toString())} appears twice; each path must be unique`);
+    }
+    if (e.rel.length === 0 || e.rel[0] === 0x2f) throw new ManifestFormatError(`buildManifest: path must be relative and non-empty, got ${JSON.stringify(Buffer.from(e.rel).toString())}`);
+    if (!Number.isSafeInteger(e.size) || e.size < 0) throw new ManifestFormatError(`buildManifest: size must be a non-negative integer, got ${e.size}`);
+    if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new ManifestFormatError(`buildManifest: sha256 must be 64 lower-case hex digits, got ${JSON.stringify(e.sha256)}`);
+    parts.push(Buffer.from(`# size ${e.size}\n`, 'latin1'), checksumLine(e.sha256, e.rel));
+  }
+  const bytes = Buffer.concat(parts);
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** Parses a manifest and checks it is in canonical form (re-building it gives the same bytes). */
+export function parseManifest(bytes: Uint8Array): ManifestEntry[] {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!buf.subarray(0, MANIFEST_HEADER.length).equals(Buffer.from(MANIFEST_HEADER, 'latin1'))) {
+    throw new ManifestFormatError(`manifest must start with ${JSON.stringify(MANIFEST_HEADER)}`);
+  }
+  if (buf.length > MANIFEST_HEADER.length && buf[buf.length - 1] !== 0x0a) throw new ManifestFormatError('manifest must end with LF');
+  const lines: Buffer[] = [];
+  for (let start = MANIFEST_HEADER.length; start < buf.length; ) {
+    const end = buf.indexOf(0x0a, start);
+    lines.push(buf.subarray(start, end));
+    start = end + 1;
+  }
+  if (lines.length % 2 !== 0) throw new ManifestFormatError(`manifest has ${lines.length} lines after the header; expected pairs of "# size N" and checksum lines`);
+  const entries: ManifestEntry[] = [];
+  for (let i = 0; i < lines.length; i += 2) {
+    const sizeLine = (lines[i] as Buffer).toString('latin1');
+    const m = /^# size (0|[1-9][0-9]*)$/.exec(sizeLine);
+    if (!m) throw new ManifestFormatError(`manifest line ${i + 2}: expected "# size N", got ${JSON.stringify(sizeLine)}`);
+    const line = lines[i + 1] as Buffer;
+    const escaped = line[0] === 0x5c;
+    const body = escaped ? line.subarray(1) : line;
+    const hash = body.subarray(0, 64).toString('latin1');
+    if (!/^[0-9a-f]{64}$/.test(hash) || body[64] !== 0x20 || body[65] !== 0x20) {
+      throw new ManifestFormatError(`manifest line ${i + 3}: expected "<64 hex>  <path>", got ${JSON.stringify(line.toString('latin1').slice(0, 80))}`);
+    }
+    const rawName = body.subarray(66);
+    const rel = escaped ? unescapeChecksumName(rawName) : Buffer.from(rawName);
+    if (escaped !== needsChecksumEscape(rel)) throw new ManifestFormatError(`manifest line ${i + 3}: escape prefix does not match the name`);
+    entries.push({ rel, size: Number(m[1]), sha256: hash });
+  }
+  const rebuilt = buildManifest(entries).bytes;
+  if (!rebuilt.equals(buf)) throw new ManifestFormatError('manifest is not in canonical form (entries must be sorted by path bytes and unique)');
+  return entries;
+}

@@ -1,0 +1,143 @@
+// A small pool of hash workers (worker_threads). Jobs are lists of files: small files travel many per message
+// so a phone extraction of 100,000 files does not pay a worker round trip per file; a large file is a job of
+// its own. Each worker has a fixed-size read buffer, so memory is bounded by pool size × buffer size.
+// Progress inside a file is read from a SharedArrayBuffer the worker updates after every chunk, so reporting
+// costs no messages. `terminate()` stops every worker at once (used by cancel) and resolves when all exited.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { IntakeArgumentError, IntakeWorkerError } from './errors';
+import { SNIFF_BYTES } from './mediatype';
+import { hashWorkerMain, type HashJob, type JobDone, type WireResult, type WorkerInit } from './worker-body';
+
+/** Default read-buffer size: 1 MiB (measured: with 256 KiB–4 MiB the page-cached SHA-256 rate was flat
+ *  within noise; smaller buffers cost syscalls, larger ones cache misses — see bench/intake.bench.ts). */
+export const DEFAULT_BUFFER_SIZE = 1 << 20;
+
+// The worker runs hashWorkerMain's own source text. `__name` is esbuild's keep-names helper: tsx compiles with
+// keepNames, so the function text may call it; the worker defines it as identity.
+const WORKER_SOURCE = [
+  'const __name = (f) => f;',
+  "const wt = require('node:worker_threads');",
+  `(${hashWorkerMain.toString()})({ parentPort: wt.parentPort, workerData: wt.workerData, fs: require('node:fs'), crypto: require('node:crypto') });`,
+].join('\n');
+
+const live = new Set<number>();
+
+/** Thread ids of hash workers that have not exited yet (all pools in this process). */
+export function liveHashWorkers(): number[] {
+  return [...live];
+}
+
+export interface PoolOptions {
+  /** Number of worker threads (default `os.availableParallelism()`). */
+  size?: number;
+  /** Read buffer per worker, bytes (default 1 MiB). */
+  bufferSize?: number;
+  /** Test hook, see WorkerInit.pauseHook. */
+  pauseHook?: SharedArrayBuffer;
+}
+
+interface Slot {
+  worker: Worker;
+  progress: BigInt64Array;
+  pending: Map<number, { resolve: (r: WireResult[]) => void; reject: (e: Error) => void }>;
+  exited: Promise<void>;
+}
+
+export class HashPool {
+  readonly size: number;
+  private readonly slots: Slot[] = [];
+  private nextJob = 0;
+  private failure: Error | null = null;
+  private terminating = false;
+
+  constructor(options: PoolOptions = {}) {
+    const size = options.size ?? availableParallelism();
+    const bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
+    if (!Number.isInteger(size) || size < 1 || size > 64) throw new IntakeArgumentError(`workers must be an integer from 1 to 64, got ${size}`);
+    if (!Number.isInteger(bufferSize) || bufferSize < 4096 || bufferSize > 64 << 20) {
+      throw new IntakeArgumentError(`bufferSize must be an integer from 4096 to ${64 << 20} bytes, got ${bufferSize}`);
+    }
+    this.size = size;
+    for (let i = 0; i < size; i++) {
+      const progressBuffer = new SharedArrayBuffer(16);
+      const progress = new BigInt64Array(progressBuffer);
+      progress[0] = -1n;
+      const init: WorkerInit = { progress: progressBuffer, bufferSize, sniffBytes: SNIFF_BYTES, pauseHook: options.pauseHook };
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init, name: `evidence-hash-${i}` });
+      live.add(worker.threadId);
+      const slot: Slot = {
+        worker, progress, pending: new Map(),
+        exited: new Promise((resolve) => worker.once('exit', () => resolve())),
+      };
+      const threadId = worker.threadId;
+      worker.on('message', (msg: JobDone) => {
+        const p = slot.pending.get(msg.job);
+        if (!p) return;
+        slot.pending.delete(msg.job);
+        p.resolve(msg.results);
+      });
+      worker.on('error', (err) => this.fail(slot, new IntakeWorkerError(`hash worker ${threadId} failed: ${err.message}`, { cause: err })));
+      worker.once('exit', (code) => {
+        live.delete(threadId);
+        if (!this.terminating) this.fail(slot, new IntakeWorkerError(`hash worker ${threadId} exited with code ${code} while jobs were pending`));
+      });
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  private fail(slot: Slot, err: Error): void {
+    this.failure ??= err;
+    for (const p of slot.pending.values()) p.reject(err);
+    slot.pending.clear();
+  }
+
+  /** Jobs submitted and not yet answered, over all workers. */
+  get pending(): number {
+    let n = 0;
+    for (const s of this.slots) n += s.pending.size;
+    return n;
+  }
+
+  /** Hashes `job.files` on the least busy worker. */
+  run(job: Omit<HashJob, 'type' | 'job'>): Promise<WireResult[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.terminating) return Promise.reject(new IntakeWorkerError('hash pool is terminated'));
+    let best = this.slots[0] as Slot;
+    for (const s of this.slots) if (s.pending.size < best.pending.size) best = s;
+    const id = this.nextJob++;
+    const msg: HashJob = { type: 'hash', job: id, ...job };
+    return new Promise((resolve, reject) => {
+      best.pending.set(id, { resolve, reject });
+      if (best.pending.size === 1) best.worker.ref();
+      best.worker.postMessage(msg);
+    }).finally(() => {
+      if (best.pending.size === 0) best.worker.unref();
+    }) as Promise<WireResult[]>;
+  }
+
+  /** The file each worker is reading now and its bytes read so far. */
+  inFlight(): Array<{ id: number; bytes: number }> {
+    const out: Array<{ id: number; bytes: number }> = [];
+    for (const s of this.slots) {
+      const id = Atomics.load(s.progress, 0);
+      if (id >= 0n) out.push({ id: Number(id), bytes: Number(Atomics.load(s.progress, 1)) });
+    }
+    return out;
+  }
+
+  /** Stops every worker (mid-file if need be) and resolves when all have exited. */
+  async terminate(): Promise<void> {
+    this.terminating = true;
+    const err = new IntakeWorkerError('hash pool terminated');
+    for (const s of this.slots) {
+      for (const p of s.pending.values()) p.reject(err);
+      s.pending.clear();
+    }
+    await Promise.all(this.slots.map(async (s) => {
+      await s.worker.terminate();
+      await s.exited;
+    }));
+  }
+}

@@ -1,0 +1,193 @@
+// The hash worker's code. It runs in a worker thread started from this function's source text
+// (`new Worker(source, { eval: true })`, see pool.ts), which works the same under vitest, under tsx and inside a
+// bundled Electron main process, with no separate worker file for a bundler to miss. So this function must be
+// self-contained: it may use only its parameter and JavaScript globals — no imports, no module-level values.
+// (Type-only imports are fine: they are erased.)
+//
+// One read pass per file: the file is opened once, read sequentially into one fixed-size buffer (bounded
+// memory whatever the file size) and every requested digest is updated from the same bytes.
+// Changed-while-hashing (issue 5): the file's dev/ino must match what the walk saw, its size/mtime/ctime must be
+// identical before and after the pass (fstat on the open descriptor), the bytes read must equal the size, and
+// after closing, the path must still name the same inode. Otherwise the result is an error, never a hash.
+import type * as Crypto from 'node:crypto';
+import type * as Fs from 'node:fs';
+import type { MessagePort } from 'node:worker_threads';
+
+export type WireAlgorithm = 'sha256' | 'sha1' | 'md5';
+
+export interface WorkerInit {
+  /** BigInt64Array view: [0] = id of the file being read (-1 when idle), [1] = its bytes read so far. */
+  progress: SharedArrayBuffer;
+  bufferSize: number;
+  sniffBytes: number;
+  /** Test hook: when set, the worker pauses after the first chunk of the first non-empty file (see pool.ts). */
+  pauseHook?: SharedArrayBuffer;
+}
+
+export interface WireFile {
+  id: number;
+  path: Uint8Array;
+  dev: bigint;
+  ino: bigint;
+}
+
+export interface HashJob {
+  type: 'hash';
+  job: number;
+  algorithms: WireAlgorithm[];
+  followSymlinks: boolean;
+  files: WireFile[];
+}
+
+export interface WireHashed {
+  id: number;
+  ok: true;
+  digests: Partial<Record<WireAlgorithm, string>>;
+  size: number;
+  dev: bigint;
+  ino: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  birthtimeNs: bigint;
+  head: Uint8Array;
+}
+
+export interface WireFailed {
+  id: number;
+  ok: false;
+  code: 'E_INTAKE_CHANGED' | 'E_INTAKE_VANISHED' | 'E_INTAKE_UNREADABLE' | 'E_INTAKE_SPECIAL_FILE';
+  reason: string;
+}
+
+export type WireResult = WireHashed | WireFailed;
+
+export interface JobDone {
+  type: 'done';
+  job: number;
+  results: WireResult[];
+}
+
+export interface WorkerEnv {
+  parentPort: MessagePort;
+  workerData: WorkerInit;
+  fs: typeof Fs;
+  crypto: typeof Crypto;
+}
+
+export function hashWorkerMain(env: WorkerEnv): void {
+  const { parentPort, workerData, fs, crypto } = env;
+  const progress = new BigInt64Array(workerData.progress);
+  const buffer = Buffer.allocUnsafe(workerData.bufferSize);
+  const pause = workerData.pauseHook ? new Int32Array(workerData.pauseHook) : null;
+  const { O_RDONLY, O_NONBLOCK, O_NOFOLLOW } = fs.constants;
+  const O_NOATIME = fs.constants.O_NOATIME ?? 0;
+  let noatime = O_NOATIME !== 0;
+
+  // A failure with the errno mapped to the engine's codes; the main thread words the message.
+  const failure = (id: number, err: unknown): WireFailed => {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+    const reason = err instanceof Error ? err.message : String(err);
+    if (code === 'ENOENT') return { id, ok: false, code: 'E_INTAKE_VANISHED', reason };
+    if (code === 'ELOOP') return { id, ok: false, code: 'E_INTAKE_CHANGED', reason: `it became a symbolic link after it was listed (${reason})` };
+    return { id, ok: false, code: 'E_INTAKE_UNREADABLE', reason };
+  };
+
+  const open = (path: Uint8Array, follow: boolean): number => {
+    const flags = O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW);
+    if (noatime) {
+      try {
+        // O_NOATIME keeps the evidence's access time as found; only the owner (or CAP_FOWNER) may use it.
+        return fs.openSync(path as Buffer, flags | O_NOATIME);
+      } catch (err) {
+        if (!(typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPERM')) throw err;
+        noatime = false;
+      }
+    }
+    return fs.openSync(path as Buffer, flags);
+  };
+
+  const hashOne = (file: WireFile, algorithms: WireAlgorithm[], follow: boolean): WireResult => {
+    let fd: number;
+    try {
+      fd = open(file.path, follow);
+    } catch (err) {
+      return failure(file.id, err);
+    }
+    let closed = false;
+    try {
+      const before = fs.fstatSync(fd, { bigint: true });
+      if (!before.isFile()) {
+        return { id: file.id, ok: false, code: 'E_INTAKE_SPECIAL_FILE', reason: 'it is no longer a regular file' };
+      }
+      if (before.dev !== file.dev || before.ino !== file.ino) {
+        return { id: file.id, ok: false, code: 'E_INTAKE_CHANGED', reason: `it was replaced after it was listed (inode ${file.dev}:${file.ino} became ${before.dev}:${before.ino})` };
+      }
+      const size = Number(before.size);
+      const hashes = algorithms.map((a) => crypto.createHash(a));
+      progress[0] = BigInt(file.id);
+      Atomics.store(progress, 1, 0n);
+      let total = 0;
+      let head: Uint8Array = new Uint8Array(0);
+      for (;;) {
+        const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+        if (n === 0) break;
+        const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+        if (total === 0) {
+          // A copy with its own small ArrayBuffer: posting a view of `buffer` would clone all of it.
+          head = new Uint8Array(Math.min(n, workerData.sniffBytes));
+          head.set(chunk.subarray(0, head.length));
+        }
+        for (const h of hashes) h.update(chunk);
+        total += n;
+        Atomics.store(progress, 1, BigInt(total));
+        if (total > size) break; // grew while being read: no need to read the rest
+        if (pause && total === n && Atomics.load(pause, 0) === 0) {
+          Atomics.store(pause, 0, 1);
+          Atomics.notify(pause, 0);
+          Atomics.wait(pause, 0, 1);
+        }
+      }
+      const after = fs.fstatSync(fd, { bigint: true });
+      fs.closeSync(fd);
+      closed = true;
+      let now: Fs.BigIntStats;
+      try {
+        now = follow ? fs.statSync(file.path as Buffer, { bigint: true }) : fs.lstatSync(file.path as Buffer, { bigint: true });
+      } catch (err) {
+        const f = failure(file.id, err);
+        return f.code === 'E_INTAKE_VANISHED' ? { ...f, reason: `it vanished while it was hashed (${f.reason})` } : f;
+      }
+      if (now.dev !== before.dev || now.ino !== before.ino) {
+        return { id: file.id, ok: false, code: 'E_INTAKE_CHANGED', reason: `it was replaced while it was hashed (inode ${before.dev}:${before.ino} became ${now.dev}:${now.ino})` };
+      }
+      const changes: string[] = [];
+      if (after.size !== before.size) changes.push(`size ${before.size} → ${after.size}`);
+      if (after.mtimeNs !== before.mtimeNs) changes.push(`mtime ${before.mtimeNs} → ${after.mtimeNs} ns`);
+      if (after.ctimeNs !== before.ctimeNs) changes.push(`ctime ${before.ctimeNs} → ${after.ctimeNs} ns`);
+      if (total !== size) changes.push(`read ${total} bytes of ${size}`);
+      if (changes.length > 0) {
+        return { id: file.id, ok: false, code: 'E_INTAKE_CHANGED', reason: `it changed while it was hashed (${changes.join(', ')})` };
+      }
+      const digests: Partial<Record<WireAlgorithm, string>> = {};
+      algorithms.forEach((a, i) => {
+        digests[a] = (hashes[i] as Crypto.Hash).digest('hex');
+      });
+      return {
+        id: file.id, ok: true, digests, size, dev: before.dev, ino: before.ino,
+        mtimeNs: before.mtimeNs, ctimeNs: before.ctimeNs, birthtimeNs: before.birthtimeNs, head,
+      };
+    } catch (err) {
+      return failure(file.id, err);
+    } finally {
+      if (!closed) fs.closeSync(fd);
+      Atomics.store(progress, 0, -1n);
+      Atomics.store(progress, 1, 0n);
+    }
+  };
+
+  parentPort.on('message', (msg: HashJob) => {
+    const results = msg.files.map((f) => hashOne(f, msg.algorithms, msg.followSymlinks));
+    const done: JobDone = { type: 'done', job: msg.job, results };
+    parentPort.postMessage(done);
+  });
+}
