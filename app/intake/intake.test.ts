@@ -21,8 +21,7 @@ const byRel = (items: IntakeItem[]): Map<string, IntakeItem> => new Map(items.ma
 
 /** Waits until the paused worker signals it has read its first chunk (pool.ts pauseHook). */
 async function waitPaused(hook: Int32Array): Promise<void> {
-  const r = Atomics.waitAsync(hook, 0, 0, 20_000);
-  if (r.async) await r.value;
+  for (let i = 0; i < 10_000 && Atomics.load(hook, 0) === 0; i++) await new Promise((r) => setTimeout(r, 2));
   expect(Atomics.load(hook, 0)).toBe(1);
 }
 function release(hook: Int32Array): void {
