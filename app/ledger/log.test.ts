@@ -67,14 +67,14 @@ describe('LogWriter + loadLog', () => {
 
   describe('names what was tampered with', () => {
     const cases: Array<[string, (d: string) => Promise<void>, RegExp, string]> = [
-      ['a flipped byte in an entry bundle', async (d) => flip(join(d, 'tile/entries/001.p/74'), 40), /hash tile tile\/0\/001\.p\/74: hash \d+ \(entries (\d+)\.\.\1\).*the tile or the entries/, 'LEDGER_TILE_MISMATCH'],
+      ['a flipped byte in an entry bundle', async (d) => flip(join(d, 'tile/entries/001.p/74'), 40), /hash tile tile\/0\/001\.p\/74: hash \d+ \(entries (\d+)\.\.\1, in tile\/entries\/001\.p\/74\).*the tile or the entries/, 'LEDGER_TILE_MISMATCH'],
       ['a flipped byte in a hash tile', async (d) => flip(join(d, 'tile/0/000'), 100), /hash tile tile\/0\/000: hash 3 .*the tile is altered/, 'LEDGER_TILE_MISMATCH'],
       ['a flipped byte in the level-1 tile', async (d) => flip(join(d, 'tile/1/000.p/1'), 5), /tile\/1\/000\.p\/1: hash 0 \(entries 0\.\.255\).*the tile is altered/, 'LEDGER_TILE_MISMATCH'],
       ['a flipped byte in the checkpoint root', async (d) => flipChar(join(d, 'checkpoint'), 'root'), /checkpoint/, 'LEDGER_ROOT_MISMATCH'],
       ['a flipped byte in the checkpoint signature', async (d) => flipChar(join(d, 'checkpoint'), 'sig'), /checkpoint: .*does not verify/, 'LEDGER_CHECKPOINT_INVALID'],
       ['a deleted entry bundle', async (d) => unlink(join(d, 'tile/entries/000')), /entry bundle tile\/entries\/000 is missing/, 'LEDGER_BUNDLE_MISSING'],
       ['a truncated entry bundle', async (d) => trunc(join(d, 'tile/entries/000')), /entry bundle tile\/entries\/000: /, 'LEDGER_BUNDLE_INVALID'],
-      ['reordered entries', async (d) => swapEntries(join(d, 'tile/entries/000')), /tile\/0\/000: hash 0 \(entries 0\.\.0\)/, 'LEDGER_TILE_MISMATCH'],
+      ['reordered entries', async (d) => swapEntries(join(d, 'tile/entries/000')), /tile\/0\/000: hash 0 \(entries 0\.\.0, in tile\/entries\/000\)/, 'LEDGER_TILE_MISMATCH'],
     ];
     it.each(cases)('%s', async (_what, tamper, msg, code) => {
       const { driver } = await build([300, 30]);
