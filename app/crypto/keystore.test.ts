@@ -172,8 +172,8 @@ describe('keystore', () => {
   });
 });
 
-function flipB64(s: string): string {
-  const b = Buffer.from(s, 'base64');
+function flipB64(s: string | undefined): string {
+  const b = Buffer.from(s ?? '', 'base64');
   b[0]! ^= 1;
   return b.toString('base64');
 }
