@@ -105,6 +105,150 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const none = z.strictObject({});
 
+/** A person's key id: the short fingerprint of their secp256k1 public key (app/crypto). */
+export const keyIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a key id is 32 lowercase hex characters');
+
+export const officerRoleSchema = z.enum(['investigator', 'custodian', 'supervisor', 'admin']);
+export type OfficerRole = z.infer<typeof officerRoleSchema>;
+
+/** The public part of an identity on this workstation: never key material. */
+export const identityInfoSchema = z.strictObject({
+  keyId: keyIdSchema,
+  publicKey: z.string().regex(/^0[23][0-9a-f]{64}$/),
+  name: z.string(),
+  badge: z.string(),
+  role: z.string(),
+  createdAt: z.string(),
+});
+export type IdentityInfo = z.infer<typeof identityInfoSchema>;
+
+export const identityStatusSchema = z.strictObject({
+  /** The identity whose key is unlocked for signing, if any. */
+  unlocked: identityInfoSchema.nullable(),
+  /** Every identity whose keystore is on this workstation. */
+  identities: z.array(identityInfoSchema),
+});
+export type IdentityStatus = z.infer<typeof identityStatusSchema>;
+
+/** A new passphrase: long enough to resist guessing of the keystore file (scrypt slows each guess). */
+export const newPassphraseSchema = z
+  .string()
+  .min(10, 'the passphrase needs at least 10 characters; a few unrelated words are easy to remember')
+  .max(1024, 'the passphrase may have at most 1024 characters');
+const passphraseSchema = z.string().min(1, 'enter the passphrase').max(1024);
+const personText = (what: string) =>
+  z.string().trim().min(1, `enter the ${what}`).max(200, `the ${what} may have at most 200 characters`);
+
+// Intake (app/intake): hashing dropped files and folders into evidence-item candidates.
+
+/** An absolute path on the host: `/…` (POSIX), `C:\…` or `\\server\share\…` (Windows). */
+export const hostPathSchema = z
+  .string()
+  .min(1)
+  .max(32 * 1024)
+  .refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p), 'give an absolute path on the workstation')
+  .refine((p) => !p.includes('\0'), 'a path cannot contain NUL');
+
+export const batchIdSchema = z.string().uuid('a batch id is a UUID');
+export const algorithmSchema = z.enum(['sha256', 'sha1', 'md5']);
+
+const itemErrorSchema = z.strictObject({ code: z.string(), message: z.string() });
+
+export const intakeItemSchema = z.strictObject({
+  index: z.number().int(),
+  root: z.number().int(),
+  /** Full path as text (exact unless the name is not UTF-8). */
+  path: z.string(),
+  relPath: z.string().nullable(),
+  /** The path escaped for display: printable, one line, unambiguous. Show this one. */
+  displayPath: z.string(),
+  name: z.string(),
+  kind: z.enum(['file', 'symlink', 'other']),
+  size: z.number().nullable(),
+  mtime: z.string().nullable(),
+  ctime: z.string().nullable(),
+  hashes: z.strictObject({ sha256: z.string(), sha1: z.string().optional(), md5: z.string().optional() }).nullable(),
+  mediaType: z.string().nullable(),
+  linkTarget: z.string().optional(),
+  duplicate: z.strictObject({ inCase: z.boolean(), firstIndex: z.number().int(), count: z.number().int() }).optional(),
+  error: itemErrorSchema.nullable(),
+});
+export type IntakeItem = z.infer<typeof intakeItemSchema>;
+
+export const intakeFolderSchema = z.strictObject({
+  root: z.number().int(),
+  path: z.string(),
+  displayPath: z.string(),
+  fileCount: z.number().int(),
+  totalBytes: z.number(),
+  /** SHA-256 of the folder's canonical manifest: the folder exhibit's hash. */
+  manifestSha256: z.string().nullable(),
+  error: itemErrorSchema.nullable(),
+});
+
+export const intakeTotalsSchema = z.strictObject({
+  files: z.number().int(),
+  hashed: z.number().int(),
+  failed: z.number().int(),
+  links: z.number().int(),
+  bytes: z.number(),
+  duplicates: z.number().int(),
+});
+
+export const intakeStateSchema = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted']);
+
+export const intakeBatchSchema = z.strictObject({
+  batchId: batchIdSchema,
+  state: intakeStateSchema,
+  /** Present when state is done. */
+  result: z
+    .strictObject({
+      algorithms: z.array(algorithmSchema),
+      startedAt: z.string(),
+      finishedAt: z.string(),
+      items: z.array(intakeItemSchema),
+      folders: z.array(intakeFolderSchema),
+      totals: intakeTotalsSchema,
+    })
+    .nullable(),
+  /** Present when state is failed. */
+  error: contractErrorSchema.nullable(),
+});
+export type IntakeBatch = z.infer<typeof intakeBatchSchema>;
+
+const fileProgressSchema = z.strictObject({
+  index: z.number().int(),
+  displayPath: z.string(),
+  bytesDone: z.number(),
+  size: z.number(),
+  rate: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+
+export const intakeProgressSchema = z.strictObject({
+  batchId: batchIdSchema,
+  /** True while folders are still walked: totals may grow and etaSeconds is null. */
+  walking: z.boolean(),
+  filesDone: z.number().int(),
+  filesTotal: z.number().int(),
+  failed: z.number().int(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  /** Bytes per second. */
+  rate: z.number(),
+  etaSeconds: z.number().nullable(),
+  elapsedSeconds: z.number(),
+  current: z.array(fileProgressSchema),
+});
+export type IntakeProgress = z.infer<typeof intakeProgressSchema>;
+
+export const intakeFinishedSchema = z.strictObject({
+  batchId: batchIdSchema,
+  state: z.enum(['done', 'cancelled', 'failed']),
+  totals: intakeTotalsSchema.nullable(),
+  error: contractErrorSchema.nullable(),
+});
+
 // ---------------------------------------------------------------------------------------------------------------
 // Methods
 
@@ -120,6 +264,46 @@ export const methods = {
     settingsSchema,
     'Change some settings; returns all of them. Emits onSettingsChanged.',
   ),
+  'identity.status': method(none, identityStatusSchema, 'Which identities exist here and which one is unlocked.'),
+  'identity.create': method(
+    z.strictObject({
+      name: personText('name'),
+      badge: personText('badge or staff number'),
+      role: officerRoleSchema,
+      passphrase: newPassphraseSchema,
+    }),
+    identityStatusSchema,
+    'Create a new key for an officer, stored encrypted under the passphrase, and unlock it.',
+  ),
+  'identity.import': method(
+    z.strictObject({
+      keystore: z.string().min(1).max(64 * 1024, 'a keystore file is at most 64 KiB'),
+      passphrase: passphraseSchema,
+    }),
+    identityStatusSchema,
+    'Add an existing keystore file (its text) after checking that the passphrase unlocks it; it stays unlocked.',
+  ),
+  'identity.unlock': method(
+    z.strictObject({ keyId: keyIdSchema, passphrase: passphraseSchema }),
+    identityStatusSchema,
+    'Unlock an identity for signing (locks any other).',
+  ),
+  'identity.lock': method(none, identityStatusSchema, 'Forget the unlocked key.'),
+  'intake.start': method(
+    z.strictObject({
+      paths: z.array(hostPathSchema).min(1, 'give at least one file or folder').max(10_000),
+      algorithms: z.array(algorithmSchema).optional(),
+      followSymlinks: z.boolean().optional(),
+    }),
+    z.strictObject({ batchId: batchIdSchema }),
+    'Start hashing files and folders; progress arrives as onIntakeProgress, the end as onIntakeFinished.',
+  ),
+  'intake.cancel': method(
+    z.strictObject({ batchId: batchIdSchema }),
+    z.strictObject({ cancelled: z.boolean() }),
+    'Stop a running batch; it leaves no partial result.',
+  ),
+  'intake.get': method(z.strictObject({ batchId: batchIdSchema }), intakeBatchSchema, 'A batch: its state, and its items once done.'),
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -134,6 +318,9 @@ export type MenuCommand = z.infer<typeof menuCommandSchema>;
 export const events = {
   onSettingsChanged: settingsSchema,
   onMenuCommand: menuCommandSchema,
+  onIdentityChanged: identityStatusSchema,
+  onIntakeProgress: intakeProgressSchema,
+  onIntakeFinished: intakeFinishedSchema,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

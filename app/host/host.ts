@@ -8,6 +8,9 @@ import { HostClosedError } from './errors';
 import { EventHub, type EventListener } from './events';
 import { PRODUCT_NAME } from './paths';
 import { SettingsStore } from './settings';
+import { IdentityService } from './identity';
+import { IntakeService } from './intake';
+import type { ScryptParams } from '../crypto/keystore';
 
 export interface HostOptions {
   /** The data folder (Electron: `app.getPath('userData')`; `evidence serve --data DIR`). */
@@ -15,6 +18,10 @@ export interface HostOptions {
   shell: 'electron' | 'web';
   log: HostLogger;
   version?: string;
+  /** Test hook: cheaper scrypt for keystores made here. */
+  scrypt?: ScryptParams;
+  /** Hash worker threads per intake batch (default: one per core). */
+  intakeWorkers?: number;
 }
 
 export const MODE_LABEL: Record<Mode | 'unset', string> = {
@@ -29,12 +36,16 @@ export class WorkstationHost {
   private closing: Promise<void> | undefined;
   /** Calls in flight; close() waits for them so that every accepted write finishes. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  readonly identity: IdentityService;
+  readonly intake: IntakeService;
 
   private constructor(
     readonly options: HostOptions,
     private readonly settings: SettingsStore,
   ) {
     this.hub = new EventHub((event, err) => options.log.error(`a listener of ${event} threw`, err));
+    this.identity = new IdentityService(options.dataDir, (status) => this.emit('onIdentityChanged', status), options.scrypt);
+    this.intake = new IntakeService(options.dataDir, (e, p) => this.emit(e, p), options.log, options.intakeWorkers);
     this.service = this.buildService();
   }
 
@@ -76,8 +87,10 @@ export class WorkstationHost {
   /** Stops accepting calls, lets calls in flight and pending writes finish, then releases the services. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.intake.close();
       await Promise.allSettled([...this.inFlight]);
       await this.settings.flush();
+      this.identity.forget();
       this.options.log.info('workstation host closed');
     })();
     return this.closing;
@@ -102,6 +115,14 @@ export class WorkstationHost {
         this.emit('onSettingsChanged', next);
         return next;
       },
+      'identity.status': () => this.identity.status(),
+      'identity.create': (args) => this.identity.create(args),
+      'identity.import': (args) => this.identity.import(args),
+      'identity.unlock': (args) => this.identity.unlock(args),
+      'identity.lock': () => this.identity.lock(),
+      'intake.start': async (args) => this.intake.start(args),
+      'intake.cancel': (args) => this.intake.cancel(args.batchId),
+      'intake.get': (args) => this.intake.get(args.batchId),
     };
   }
 }
