@@ -1,0 +1,497 @@
+// The record rules (RECORDS.md, DESIGN.md "Records and their rules") as one deterministic state machine: the
+// sequencer runs it before appending, every verifier runs it again over the whole log. `apply` either accepts
+// an entry (and only then changes the state) or throws a RuleError naming the field and an HTTP-like status.
+// Key validity is judged by log order: a key signs only while enrolled and not revoked at that entry's index.
+import { canonicalJson, recordMessage } from '../crypto/record-digest';
+import { type Secp256k1Verifier, keyIdOf } from '../crypto/secp256k1';
+import { type EnvelopeReport, type SignedRecord, parseSignedRecord, verifyEnvelope } from '../crypto/envelope';
+import { CryptoError } from '../crypto/errors';
+import { toHex } from '../crypto/encoding';
+import {
+  type DepositionRecord,
+  type GenesisRecord,
+  type LedgerRecord,
+  type MemberRole,
+  type RecordType,
+  depositionRequestRecord,
+  recordSchemas,
+} from '../records/schemas';
+import { MAX_ENTRY_SIZE } from './layout';
+import { NoteError, SIG_COSIGNATURE_V1, SIG_ED25519, parseVerifierKey } from './note';
+
+export type RuleStatus = 400 | 401 | 403 | 409 | 413 | 422;
+
+/**
+ * An entry the rules refuse. `status`: 400 malformed (with `field`), 401 a signature does not verify,
+ * 403 the signer may not sign this, 409 duplicate (record id, case id, exhibit id, member), 413 too large,
+ * 422 inconsistent with the ledger's history (unknown case or exhibit, not the holder, already disposed …).
+ */
+export class RuleError extends Error {
+  override name = 'RuleError';
+  constructor(
+    readonly code: string,
+    readonly status: RuleStatus,
+    message: string,
+    readonly field?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface MemberInfo {
+  keyId: string;
+  publicKey: string;
+  name: string;
+  badge: string;
+  role: MemberRole;
+  /** Entry index that enrolled the key (0 for genesis admins). */
+  enrolledAt: number;
+  /** Entry index that revoked it, if any. */
+  revokedAt?: number;
+}
+
+export interface ExhibitInfo {
+  exhibitId: string;
+  caseId: string;
+  depositedAt: number;
+  depositor: string;
+  holder: string;
+  objects: Array<{ sha256: string; size: number }>;
+  disposedAt?: number;
+  events: number[];
+}
+
+/** Officer roles allowed to sign in each envelope role (the provider signs only as provider). */
+const OFFICERS: readonly MemberRole[] = ['investigator', 'custodian', 'supervisor', 'admin'];
+export const SIGNING_ROLES: Record<string, readonly MemberRole[]> = {
+  investigator: ['investigator', 'supervisor'],
+  depositor: OFFICERS,
+  provider: ['provider'],
+  releasing: OFFICERS,
+  receiving: OFFICERS,
+  checker: OFFICERS,
+  accessor: OFFICERS,
+  supervisor: ['supervisor'],
+  'witness-officer': OFFICERS,
+};
+
+/** Admin signatures use roles `admin` or `admin.<n>` (an envelope holds each role once). */
+export const ADMIN_ROLE_RE = /^admin(\.[1-9][0-9]{0,2})?$/;
+/** The envelope role for the i-th admin signature (0-based): admin.1, admin.2, … */
+export const adminRole = (i: number): string => `admin.${i + 1}`;
+
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
+export const DEFAULT_MAX_UPLOAD_SECONDS = 7 * 86_400;
+
+export interface ApplyOptions {
+  /** Curve verifier (noble by default; node:crypto in Node; a deferring one for the worker-thread audit). */
+  verifier?: Secp256k1Verifier;
+}
+
+export interface AppliedEntry {
+  index: number;
+  record: LedgerRecord;
+  envelope: SignedRecord;
+  report: EnvelopeReport;
+}
+
+/**
+ * The ledger's state after some prefix of entries. Mutable for speed (a 100,000-entry audit); `apply` is
+ * transactional: it validates everything first and mutates only when the entry is accepted.
+ */
+export class LedgerState {
+  size = 0;
+  genesis: GenesisRecord | undefined;
+  readonly members = new Map<string, MemberInfo>();
+  readonly recordIds = new Set<string>();
+  readonly cases = new Map<string, { caseId: string; openedAt: number; openedBy: string; title: string }>();
+  readonly exhibits = new Map<string, ExhibitInfo>();
+
+  get origin(): string | undefined {
+    return this.genesis?.origin;
+  }
+
+  /** Active (enrolled, not revoked) member for a key id. */
+  activeMember(keyId: string): MemberInfo | undefined {
+    const m = this.members.get(keyId);
+    return m && m.revokedAt === undefined ? m : undefined;
+  }
+
+  /** Parses and checks an entry at `index` (= this.size) and applies it; throws RuleError, leaving the state as it was. */
+  apply(entry: Uint8Array, opts: ApplyOptions = {}): AppliedEntry {
+    const index = this.size;
+    const checked = checkEntry(this, entry, index, opts);
+    commit(this, checked);
+    this.size = index + 1;
+    return checked;
+  }
+}
+
+function bad(field: string, message: string, code = 'LEDGER_RULE_FIELD'): RuleError {
+  return new RuleError(code, 400, `${field}: ${message}`, field);
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses entry bytes: UTF-8, JSON, canonical (RFC 8785), envelope shape, record schema. */
+export function parseEntry(entry: Uint8Array): { envelope: SignedRecord; record: LedgerRecord } {
+  if (entry.length > MAX_ENTRY_SIZE) throw new RuleError('LEDGER_ENTRY_TOO_LARGE', 413, `entry is ${entry.length} bytes; at most ${MAX_ENTRY_SIZE}`);
+  let text: string;
+  let json: unknown;
+  try {
+    text = decoder.decode(entry);
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new RuleError('LEDGER_RULE_NOT_JSON', 400, `entry is not UTF-8 JSON: ${(err as Error).message}`, '(root)', { cause: err });
+  }
+  let envelope: SignedRecord;
+  try {
+    envelope = parseSignedRecord(json) as SignedRecord;
+  } catch (err) {
+    if (err instanceof CryptoError) {
+      const field = (err as CryptoError & { field?: string }).field;
+      throw new RuleError('LEDGER_RULE_ENVELOPE', 400, err.message, field, { cause: err });
+    }
+    throw err;
+  }
+  if (canonicalJson(json) !== text) {
+    throw new RuleError('LEDGER_RULE_NOT_CANONICAL', 400, 'entry is not the RFC 8785 canonical JSON of its envelope', '(root)');
+  }
+  const type = envelope.record.type;
+  if (!Object.hasOwn(recordSchemas, type)) {
+    throw bad('record.type', `unknown record type ${JSON.stringify(type)}; expected one of ${Object.keys(recordSchemas).join(', ')}`, 'LEDGER_RULE_TYPE');
+  }
+  const result = recordSchemas[type as RecordType].safeParse(envelope.record);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = ['record', ...issue.path.map(String)].join('.');
+    throw bad(field, issue.message);
+  }
+  return { envelope, record: result.data as LedgerRecord };
+}
+
+interface Checked extends AppliedEntry {
+  effects: () => void;
+}
+
+function checkEntry(state: LedgerState, entry: Uint8Array, index: number, opts: ApplyOptions): Checked {
+  const { envelope, record } = parseEntry(entry);
+  if (index === 0 && record.type !== 'genesis') throw bad('record.type', `entry 0 must be the genesis, got ${record.type}`, 'LEDGER_RULE_GENESIS');
+  if (index > 0 && record.type === 'genesis') throw new RuleError('LEDGER_RULE_GENESIS', 409, 'the ledger already has its genesis (entry 0)', 'record.type');
+  if (state.genesis && record.origin !== state.genesis.origin) {
+    throw bad('record.origin', `record is for ledger ${JSON.stringify(record.origin)}, this is ${JSON.stringify(state.genesis.origin)}`, 'LEDGER_RULE_ORIGIN');
+  }
+  if (state.recordIds.has(record.id)) throw new RuleError('LEDGER_RULE_DUPLICATE_ID', 409, `record id ${record.id} is already in the ledger`, 'record.id');
+
+  const ctx = new SignatureContext(state, envelope, index, opts);
+  let effects: () => void;
+  switch (record.type) {
+    case 'genesis':
+      effects = genesisRule(state, record, ctx);
+      break;
+    case 'member.enroll': {
+      const m = record.member;
+      if (keyIdOf(m.publicKey) !== m.keyId) throw bad('record.member.keyId', `is not the key id of member.publicKey (that is ${keyIdOf(m.publicKey)})`);
+      if (state.members.has(m.keyId)) {
+        throw new RuleError('LEDGER_RULE_DUPLICATE_MEMBER', 409, `key ${m.keyId} is already enrolled${state.members.get(m.keyId)!.revokedAt !== undefined ? ' (and revoked: a revoked key is never re-enrolled)' : ''}`, 'record.member.keyId');
+      }
+      ctx.adminQuorum();
+      effects = () => state.members.set(m.keyId, { ...m, enrolledAt: index });
+      break;
+    }
+    case 'member.revoke': {
+      const m = state.activeMember(record.keyId);
+      if (!m) throw new RuleError('LEDGER_RULE_NOT_MEMBER', 422, `key ${record.keyId} is not an active member`, 'record.keyId');
+      if (m.role === 'admin') {
+        const active = [...state.members.values()].filter((x) => x.role === 'admin' && x.revokedAt === undefined).length;
+        if (active - 1 < state.genesis!.adminQuorum) {
+          throw new RuleError('LEDGER_RULE_QUORUM', 422, `revoking admin ${m.keyId} would leave ${active - 1} active admins, fewer than the quorum ${state.genesis!.adminQuorum}`, 'record.keyId');
+        }
+      }
+      ctx.adminQuorum();
+      effects = () => {
+        m.revokedAt = index;
+      };
+      break;
+    }
+    case 'case.open': {
+      if (state.cases.has(record.caseId)) throw new RuleError('LEDGER_RULE_DUPLICATE_CASE', 409, `case ${record.caseId} is already open`, 'record.caseId');
+      const signer = ctx.roles({ investigator: undefined });
+      effects = () => state.cases.set(record.caseId, { caseId: record.caseId, openedAt: index, openedBy: signer.investigator!, title: record.title });
+      break;
+    }
+    case 'deposition':
+      effects = depositionRule(state, record, ctx, index);
+      break;
+    case 'custody.transfer': {
+      const ex = liveExhibit(state, record.exhibitId);
+      if (record.from !== ex.holder) throw new RuleError('LEDGER_RULE_NOT_HOLDER', 422, `key ${record.from} does not hold exhibit ${ex.exhibitId}; ${ex.holder} does`, 'record.from');
+      if (record.to === record.from) throw bad('record.to', 'must differ from record.from');
+      ctx.roles({ releasing: record.from, receiving: record.to });
+      effects = () => {
+        ex.holder = record.to;
+        ex.events.push(index);
+      };
+      break;
+    }
+    case 'integrity.check': {
+      const ex = exhibit(state, record.exhibitId);
+      if (record.result === 'match' && !ex.objects.some((o) => o.sha256 === record.observed.sha256 && o.size === record.observed.size)) {
+        throw new RuleError('LEDGER_RULE_INTEGRITY', 422, `result "match" but the observed sha256/size is not an object of exhibit ${ex.exhibitId}`, 'record.result');
+      }
+      ctx.roles(record.scope === 'provider' ? { checker: record.checker, provider: undefined } : { checker: record.checker });
+      effects = () => ex.events.push(index);
+      break;
+    }
+    case 'access': {
+      const ex = exhibit(state, record.exhibitId);
+      ctx.roles({ accessor: record.accessor });
+      effects = () => ex.events.push(index);
+      break;
+    }
+    case 'disposition': {
+      const ex = liveExhibit(state, record.exhibitId);
+      if (record.witnessOfficer === record.authorisedBy) throw bad('record.witnessOfficer', 'must differ from record.authorisedBy');
+      ctx.roles({ supervisor: record.authorisedBy, 'witness-officer': record.witnessOfficer });
+      effects = () => {
+        ex.disposedAt = index;
+        ex.events.push(index);
+      };
+      break;
+    }
+  }
+  const report = ctx.finish();
+  return {
+    index,
+    record,
+    envelope,
+    report,
+    effects: () => {
+      effects();
+      state.recordIds.add(record.id);
+    },
+  };
+}
+
+function commit(_state: LedgerState, checked: Checked): void {
+  checked.effects();
+}
+
+function exhibit(state: LedgerState, exhibitId: string): ExhibitInfo {
+  const ex = state.exhibits.get(exhibitId);
+  if (!ex) throw new RuleError('LEDGER_RULE_NO_EXHIBIT', 422, `exhibit ${exhibitId} has no deposition in the ledger`, 'record.exhibitId');
+  return ex;
+}
+
+function liveExhibit(state: LedgerState, exhibitId: string): ExhibitInfo {
+  const ex = exhibit(state, exhibitId);
+  if (ex.disposedAt !== undefined) throw new RuleError('LEDGER_RULE_DISPOSED', 422, `exhibit ${exhibitId} was disposed at entry ${ex.disposedAt}`, 'record.exhibitId');
+  return ex;
+}
+
+/** Checks which keys may sign in which role at this index, then verifies the envelope once. */
+class SignatureContext {
+  private required: string[] = [];
+  private admins = false;
+  private quorum = 0;
+  private readonly allowed = new Map<string, Map<string, string>>(); // role → keyId → publicKey
+  private genesisAdmins: Map<string, string> | undefined;
+
+  constructor(
+    private readonly state: LedgerState,
+    private readonly envelope: SignedRecord,
+    private readonly index: number,
+    private readonly opts: ApplyOptions,
+  ) {}
+
+  /** Every genesis admin must sign (roles admin / admin.<n>). */
+  genesisAdminsSign(admins: ReadonlyArray<{ keyId: string; publicKey: string }>): void {
+    this.genesisAdmins = new Map(admins.map((a) => [a.keyId, a.publicKey]));
+    this.admins = true;
+    this.quorum = admins.length;
+  }
+
+  /** `adminQuorum` distinct active admins must sign. */
+  adminQuorum(): void {
+    this.admins = true;
+    this.quorum = this.state.genesis!.adminQuorum;
+  }
+
+  /**
+   * Requires one signature per role; a role bound to a key id must be signed by that key, an unbound one by
+   * any active member allowed in that role. Returns the key id that signed each role.
+   */
+  roles(spec: Record<string, string | undefined>): Record<string, string> {
+    const signedBy: Record<string, string> = {};
+    for (const [role, keyId] of Object.entries(spec)) {
+      const sig = this.envelope.signatures.find((s) => s.role === role);
+      if (!sig) throw new RuleError('LEDGER_RULE_MISSING_SIGNATURE', 401, `no signature in role "${role}"`, 'signatures');
+      if (keyId !== undefined && sig.keyId !== keyId) {
+        throw new RuleError('LEDGER_RULE_WRONG_SIGNER', 403, `role "${role}" must be signed by ${keyId}, got ${sig.keyId}`, `signatures[${this.envelope.signatures.indexOf(sig)}].keyId`);
+      }
+      const m = this.state.members.get(sig.keyId);
+      const at = `at entry ${this.index}`;
+      if (!m) throw new RuleError('LEDGER_RULE_UNKNOWN_SIGNER', 403, `role "${role}": key ${sig.keyId} is not enrolled ${at}`, 'signatures');
+      if (m.revokedAt !== undefined) throw new RuleError('LEDGER_RULE_REVOKED_SIGNER', 403, `role "${role}": key ${sig.keyId} was revoked at entry ${m.revokedAt}`, 'signatures');
+      const may = SIGNING_ROLES[role] ?? [];
+      if (!may.includes(m.role)) {
+        throw new RuleError('LEDGER_RULE_ROLE', 403, `role "${role}": member ${sig.keyId} is a ${m.role}; this role needs ${may.join(' or ')}`, 'signatures');
+      }
+      this.allow(role, m.keyId, m.publicKey);
+      this.required.push(role);
+      signedBy[role] = sig.keyId;
+    }
+    return signedBy;
+  }
+
+  private allow(role: string, keyId: string, publicKey: string): void {
+    let m = this.allowed.get(role);
+    if (!m) this.allowed.set(role, (m = new Map()));
+    m.set(keyId, publicKey);
+  }
+
+  finish(): EnvelopeReport {
+    const sigs = this.envelope.signatures;
+    const adminKeys = new Set<string>();
+    if (this.admins) {
+      for (const s of sigs) {
+        if (!ADMIN_ROLE_RE.test(s.role)) continue;
+        let pub: string | undefined;
+        if (this.genesisAdmins) pub = this.genesisAdmins.get(s.keyId);
+        else {
+          const m = this.state.activeMember(s.keyId);
+          if (!m || m.role !== 'admin') {
+            throw new RuleError('LEDGER_RULE_NOT_ADMIN', 403, `role "${s.role}": key ${s.keyId} is not an active admin at entry ${this.index}`, 'signatures');
+          }
+          pub = m.publicKey;
+        }
+        if (pub === undefined) throw new RuleError('LEDGER_RULE_NOT_ADMIN', 403, `role "${s.role}": key ${s.keyId} is not a genesis admin`, 'signatures');
+        if (adminKeys.has(s.keyId)) throw new RuleError('LEDGER_RULE_QUORUM', 403, `admin ${s.keyId} signed twice; the quorum needs distinct admins`, 'signatures');
+        adminKeys.add(s.keyId);
+        this.allow(s.role, s.keyId, pub);
+      }
+      if (adminKeys.size < this.quorum) {
+        throw new RuleError('LEDGER_RULE_QUORUM', 403, `${adminKeys.size} admin signature(s), ${this.quorum} needed`, 'signatures');
+      }
+    }
+    for (const s of sigs) {
+      if (!this.allowed.get(s.role)?.has(s.keyId)) {
+        throw new RuleError('LEDGER_RULE_EXTRA_SIGNATURE', 403, `signature in role "${s.role}" by ${s.keyId} is not called for by a ${this.envelope.record.type} record`, 'signatures');
+      }
+    }
+    const report = verifyEnvelope(this.envelope, {
+      requiredRoles: this.required,
+      resolveKey: (keyId, role) => this.allowed.get(role)?.get(keyId),
+      ...(this.opts.verifier ? { verifier: this.opts.verifier } : {}),
+    });
+    if (!report.ok) {
+      const failed = report.signatures.find((s) => !s.ok);
+      throw new RuleError('LEDGER_RULE_SIGNATURE', 401, failed?.message ?? report.errors.join('; '), failed ? `signatures[${failed.index}]` : 'signatures');
+    }
+    return report;
+  }
+}
+
+function genesisRule(state: LedgerState, record: GenesisRecord, ctx: SignatureContext): () => void {
+  const ids = new Set<string>();
+  for (const [i, a] of record.admins.entries()) {
+    if (keyIdOf(a.publicKey) !== a.keyId) throw bad(`record.admins.${i}.keyId`, `is not the key id of its publicKey (that is ${keyIdOf(a.publicKey)})`);
+    if (ids.has(a.keyId)) throw bad(`record.admins.${i}.keyId`, 'appears twice');
+    ids.add(a.keyId);
+  }
+  if (record.adminQuorum > record.admins.length) throw bad('record.adminQuorum', `is ${record.adminQuorum}, more than the ${record.admins.length} admins`);
+  const wp = record.witnessPolicy;
+  if (wp.quorum > wp.witnesses.length) throw bad('record.witnessPolicy.quorum', `is ${wp.quorum}, more than the ${wp.witnesses.length} witnesses`);
+  const vkeys = new Set<string>();
+  for (const [i, w] of wp.witnesses.entries()) {
+    const v = vkeyOf(w.vkey, `record.witnessPolicy.witnesses.${i}.vkey`, SIG_COSIGNATURE_V1);
+    if (vkeys.has(v)) throw bad(`record.witnessPolicy.witnesses.${i}.vkey`, 'appears twice');
+    vkeys.add(v);
+  }
+  vkeyOf(record.logKey, 'record.logKey', SIG_ED25519);
+  ctx.genesisAdminsSign(record.admins);
+  return () => {
+    state.genesis = record;
+    for (const a of record.admins) state.members.set(a.keyId, { keyId: a.keyId, publicKey: a.publicKey, name: a.name, badge: '', role: 'admin', enrolledAt: 0 });
+  };
+}
+
+function vkeyOf(vkey: string, field: string, type: number): string {
+  try {
+    const v = parseVerifierKey(vkey);
+    if (v.type !== type) throw bad(field, `signature type is 0x${v.type.toString(16).padStart(2, '0')}, expected 0x${type.toString(16).padStart(2, '0')}`);
+    return v.vkey;
+  } catch (err) {
+    if (err instanceof NoteError) throw bad(field, err.message);
+    throw err;
+  }
+}
+
+function depositionRule(state: LedgerState, record: DepositionRecord, ctx: SignatureContext, index: number): () => void {
+  const req = record.request;
+  if (req.caseId !== record.caseId) throw bad('record.request.caseId', `is ${req.caseId}, the deposition names case ${record.caseId}`);
+  if (req.exhibitId !== record.exhibitId) throw bad('record.request.exhibitId', `is ${req.exhibitId}, the deposition names exhibit ${record.exhibitId}`);
+  if (!state.cases.has(record.caseId)) throw new RuleError('LEDGER_RULE_NO_CASE', 422, `case ${record.caseId} has no case.open in the ledger`, 'record.caseId');
+  if (state.exhibits.has(record.exhibitId)) throw new RuleError('LEDGER_RULE_DUPLICATE_EXHIBIT', 409, `exhibit ${record.exhibitId} is already deposited`, 'record.exhibitId');
+  const r = record.receipt;
+  if (r.objects.length !== req.objects.length) {
+    throw new RuleError('LEDGER_RULE_RECEIPT', 422, `the receipt lists ${r.objects.length} objects, the request ${req.objects.length}`, 'record.receipt.objects');
+  }
+  for (const [i, o] of r.objects.entries()) {
+    const q = req.objects[i]!;
+    if (o.sha256 !== q.sha256 || o.size !== q.size) {
+      throw new RuleError('LEDGER_RULE_RECEIPT', 422, `receipt object ${i} (${o.sha256}, ${o.size} bytes) differs from request object ${i} (${q.sha256}, ${q.size} bytes)`, `record.receipt.objects.${i}`);
+    }
+  }
+  if (req.kind === 'folder') {
+    if (!req.manifestSha256) throw bad('record.request.manifestSha256', 'a folder exhibit is recorded by its manifest: manifestSha256 is required');
+    if (!req.objects.some((o) => o.sha256 === req.manifestSha256)) throw bad('record.request.manifestSha256', 'names no object of the request: the manifest must be deposited');
+  }
+  const wanted = toHex(recordMessage(depositionRequestRecord(record as unknown as { origin: string; id: string; request: Record<string, unknown> })).digest);
+  if (r.requestDigest !== wanted) {
+    throw new RuleError('LEDGER_RULE_RECEIPT', 422, `receipt.requestDigest ${r.requestDigest} is not the digest of the deposition.request record (${wanted})`, 'record.receipt.requestDigest');
+  }
+  const g = state.genesis!;
+  const skew = (g.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS) * 1000;
+  const upload = (g.maxUploadSeconds ?? DEFAULT_MAX_UPLOAD_SECONDS) * 1000;
+  const dt = Date.parse(r.storedAt) - Date.parse(req.requestedAt);
+  if (dt < -skew || dt > skew + upload) {
+    throw new RuleError('LEDGER_RULE_TIME', 422, `receipt.storedAt ${r.storedAt} is ${dt / 1000}s after requestedAt ${req.requestedAt}; allowed ${-skew / 1000}s to ${(skew + upload) / 1000}s`, 'record.receipt.storedAt');
+  }
+  ctx.roles({ depositor: req.depositor, provider: r.provider });
+  return () => {
+    state.exhibits.set(record.exhibitId, {
+      exhibitId: record.exhibitId,
+      caseId: record.caseId,
+      depositedAt: index,
+      depositor: req.depositor,
+      holder: req.depositor,
+      objects: r.objects.map((o) => ({ sha256: o.sha256, size: o.size })),
+      events: [index],
+    });
+  };
+}
+
+/** Replays entries from 0 into a fresh state; throws RuleError with `index` set on the first bad one. */
+export function replay(entries: Iterable<Uint8Array>, opts: ApplyOptions = {}): LedgerState {
+  const state = new LedgerState();
+  for (const e of entries) {
+    try {
+      state.apply(e, opts);
+    } catch (err) {
+      if (err instanceof RuleError) throw new EntryRejectedError(state.size, err);
+      throw err;
+    }
+  }
+  return state;
+}
+
+/** A RuleError located at an entry index of a log. */
+export class EntryRejectedError extends Error {
+  override name = 'EntryRejectedError';
+  readonly code = 'LEDGER_ENTRY_REJECTED';
+  constructor(readonly index: number, readonly rule: RuleError) {
+    super(`entry ${index}: ${rule.message}`, { cause: rule });
+  }
+}
