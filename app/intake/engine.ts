@@ -9,7 +9,7 @@ import { displayName } from './escape';
 import { JournalWriter, readJournal, RESULT_FILE, writeFileDurably, type JournalHeader } from './journal';
 import { buildManifest } from './manifest';
 import { detectMediaType } from './mediatype';
-import { HashPool } from './pool';
+import { acquireHashPool, releaseHashPool, type HashPool, type PoolOptions } from './pool';
 import { ALGORITHMS, type Algorithm, type FileProgress, type FolderExhibit, type IntakeItem, type IntakeProgress, type IntakeResult } from './types';
 import { walk, type FileEntry, type WalkEntry } from './walk';
 import type { WireResult } from './worker-body';
@@ -41,7 +41,7 @@ export type ResumeOptions = Omit<IntakeOptions, 'paths' | 'algorithms' | 'follow
 const PROGRESS_INTERVAL_MS = 100;
 /** Files below this size travel many to a message (measured: per-message cost ≈ hashing 20 KiB). */
 const SMALL_FILE = 256 << 10;
-const BATCH_MAX_FILES = 128;
+const BATCH_MAX_FILES = 256;
 const BATCH_MAX_BYTES = 4 << 20;
 
 interface Config {
@@ -60,10 +60,6 @@ function normaliseAlgorithms(algorithms: readonly string[] | undefined): Algorit
   return ALGORITHMS.filter((a) => wanted.has(a));
 }
 
-function nsToIso(ns: bigint): string | null {
-  return ns > 0n ? new Date(Number(ns / 1_000_000n)).toISOString() : null;
-}
-
 function baseName(path: Buffer): Buffer {
   let end = path.length;
   while (end > 1 && path[end - 1] === 0x2f) end--;
@@ -71,13 +67,17 @@ function baseName(path: Buffer): Buffer {
   return path.subarray(slash + 1, end);
 }
 
+// eslint-disable-next-line no-control-regex
+const NEEDS_DISPLAY_ESCAPE = /[\x00-\x1f\x7f\\]/;
+
 function pathFields(path: Buffer, rel: Buffer | null): Pick<IntakeItem, 'path' | 'pathBase64' | 'relPath' | 'displayPath' | 'name'> {
   const exact = isUtf8(path);
+  const text = path.toString('utf8');
   return {
-    path: path.toString('utf8'),
+    path: text,
     ...(exact ? {} : { pathBase64: path.toString('base64') }),
     relPath: rel === null ? null : rel.toString('utf8'),
-    displayPath: displayName(path),
+    displayPath: exact && !NEEDS_DISPLAY_ESCAPE.test(text) ? text : displayName(path),
     name: baseName(path).toString('utf8'),
   };
 }
@@ -124,6 +124,7 @@ async function runBatch(
   reuse: Map<string, IntakeItem>,
 ): Promise<IntakeResult> {
   const { signal, onProgress } = options;
+  const poolOptions: PoolOptions = { size: options.workers, bufferSize: options.bufferSize, pauseHook: options._pauseHook };
   const known = new Set<string>();
   for (const h of options.knownHashes ?? []) known.add(h.toLowerCase());
   const started = performance.now();
@@ -210,8 +211,8 @@ async function runBatch(
     const item = items[p.index] as IntakeItem;
     if (r.ok) {
       Object.assign(item, {
-        size: r.size, mtime: nsToIso(r.mtimeNs), ctime: nsToIso(r.ctimeNs), birthtime: nsToIso(r.birthtimeNs),
-        mtimeNs: String(r.mtimeNs), ctimeNs: String(r.ctimeNs), dev: String(r.dev), ino: String(r.ino),
+        size: r.size, mtime: r.mtime, ctime: r.ctime, birthtime: r.birthtime,
+        mtimeNs: r.mtimeNs, ctimeNs: r.ctimeNs, dev: r.dev, ino: r.ino,
         hashes: { ...r.digests }, mediaType: detectMediaType(r.head, item.name),
       });
       bytesCompleted += r.size;
@@ -227,12 +228,12 @@ async function runBatch(
   };
   const submit = (batch: Pending[]): void => {
     if (batch.length === 0) return;
-    const current = pool ?? (pool = new HashPool({ size: options.workers, bufferSize: options.bufferSize, pauseHook: options._pauseHook }));
+    const current = pool ?? (pool = acquireHashPool(poolOptions));
     for (const p of batch) pendingById.set(p.index, p);
     const job = current.run({
       algorithms: config.algorithms,
       followSymlinks: config.followSymlinks,
-      files: batch.map((p) => ({ id: p.index, path: p.entry.path, dev: p.entry.dev, ino: p.entry.ino })),
+      files: batch.map((p) => ({ id: p.index, path: p.entry.path.toString('latin1'), dev: p.entry.dev, ino: p.entry.ino })),
     }).then((results) => {
       results.forEach((r, i) => finishFile(batch[i] as Pending, r));
     }, (err: unknown) => {
@@ -313,7 +314,7 @@ async function runBatch(
   }
   signal?.removeEventListener('abort', onAbort);
   if (timer) clearInterval(timer);
-  await (pool as HashPool | null)?.terminate();
+  if (pool) await releaseHashPool(pool, poolOptions);
 
   // ---- duplicates ----
   const bySha = new Map<string, { first: number; count: number }>();

@@ -35,6 +35,11 @@ export function escapeChecksumName(name: Uint8Array): Buffer {
 /** One `sha256sum`-format line, `HASH  NAME\n` (binary-safe), escaped as coreutils does. */
 export function checksumLine(hexDigest: string, name: Uint8Array): Buffer {
   if (!/^[0-9a-f]+$/.test(hexDigest)) throw new TypeError(`checksumLine: digest must be lower-case hex, got ${JSON.stringify(hexDigest)}`);
+  return _checksumLine(hexDigest, name);
+}
+
+/** checksumLine without the digest check, for callers that validated it already. */
+export function _checksumLine(hexDigest: string, name: Uint8Array): Buffer {
   const escaped = needsChecksumEscape(name);
   return Buffer.concat([
     Buffer.from(`${escaped ? '\\' : ''}${hexDigest}  `, 'latin1'),

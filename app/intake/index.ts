@@ -27,6 +27,9 @@
 //                   E_INTAKE_SPECIAL_FILE (device/socket/FIFO refused), E_INTAKE_SYMLINK_LOOP; a folder with any
 //                   failed entry gets E_INTAKE_INCOMPLETE_FOLDER and no manifest.
 //
+//   closeIdleHashPools() → Promise<void>: a finished batch keeps its workers warm (unref'd) for 30 s so the next
+//     batch starts at once; call this on shutdown to end them now.
+//
 // Names are kept as bytes and shown escaped: `displayName` for people, `checksumLine` for `sha256sum`-format
 // output that `sha256sum -c` accepts (escape.ts).
 export { startIntake, resumeBatch, type IntakeOptions, type ResumeOptions } from './engine';
@@ -39,4 +42,4 @@ export {
 export { checksumLine, displayName, escapeChecksumName, unescapeChecksumName } from './escape';
 export { buildManifest, parseManifest, MANIFEST_HEADER, ManifestFormatError, type ManifestEntry } from './manifest';
 export { detectMediaType } from './mediatype';
-export { liveHashWorkers } from './pool';
+export { liveHashWorkers, closeIdleHashPools } from './pool';

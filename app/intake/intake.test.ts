@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renam
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IntakeArgumentError, IntakeBatchExistsError, IntakeCancelledError, liveHashWorkers, parseManifest, resumeBatch, startIntake, type IntakeItem, type IntakeProgress } from './index';
+import { closeIdleHashPools, IntakeArgumentError, IntakeBatchExistsError, IntakeCancelledError, liveHashWorkers, parseManifest, resumeBatch, startIntake, type IntakeItem, type IntakeProgress } from './index';
 import { JOURNAL_FILE, RESULT_FILE } from './journal';
 import { coreutilsDigests, makeCorpus, patternBytes } from './test-corpus';
 
@@ -57,6 +57,9 @@ describe('startIntake: digests equal coreutils on a generated corpus', () => {
       const check = execFileSync('sha256sum', ['--strict', '-c', manifestPath], { cwd: corpus.dir }).toString();
       expect(check.split('\n').filter((l) => l.endsWith(': OK'))).toHaveLength(corpus.files.length);
       expect(execFileSync('sha256sum', [manifestPath]).toString().slice(0, 64)).toBe(folder?.manifestSha256);
+      // The finished batch left its 2 workers warm for the next one; closing ends them.
+      expect(liveHashWorkers().length).toBeLessThanOrEqual(2);
+      await closeIdleHashPools();
       expect(liveHashWorkers()).toEqual([]);
     });
   }
@@ -242,6 +245,7 @@ describe('startIntake: progress and cancel', () => {
     const sab = new SharedArrayBuffer(4);
     const hook = new Int32Array(sab);
     const ac = new AbortController();
+    await closeIdleHashPools();
     const run = startIntake({ paths: [dir], bufferSize: 4096, workers: 2, _pauseHook: sab, signal: ac.signal, batchDir });
     await waitPaused(hook);
     expect(liveHashWorkers()).toHaveLength(2);
@@ -258,6 +262,7 @@ describe('startIntake: progress and cancel', () => {
   it('an already-aborted signal rejects before any work', async () => {
     const ac = new AbortController();
     ac.abort();
+    await closeIdleHashPools();
     await expect(startIntake({ paths: ['/'], signal: ac.signal })).rejects.toThrow();
     expect(liveHashWorkers()).toEqual([]);
   });

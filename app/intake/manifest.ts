@@ -23,7 +23,9 @@
 // file of the exhibit against the manifest. Symbolic links, and anything that is not a regular file, are not in
 // the manifest (the intake result lists them).
 import { createHash } from 'node:crypto';
-import { checksumLine, needsChecksumEscape, unescapeChecksumName } from './escape';
+import { _checksumLine, needsChecksumEscape, unescapeChecksumName } from './escape';
+
+const HEX64 = /^[0-9a-f]{64}$/;
 
 export const MANIFEST_HEADER = '# evidence-ledger folder manifest v1\n';
 
@@ -53,8 +55,8 @@ export function buildManifest(entries: readonly ManifestEntry[]): { bytes: Buffe
     }
     if (e.rel.length === 0 || e.rel[0] === 0x2f) throw new ManifestFormatError(`buildManifest: path must be relative and non-empty, got ${JSON.stringify(Buffer.from(e.rel).toString())}`);
     if (!Number.isSafeInteger(e.size) || e.size < 0) throw new ManifestFormatError(`buildManifest: size must be a non-negative integer, got ${e.size}`);
-    if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new ManifestFormatError(`buildManifest: sha256 must be 64 lower-case hex digits, got ${JSON.stringify(e.sha256)}`);
-    parts.push(Buffer.from(`# size ${e.size}\n`, 'latin1'), checksumLine(e.sha256, e.rel));
+    if (e.sha256.length !== 64 || !HEX64.test(e.sha256)) throw new ManifestFormatError(`buildManifest: sha256 must be 64 lower-case hex digits, got ${JSON.stringify(e.sha256)}`);
+    parts.push(Buffer.from(`# size ${e.size}\n`, 'latin1'), _checksumLine(e.sha256, e.rel));
   }
   const bytes = Buffer.concat(parts);
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };

@@ -26,7 +26,8 @@ export interface WorkerInit {
 
 export interface WireFile {
   id: number;
-  path: Uint8Array;
+  /** The path's bytes as a latin1 string (one char per byte): cheap to post, exact for any bytes. */
+  path: string;
   dev: bigint;
   ino: bigint;
 }
@@ -44,11 +45,14 @@ export interface WireHashed {
   ok: true;
   digests: Partial<Record<WireAlgorithm, string>>;
   size: number;
-  dev: bigint;
-  ino: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-  birthtimeNs: bigint;
+  /** Decimal strings (exact), and ISO 8601 times (null when the file system does not record one). */
+  dev: string;
+  ino: string;
+  mtimeNs: string;
+  ctimeNs: string;
+  mtime: string | null;
+  ctime: string | null;
+  birthtime: string | null;
   head: Uint8Array;
 }
 
@@ -92,24 +96,27 @@ export function hashWorkerMain(env: WorkerEnv): void {
     return { id, ok: false, code: 'E_INTAKE_UNREADABLE', reason };
   };
 
-  const open = (path: Uint8Array, follow: boolean): number => {
+  const iso = (ns: bigint): string | null => (ns > 0n ? new Date(Number(ns / 1_000_000n)).toISOString() : null);
+
+  const open = (path: Buffer, follow: boolean): number => {
     const flags = O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW);
     if (noatime) {
       try {
         // O_NOATIME keeps the evidence's access time as found; only the owner (or CAP_FOWNER) may use it.
-        return fs.openSync(path as Buffer, flags | O_NOATIME);
+        return fs.openSync(path, flags | O_NOATIME);
       } catch (err) {
         if (!(typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPERM')) throw err;
         noatime = false;
       }
     }
-    return fs.openSync(path as Buffer, flags);
+    return fs.openSync(path, flags);
   };
 
   const hashOne = (file: WireFile, algorithms: WireAlgorithm[], follow: boolean): WireResult => {
+    const path = Buffer.from(file.path, 'latin1');
     let fd: number;
     try {
-      fd = open(file.path, follow);
+      fd = open(path, follow);
     } catch (err) {
       return failure(file.id, err);
     }
@@ -140,7 +147,9 @@ export function hashWorkerMain(env: WorkerEnv): void {
         for (const h of hashes) h.update(chunk);
         total += n;
         Atomics.store(progress, 1, BigInt(total));
-        if (total > size) break; // grew while being read: no need to read the rest
+        // Stop at the size fstat gave: a file that grew meanwhile is caught by the size check after the pass
+        // (this saves the EOF read, a syscall per small file); past the size, it grew while being read.
+        if (total >= size) break;
         if (pause && total === n && Atomics.load(pause, 0) === 0) {
           Atomics.store(pause, 0, 1);
           Atomics.notify(pause, 0);
@@ -152,7 +161,7 @@ export function hashWorkerMain(env: WorkerEnv): void {
       closed = true;
       let now: Fs.BigIntStats;
       try {
-        now = follow ? fs.statSync(file.path as Buffer, { bigint: true }) : fs.lstatSync(file.path as Buffer, { bigint: true });
+        now = follow ? fs.statSync(path, { bigint: true }) : fs.lstatSync(path, { bigint: true });
       } catch (err) {
         const f = failure(file.id, err);
         return f.code === 'E_INTAKE_VANISHED' ? { ...f, reason: `it vanished while it was hashed (${f.reason})` } : f;
@@ -173,8 +182,9 @@ export function hashWorkerMain(env: WorkerEnv): void {
         digests[a] = (hashes[i] as Crypto.Hash).digest('hex');
       });
       return {
-        id: file.id, ok: true, digests, size, dev: before.dev, ino: before.ino,
-        mtimeNs: before.mtimeNs, ctimeNs: before.ctimeNs, birthtimeNs: before.birthtimeNs, head,
+        id: file.id, ok: true, digests, size, dev: String(before.dev), ino: String(before.ino),
+        mtimeNs: String(before.mtimeNs), ctimeNs: String(before.ctimeNs),
+        mtime: iso(before.mtimeNs), ctime: iso(before.ctimeNs), birthtime: iso(before.birthtimeNs), head,
       };
     } catch (err) {
       return failure(file.id, err);

@@ -1,0 +1,122 @@
+// `npm run bench -- intake` (issue 5). Every figure is a ratio against a baseline measured in the same run, on
+// page-cached files:
+//   SHA-256 of a big file vs `openssl speed -evp sha256 -bytes 1048576` (compute only)  target ≥ 0.9
+//   SHA-256 of a big file vs `sha256sum` on the same file                                target ≥ 5
+//   SHA-256 + SHA-1 + MD5 in one pass vs `openssl speed -evp md5` (the slowest digest)   target ≥ 0.85
+//   N files of 4 KiB vs `find … -exec sha256sum {} +`                                    target ≥ 2
+//   peak RSS while hashing the big file (child process)                                  target < 150 MB
+// Default sizes finish in ~2 minutes: a 512 MiB file and 20,000 small files; BENCH_FULL=1 uses a 2 GiB file.
+// BENCH_SMALL_FILES overrides the small-file count. Temp files live under os.tmpdir() and are removed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startIntake, type Algorithm } from '../app/intake/index';
+
+const MiB = 1 << 20;
+
+function opensslSpeed(algo: string): number {
+  const out = execFileSync('openssl', ['speed', '-evp', algo, '-bytes', String(MiB), '-seconds', '3'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  const line = out.trim().split('\n').pop() as string;
+  const m = /([0-9.]+)k\s*$/.exec(line);
+  if (!m) throw new Error(`cannot parse openssl speed output: ${JSON.stringify(line)}`);
+  return Number(m[1]) * 1000; // bytes per second ('k' is 1000 bytes)
+}
+
+function seconds(fn: () => void): number {
+  const t = performance.now();
+  fn();
+  return (performance.now() - t) / 1000;
+}
+
+async function secondsAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+}
+
+function warm(path: string): void {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(4 * MiB);
+  while (readSync(fd, buf, 0, buf.length, null) > 0);
+  closeSync(fd);
+}
+
+function makeBigFile(path: string, size: number): void {
+  const fd = openSync(path, 'w');
+  const chunk = randomBytes(16 * MiB);
+  for (let done = 0; done < size; done += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, size - done));
+  closeSync(fd);
+}
+
+async function best(runs: number, fn: () => Promise<unknown>): Promise<number> {
+  let t = Infinity;
+  for (let i = 0; i < runs; i++) t = Math.min(t, await secondsAsync(fn));
+  return t;
+}
+
+function row(label: string, ratio: number, target: string, detail: string): void {
+  const ok = target.startsWith('≥') ? ratio >= Number(target.slice(1)) : ratio < Number(target.slice(1));
+  console.log(`${label.padEnd(44)} ${ratio.toFixed(2).padStart(7)}  (target ${target}) ${ok ? 'ok ' : 'MISS'}  ${detail}`);
+}
+
+/** Child mode: hash one file and print peak RSS (KiB) before and after, as JSON. */
+async function rssChild(file: string): Promise<void> {
+  const before = process.resourceUsage().maxRSS;
+  await startIntake({ paths: [file], algorithms: ['sha256', 'sha1', 'md5'] });
+  console.log(JSON.stringify({ before, after: process.resourceUsage().maxRSS }));
+}
+
+export async function run(): Promise<void> {
+  const full = process.env.BENCH_FULL === '1';
+  const bigSize = (full ? 2048 : 512) * MiB;
+  const smallCount = Number(process.env.BENCH_SMALL_FILES ?? 20_000);
+  const dir = mkdtempSync(join(tmpdir(), 'intake-bench-'));
+  try {
+    const big = join(dir, 'big.bin');
+    makeBigFile(big, bigSize);
+    warm(big);
+    const mb = (bytesPerSecond: number): string => `${(bytesPerSecond / 1e6).toFixed(0)} MB/s`;
+
+    const hashBig = (algorithms: Algorithm[]) => () => startIntake({ paths: [big], algorithms });
+    const oursSha256 = bigSize / (await best(3, hashBig(['sha256'])));
+    const opensslSha256 = opensslSpeed('sha256');
+    row(`SHA-256 ${bigSize / MiB} MiB vs openssl speed sha256`, oursSha256 / opensslSha256, '≥0.9', `${mb(oursSha256)} vs ${mb(opensslSha256)}`);
+    const coreutils = bigSize / seconds(() => execFileSync('sha256sum', [big], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    row(`SHA-256 ${bigSize / MiB} MiB vs sha256sum`, oursSha256 / coreutils, '≥5', `${mb(oursSha256)} vs ${mb(coreutils)}`);
+
+    const oursAll = bigSize / (await best(3, hashBig(['sha256', 'sha1', 'md5'])));
+    const opensslMd5 = opensslSpeed('md5');
+    row('SHA-256+SHA-1+MD5 one pass vs openssl md5', oursAll / opensslMd5, '≥0.85', `${mb(oursAll)} vs ${mb(opensslMd5)}`);
+
+    const small = join(dir, 'small');
+    mkdirSync(small);
+    const content = randomBytes(4096);
+    for (let i = 0; i < smallCount; i++) {
+      const sub = join(small, `d${Math.floor(i / 1000)}`);
+      if (i % 1000 === 0) mkdirSync(sub);
+      content.writeUInt32LE(i, 0);
+      writeFileSync(join(sub, `f${i}`), content);
+    }
+    execFileSync('sh', ['-c', `cat ${small}/*/* > /dev/null`]);
+    const find = await best(2, async () => execFileSync('find', [small, '-type', 'f', '-exec', 'sha256sum', '{}', '+'], { stdio: ['ignore', 'ignore', 'ignore'] }));
+    const ours = await best(2, () => startIntake({ paths: [small] }));
+    row(`${smallCount} files of 4 KiB vs find -exec sha256sum`, find / ours, '≥2', `${(smallCount / ours).toFixed(0)} vs ${(smallCount / find).toFixed(0)} files/s`);
+
+    const self = fileURLToPath(import.meta.url);
+    const child = spawnSync(process.execPath, [resolve(self, '../../bin/run-ts.mjs'), self], {
+      env: { ...process.env, INTAKE_BENCH_RSS_CHILD: big }, encoding: 'utf8',
+    });
+    if (child.status !== 0) throw new Error(`RSS child failed: ${child.stderr}`);
+    const rss = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { before: number; after: number };
+    const peakMb = (rss.after * 1024) / 1e6;
+    console.log(`${`peak RSS hashing ${bigSize / MiB} MiB (3 digests)`.padEnd(44)} ${peakMb.toFixed(0).padStart(7)}  (target <150 MB) ${peakMb < 150 ? 'ok ' : 'MISS'}  before hashing ${((rss.before * 1024) / 1e6).toFixed(0)} MB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const childFile = process.env.INTAKE_BENCH_RSS_CHILD;
+if (childFile) await rssChild(childFile);
