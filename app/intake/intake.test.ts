@@ -64,6 +64,20 @@ describe('startIntake: digests equal coreutils on a generated corpus', () => {
     });
   }
 
+  it('a file split over two workers (one read pass, digests on two lanes) gives the same digests', async () => {
+    const corpus = makeCorpus(4096, 'intake-split-');
+    cleanup.push(corpus.dir);
+    for (const algorithms of [['sha256'], ['sha256', 'sha1'], ['sha256', 'sha1', 'md5']] as const) {
+      const result = await startIntake({ paths: [corpus.dir], algorithms: [...algorithms], bufferSize: 4096, workers: 2, _splitMin: 4096 });
+      const items = byRel(result.items);
+      expect(result.items.filter((i) => i.error !== null)).toEqual([]);
+      for (const algo of algorithms) {
+        const expected = coreutilsDigests(`${algo}sum` as 'sha256sum', corpus.dir, corpus.files);
+        for (const rel of corpus.files) expect(items.get(rel)?.hashes?.[algo], `${algo} ${JSON.stringify(rel)}`).toBe(expected.get(rel));
+      }
+    }
+  });
+
   it('keeps a name that is not UTF-8 exactly and displays it escaped', async () => {
     const dir = tempDir('intake-bytes-');
     const name = Buffer.concat([Buffer.from(dir + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('-name\n')]);
@@ -178,6 +192,17 @@ describe('startIntake: a file that changes while it is hashed gets an error, nev
     expect(result.items[0]?.error?.message).toMatch(/size 65536 → 65549/);
   });
 
+  it('appended to while split over two workers → E_INTAKE_CHANGED, and the helper lane is released', async () => {
+    const { file, hook, sab } = setup();
+    const run = startIntake({ paths: [file], algorithms: ['md5'], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096 });
+    await waitPaused(hook);
+    appendFileSync(file, 'more evidence');
+    release(hook);
+    const result = await run;
+    expect(result.items[0]?.hashes).toBeNull();
+    expect(result.items[0]?.error?.code).toBe('E_INTAKE_CHANGED');
+  });
+
   it('rewritten in place during hashing (same size, new mtime) → E_INTAKE_CHANGED', async () => {
     const { file, hook, sab } = setup();
     const run = startIntake({ paths: [file], bufferSize: 4096, workers: 1, _pauseHook: sab });
@@ -257,6 +282,20 @@ describe('startIntake: progress and cancel', () => {
     const lines = readFileSync(join(batchDir, JOURNAL_FILE), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { item: IntakeItem });
     for (const l of lines) expect(l.item.hashes?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(lines.length).toBeLessThan(6);
+  });
+
+  it('cancel while a file is split over two workers ends both lanes', async () => {
+    const dir = tempDir('intake-cancel-split-');
+    writeFileSync(join(dir, 'big'), patternBytes(1 << 20, 'split'));
+    const sab = new SharedArrayBuffer(4);
+    const hook = new Int32Array(sab);
+    const ac = new AbortController();
+    await closeIdleHashPools();
+    const run = startIntake({ paths: [dir], algorithms: ['sha1'], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096, signal: ac.signal });
+    await waitPaused(hook);
+    ac.abort();
+    await expect(run).rejects.toBeInstanceOf(IntakeCancelledError);
+    expect(liveHashWorkers()).toEqual([]);
   });
 
   it('an already-aborted signal rejects before any work', async () => {

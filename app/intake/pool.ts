@@ -7,11 +7,13 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { IntakeArgumentError, IntakeWorkerError } from './errors';
 import { SNIFF_BYTES } from './mediatype';
-import { hashWorkerMain, type HashJob, type JobDone, type WireResult, type WorkerInit } from './worker-body';
+import { hashWorkerMain, RING_HEADER_BYTES, type HashJob, type WireAlgorithm, type WireFile, type WireResult, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-body';
 
 /** Default read-buffer size: 1 MiB (measured: with 256 KiB–4 MiB the page-cached SHA-256 rate was flat
  *  within noise; smaller buffers cost syscalls, larger ones cache misses — see bench/intake.bench.ts). */
 export const DEFAULT_BUFFER_SIZE = 1 << 20;
+/** Slots in a split job's ring (≤ 8, see worker-body.ts): enough for the lanes to drift a little apart. */
+const RING_SLOTS = 4;
 
 // The worker runs hashWorkerMain's own source text. `__name` is esbuild's keep-names helper: tsx compiles with
 // keepNames, so the function text may call it; the worker defines it as identity.
@@ -40,12 +42,13 @@ export interface PoolOptions {
 interface Slot {
   worker: Worker;
   progress: BigInt64Array;
-  pending: Map<number, { resolve: (r: WireResult[]) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>;
   exited: Promise<void>;
 }
 
 export class HashPool {
   readonly size: number;
+  readonly bufferSize: number;
   private readonly slots: Slot[] = [];
   private nextJob = 0;
   private failure: Error | null = null;
@@ -59,6 +62,7 @@ export class HashPool {
       throw new IntakeArgumentError(`bufferSize must be an integer from 4096 to ${64 << 20} bytes, got ${bufferSize}`);
     }
     this.size = size;
+    this.bufferSize = bufferSize;
     for (let i = 0; i < size; i++) {
       const progressBuffer = new SharedArrayBuffer(16);
       const progress = new BigInt64Array(progressBuffer);
@@ -71,11 +75,11 @@ export class HashPool {
         exited: new Promise((resolve) => worker.once('exit', () => resolve())),
       };
       const threadId = worker.threadId;
-      worker.on('message', (msg: JobDone) => {
+      worker.on('message', (msg: WorkerReply) => {
         const p = slot.pending.get(msg.job);
         if (!p) return;
         slot.pending.delete(msg.job);
-        p.resolve(msg.results);
+        p.resolve(msg);
       });
       worker.on('error', (err) => this.fail(slot, new IntakeWorkerError(`hash worker ${threadId} failed: ${err.message}`, { cause: err })));
       worker.once('exit', (code) => {
@@ -105,21 +109,45 @@ export class HashPool {
     return n;
   }
 
-  /** Hashes `job.files` on the least busy worker. */
-  run(job: Omit<HashJob, 'type' | 'job'>): Promise<WireResult[]> {
+  private post(slot: Slot, msg: WorkerRequest): Promise<WorkerReply> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.terminating) return Promise.reject(new IntakeWorkerError('hash pool is terminated'));
+    return new Promise<WorkerReply>((resolve, reject) => {
+      slot.pending.set(msg.job, { resolve, reject });
+      if (slot.pending.size === 1) slot.worker.ref();
+      slot.worker.postMessage(msg);
+    }).finally(() => {
+      if (slot.pending.size === 0) slot.worker.unref();
+    });
+  }
+
+  /** Hashes `job.files` on the least busy worker. */
+  async run(job: Omit<HashJob, 'type' | 'job'>): Promise<WireResult[]> {
     let best = this.slots[0] as Slot;
     for (const s of this.slots) if (s.pending.size < best.pending.size) best = s;
-    const id = this.nextJob++;
-    const msg: HashJob = { type: 'hash', job: id, ...job };
-    return new Promise((resolve, reject) => {
-      best.pending.set(id, { resolve, reject });
-      if (best.pending.size === 1) best.worker.ref();
-      best.worker.postMessage(msg);
-    }).finally(() => {
-      if (best.pending.size === 0) best.worker.unref();
-    }) as Promise<WireResult[]>;
+    const reply = await this.post(best, { type: 'hash', job: this.nextJob++, ...job });
+    if (reply.type !== 'done') throw new IntakeWorkerError(`hash worker answered a hash job with ${reply.type}`);
+    return reply.results;
+  }
+
+  /**
+   * Hashes one large file on two idle workers sharing one read pass (worker-body.ts, WireRing): the reader
+   * computes `readerAlgorithms`, the helper `helperAlgorithms`. The caller must make sure no job is pending
+   * (two split jobs queued in different orders on two workers would wait on each other).
+   */
+  async runSplit(file: WireFile, readerAlgorithms: WireAlgorithm[], helperAlgorithms: WireAlgorithm[], followSymlinks: boolean): Promise<WireResult> {
+    const [reader, helper] = this.slots;
+    if (!reader || !helper || this.pending > 0) throw new IntakeWorkerError('runSplit needs two idle workers');
+    const ring = { sab: new SharedArrayBuffer(RING_HEADER_BYTES + RING_SLOTS * this.bufferSize), slots: RING_SLOTS, slotSize: this.bufferSize };
+    const [read, lane] = await Promise.all([
+      this.post(reader, { type: 'split-read', job: this.nextJob++, algorithms: readerAlgorithms, followSymlinks, file, ring }),
+      this.post(helper, { type: 'split-hash', job: this.nextJob++, algorithms: helperAlgorithms, ring }),
+    ]);
+    if (read.type !== 'done' || lane.type !== 'lane-done') throw new IntakeWorkerError('hash workers answered a split job out of protocol');
+    const result = read.results[0] as WireResult;
+    if (!result.ok) return result;
+    if (!lane.digests) throw new IntakeWorkerError(`helper lane gave up on file ${file.id} although the reader finished it`);
+    return { ...result, digests: { ...result.digests, ...lane.digests } };
   }
 
   /** The file each worker is reading now and its bytes read so far. */

@@ -71,6 +71,40 @@ export interface JobDone {
   results: WireResult[];
 }
 
+/**
+ * One large file hashed by two workers at once ("lanes"), sharing one read pass through a ring of slots in a
+ * SharedArrayBuffer: the reader lane reads each chunk into a slot and hashes its digests; the helper lane
+ * hashes the same slot for the other digests. Control words (Int32, index → meaning) are RING_* below.
+ */
+export interface WireRing {
+  sab: SharedArrayBuffer;
+  slots: number;
+  slotSize: number;
+}
+export const RING_HEADER_BYTES = 64;
+export interface SplitReadJob {
+  type: 'split-read';
+  job: number;
+  algorithms: WireAlgorithm[];
+  followSymlinks: boolean;
+  file: WireFile;
+  ring: WireRing;
+}
+export interface SplitHashJob {
+  type: 'split-hash';
+  job: number;
+  algorithms: WireAlgorithm[];
+  ring: WireRing;
+}
+export interface LaneDone {
+  type: 'lane-done';
+  job: number;
+  /** The helper's digests, or null when the reader gave up (the file failed). */
+  digests: Partial<Record<WireAlgorithm, string>> | null;
+}
+export type WorkerRequest = HashJob | SplitReadJob | SplitHashJob;
+export type WorkerReply = JobDone | LaneDone;
+
 export interface WorkerEnv {
   parentPort: MessagePort;
   workerData: WorkerInit;
@@ -96,6 +130,22 @@ export function hashWorkerMain(env: WorkerEnv): void {
     return { id, ok: false, code: 'E_INTAKE_UNREADABLE', reason };
   };
 
+  // Ring control words: slots filled, slots consumed by the helper, state, and two generation counters that
+  // change on every fill / every consume (a waiter loads the generation first, so no wake-up is missed).
+  const FILLED = 0, CONSUMED = 1, STATE = 2, GEN_FILL = 3, GEN_FREE = 4;
+  const RUNNING = 0, EOF = 1, ABORT = 2;
+  interface Ring { ctl: Int32Array; lens: Int32Array; views: Buffer[]; slots: number }
+  const openRing = (r: WireRing): Ring => {
+    const views: Buffer[] = [];
+    for (let i = 0; i < r.slots; i++) views.push(Buffer.from(r.sab, 64 + i * r.slotSize, r.slotSize));
+    return { ctl: new Int32Array(r.sab, 0, 8), lens: new Int32Array(r.sab, 32, 8), views, slots: r.slots };
+  };
+  const signalRing = (ring: Ring, state: number): void => {
+    if (Atomics.compareExchange(ring.ctl, STATE, RUNNING, state) !== RUNNING) return;
+    Atomics.add(ring.ctl, GEN_FILL, 1);
+    Atomics.notify(ring.ctl, GEN_FILL);
+  };
+
   const iso = (ns: bigint): string | null => (ns > 0n ? new Date(Number(ns / 1_000_000n)).toISOString() : null);
 
   const open = (path: Buffer, follow: boolean): number => {
@@ -112,7 +162,7 @@ export function hashWorkerMain(env: WorkerEnv): void {
     return fs.openSync(path, flags);
   };
 
-  const hashOne = (file: WireFile, algorithms: WireAlgorithm[], follow: boolean): WireResult => {
+  const hashOne = (file: WireFile, algorithms: WireAlgorithm[], follow: boolean, ring: Ring | null = null): WireResult => {
     const path = Buffer.from(file.path, 'latin1');
     let fd: number;
     try {
@@ -135,10 +185,26 @@ export function hashWorkerMain(env: WorkerEnv): void {
       Atomics.store(progress, 1, 0n);
       let total = 0;
       let head: Uint8Array = new Uint8Array(0);
-      for (;;) {
-        const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      for (let seq = 0; ; seq++) {
+        let target: Buffer = buffer;
+        if (ring) {
+          // Wait for the helper to free the slot this chunk goes to.
+          for (;;) {
+            const gen = Atomics.load(ring.ctl, GEN_FREE);
+            if (seq - Atomics.load(ring.ctl, CONSUMED) < ring.slots) break;
+            Atomics.wait(ring.ctl, GEN_FREE, gen);
+          }
+          target = ring.views[seq % ring.slots] as Buffer;
+        }
+        const n = fs.readSync(fd, target, 0, target.length, null);
         if (n === 0) break;
-        const chunk = n === buffer.length ? buffer : buffer.subarray(0, n);
+        const chunk = n === target.length ? target : target.subarray(0, n);
+        if (ring) {
+          ring.lens[seq % ring.slots] = n;
+          Atomics.store(ring.ctl, FILLED, seq + 1);
+          Atomics.add(ring.ctl, GEN_FILL, 1);
+          Atomics.notify(ring.ctl, GEN_FILL);
+        }
         if (total === 0) {
           // A copy with its own small ArrayBuffer: posting a view of `buffer` would clone all of it.
           head = new Uint8Array(Math.min(n, workerData.sniffBytes));
@@ -156,6 +222,7 @@ export function hashWorkerMain(env: WorkerEnv): void {
           Atomics.wait(pause, 0, 1);
         }
       }
+      if (ring) signalRing(ring, EOF);
       const after = fs.fstatSync(fd, { bigint: true });
       fs.closeSync(fd);
       closed = true;
@@ -190,14 +257,56 @@ export function hashWorkerMain(env: WorkerEnv): void {
       return failure(file.id, err);
     } finally {
       if (!closed) fs.closeSync(fd);
+      if (ring) signalRing(ring, ABORT); // no-op after EOF
       Atomics.store(progress, 0, -1n);
       Atomics.store(progress, 1, 0n);
     }
   };
 
-  parentPort.on('message', (msg: HashJob) => {
-    const results = msg.files.map((f) => hashOne(f, msg.algorithms, msg.followSymlinks));
-    const done: JobDone = { type: 'done', job: msg.job, results };
-    parentPort.postMessage(done);
+  // The helper lane: hashes every slot the reader fills until the reader signals EOF (or ABORT).
+  const hashLane = (msg: SplitHashJob): LaneDone => {
+    const ring = openRing(msg.ring);
+    const hashes = msg.algorithms.map((a) => crypto.createHash(a));
+    let next = 0;
+    for (;;) {
+      const gen = Atomics.load(ring.ctl, GEN_FILL);
+      const filled = Atomics.load(ring.ctl, FILLED);
+      if (next < filled) {
+        for (; next < filled; next++) {
+          const slot = next % ring.slots;
+          const view = ring.views[slot] as Buffer;
+          const len = ring.lens[slot] as number;
+          for (const h of hashes) h.update(len === view.length ? view : view.subarray(0, len));
+          Atomics.store(ring.ctl, CONSUMED, next + 1);
+          Atomics.add(ring.ctl, GEN_FREE, 1);
+          Atomics.notify(ring.ctl, GEN_FREE);
+        }
+        continue;
+      }
+      const state = Atomics.load(ring.ctl, STATE);
+      if (state === ABORT) return { type: 'lane-done', job: msg.job, digests: null };
+      if (state === EOF && next === Atomics.load(ring.ctl, FILLED)) {
+        const digests: Partial<Record<WireAlgorithm, string>> = {};
+        msg.algorithms.forEach((a, i) => {
+          digests[a] = (hashes[i] as Crypto.Hash).digest('hex');
+        });
+        return { type: 'lane-done', job: msg.job, digests };
+      }
+      if (state === RUNNING) Atomics.wait(ring.ctl, GEN_FILL, gen);
+    }
+  };
+
+  parentPort.on('message', (msg: WorkerRequest) => {
+    let reply: WorkerReply;
+    if (msg.type === 'hash') {
+      reply = { type: 'done', job: msg.job, results: msg.files.map((f) => hashOne(f, msg.algorithms, msg.followSymlinks)) };
+    } else if (msg.type === 'split-read') {
+      const ring = openRing(msg.ring);
+      reply = { type: 'done', job: msg.job, results: [hashOne(msg.file, msg.algorithms, msg.followSymlinks, ring)] };
+      signalRing(ring, ABORT); // releases the helper if the reader stopped before EOF (no-op after EOF)
+    } else {
+      reply = hashLane(msg);
+    }
+    parentPort.postMessage(reply);
   });
 }
