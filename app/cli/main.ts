@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerServe } from './serve';
 import { register as registerHash } from './hash';
+import { register as registerWitness } from './witness';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerServe(program);
   registerHash(program);
+  registerWitness(program);
   return program;
 }
 
