@@ -84,7 +84,7 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
     try {
       res = await fetch(url, {
         method: opts.method ?? 'GET',
-        ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : Buffer.from(opts.body.buffer, opts.body.byteOffset, opts.body.length) } : {}),
+        ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : new Uint8Array(opts.body) } : {}),
         headers: opts.headers ?? {},
         signal: ctrl.signal,
       });
