@@ -179,7 +179,13 @@ export class LogWriter {
   ) {}
 
   /** Creates an empty log (size 0 checkpoint) unless one exists, then opens it with verification. */
-  static async create(driver: LogDriver, origin: string, signer: NoteSigner, verifier: NoteVerifier): Promise<LogWriter> {
+  static async create(
+    driver: LogDriver,
+    origin: string,
+    signer: NoteSigner,
+    verifier: NoteVerifier,
+    onEntry?: (entry: Uint8Array, index: number) => void,
+  ): Promise<LogWriter> {
     try {
       await driver.get('checkpoint');
     } catch (err) {
@@ -187,7 +193,7 @@ export class LogWriter {
       const tree = new MemoryTree();
       await driver.put('checkpoint', utf8ToBytes(signCheckpoint({ origin, size: 0, root: tree.root(), extensions: [] }, [signer])));
     }
-    return LogWriter.open(driver, origin, signer, verifier);
+    return LogWriter.open(driver, origin, signer, verifier, onEntry);
   }
 
   /** Opens an existing log, verifying it fully; `onEntry` sees every integrated entry in order. */

@@ -1,0 +1,116 @@
+// The ledger node's HTTP server (fastify, 127.0.0.1 by default):
+//   GET  /checkpoint            the signed checkpoint (no-cache), possibly with witness cosignatures
+//   GET  /tile/<L>/<N>[.p/<W>]  hash tiles and entry bundles (immutable, long-lived cache)
+//   GET  /vkey                  the log's verifier key
+//   POST /add                   a signed envelope (canonical JSON bytes) → signed inclusion promise
+// Errors are { error: { code, message, field? } } with 400 (field), 401/403 (signer), 409 (duplicate),
+// 413 (over 65,535 bytes), 422 (against the ledger's history); nothing is appended on error.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { nodeVerifier } from '../crypto/bulk-verify';
+import { toBase64 } from '../ledger/bytes';
+import { LayoutError, MAX_ENTRY_SIZE, parseTilePath } from '../ledger/layout';
+import type { PublishedCheckpoint } from '../ledger/log';
+import { LedgerState, RuleError } from '../ledger/rules';
+import { Sequencer, SequencerStoppedError } from '../ledger/sequencer';
+import { FsLogDriver } from '../ledger/storage/fs';
+import { NotFoundError } from '../ledger/tiles';
+import { nodePaths, readNode } from './files';
+
+export interface NodeServerOptions {
+  dir: string;
+  host?: string;
+  port?: number;
+  batchMs?: number;
+  /** Hook for witnesses: called with each new checkpoint; may call `node.sequencer.addCosignatures`. */
+  onCheckpoint?: (published: PublishedCheckpoint, node: LedgerNode) => void | Promise<void>;
+  log?: (line: string) => void;
+}
+
+export interface LedgerNode {
+  readonly url: string;
+  readonly sequencer: Sequencer;
+  readonly state: LedgerState;
+  readonly app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+const errorBody = (code: string, message: string, field?: string) => ({ error: { code, message, ...(field !== undefined ? { field } : {}) } });
+
+export async function startNodeServer(o: NodeServerOptions): Promise<LedgerNode> {
+  const { config, key } = await readNode(o.dir);
+  const paths = nodePaths(o.dir);
+  const driver = new FsLogDriver(paths.log, paths.journal);
+  const state = new LedgerState();
+  const log = o.log ?? (() => undefined);
+  const self: { node?: LedgerNode } = {};
+  const sequencer = await Sequencer.open({
+    driver,
+    origin: config.origin,
+    key,
+    validator: { apply: (e) => void state.apply(e, { verifier: nodeVerifier }) },
+    ...(o.batchMs !== undefined ? { batchMs: o.batchMs } : {}),
+    onCheckpoint: async (p) => {
+      log(`checkpoint ${p.checkpoint.size} ${toBase64(p.checkpoint.root)}`);
+      if (o.onCheckpoint && self.node) await o.onCheckpoint(p, self.node);
+    },
+    onError: (err) => log(`error: ${err instanceof Error ? err.message : String(err)}`),
+  });
+
+  const app = Fastify({ logger: false, bodyLimit: MAX_ENTRY_SIZE });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_ENTRY_SIZE }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof RuleError) return reply.code(err.status).send(errorBody(err.code, err.message, err.field));
+    if (err instanceof SequencerStoppedError) return reply.code(503).send(errorBody(err.code, err.message));
+    if (err.statusCode === 413) return reply.code(413).send(errorBody('LEDGER_ENTRY_TOO_LARGE', `entry exceeds ${MAX_ENTRY_SIZE} bytes (c2sp.org/tlog-tiles uint16 length prefix)`));
+    if (err.statusCode !== undefined && err.statusCode < 500) return reply.code(err.statusCode).send(errorBody(err.code ?? 'BAD_REQUEST', err.message));
+    log(`error: ${err.stack ?? err.message}`);
+    return reply.code(500).send(errorBody('INTERNAL', err.message));
+  });
+
+  app.get('/checkpoint', async (_req, reply) => {
+    const body = await driver.get('checkpoint');
+    return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-cache').send(Buffer.from(body));
+  });
+  app.get('/vkey', async (_req, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send(`${config.vkey}\n`));
+  app.get('/tile/*', async (req, reply) => {
+    const path = (req.url.split('?')[0] ?? '').slice(1);
+    try {
+      parseTilePath(path);
+    } catch (err) {
+      if (err instanceof LayoutError) return reply.code(404).send(errorBody(err.code, err.message));
+      throw err;
+    }
+    try {
+      const body = await driver.get(path);
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(Buffer.from(body));
+    } catch (err) {
+      if (err instanceof NotFoundError) return reply.code(404).send(errorBody(err.code, `${path} not found`));
+      throw err;
+    }
+  });
+  app.post('/add', async (req, reply) => {
+    const body = req.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) return reply.code(400).send(errorBody('LEDGER_EMPTY_BODY', 'POST /add needs the entry (canonical JSON envelope) as the body', '(root)'));
+    const accepted = await sequencer.submit(new Uint8Array(body.buffer, body.byteOffset, body.length));
+    return reply.send({ index: accepted.index, time: accepted.time, leafHash: toBase64(accepted.leafHash), promise: accepted.promise });
+  });
+
+  const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
+  const node: LedgerNode = {
+    url: address,
+    sequencer,
+    state,
+    app,
+    close: async () => {
+      await app.close();
+      await sequencer.close();
+    },
+  };
+  self.node = node;
+  return node;
+}
