@@ -2,26 +2,21 @@ import { test, expect, skipWithoutShell } from './fixtures';
 
 skipWithoutShell();
 
-test('the app loads, shows the shell and talks to the host through the contract', async ({ app }, testInfo) => {
-  await expect(app.getByRole('navigation', { name: 'Main' })).toBeVisible();
-  for (const item of ['Cases', 'Intake', 'Ledger', 'Reports', 'Settings']) {
-    await expect(app.getByRole('menuitem', { name: item })).toBeVisible();
-  }
-  // app.info answered: the mode badge and the data folder come from the host.
-  await expect(app.getByTestId('mode-badge')).toHaveText('Not set up');
-  await expect(app.getByTestId('app-info')).toContainText('Data folder');
-  await expect(app.getByRole('status')).toContainText('Connected to the workstation host');
+test('the app loads, asks a new user to set up, and talks to the host through the contract', async ({ app }, testInfo) => {
+  // app.info / settings.get / identity.status answered: a fresh data folder means first run.
+  await expect(app.getByText('Set up this workstation')).toBeVisible();
+  await expect(app.getByTestId('mode-standalone')).toBeVisible();
   // The token left the address bar once read.
   if (testInfo.project.name === 'web') expect(new URL(app.url()).hash).toBe('');
-  await app.screenshot({ path: testInfo.outputPath('shell.png'), fullPage: true });
+  await app.screenshot({ path: testInfo.outputPath('shell.png'), animations: 'disabled' });
 
-  // settings.update round-trips, and the host's onSettingsChanged event updates the page.
+  // settings.update round-trips, and the language is kept by the host across a reload.
   await app.getByText('中文').click();
-  await expect(app.getByTestId('language')).toHaveText('zh-CN');
+  await expect(app.getByText('设置此工作站')).toBeVisible();
   await app.reload();
-  await expect(app.getByTestId('language')).toHaveText('zh-CN');
+  await expect(app.getByText('设置此工作站')).toBeVisible();
   await app.getByText('English').click();
-  await expect(app.getByTestId('language')).toHaveText('en');
+  await expect(app.getByText('Set up this workstation')).toBeVisible();
 });
 
 test('without the token the page says how to get in, and the host refuses calls', async ({ shell, page, webHostUrl }) => {

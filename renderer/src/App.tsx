@@ -1,95 +1,146 @@
-// The application shell: navigation rail, top bar with the mode badge, work area, status strip. The screens
-// themselves arrive with the UI issue; this shell proves the renderer reaches the host through the contract.
+// The application: locale and theme, then the first-run / unlock gate, then the shell — navigation rail, top bar
+// with the officer and the network badge, the work area, and the status strip with the fork alarm.
 import { useEffect, useState } from 'react';
-import { Alert, Descriptions, Layout, Menu, Segmented, Tag, Typography } from 'antd';
-import type { AppInfo, ContractError, Settings } from '../../app/contract/api';
-import { getWorkstation } from './transport';
+import { App as AntApp, ConfigProvider, Layout, Menu, Result, Spin } from 'antd';
+import { AuditOutlined, DatabaseOutlined, FileTextOutlined, FolderOpenOutlined, InboxOutlined, SettingOutlined } from '@ant-design/icons';
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
+import { useTranslation } from 'react-i18next';
+import { applyLanguage } from './i18n';
+import { theme } from './theme';
+import { connect, unwrap, ws } from './host';
+import { appActions, useApp, type Screen } from './stores/app';
+import { identityActions, useIdentity } from './stores/identity';
+import { TopBar } from './components/TopBar';
+import { ForkAlarms, StatusStrip } from './components/StatusStrip';
+import { FirstRun } from './screens/FirstRun';
+import { Unlock } from './screens/Unlock';
+import { SettingsScreen } from './screens/Settings';
+import { NotYet } from './components/NotYet';
 
-const { Header, Sider, Content, Footer } = Layout;
+const { Sider, Content } = Layout;
 
-const NAV = [
-  { key: 'cases', label: 'Cases' },
-  { key: 'intake', label: 'Intake' },
-  { key: 'ledger', label: 'Ledger' },
-  { key: 'reports', label: 'Reports' },
-  { key: 'settings', label: 'Settings' },
+const NAV: { key: Screen; icon: React.ReactNode }[] = [
+  { key: 'cases', icon: <FolderOpenOutlined /> },
+  { key: 'intake', icon: <InboxOutlined /> },
+  { key: 'ledger', icon: <DatabaseOutlined /> },
+  { key: 'reports', icon: <FileTextOutlined /> },
+  { key: 'settings', icon: <SettingOutlined /> },
 ];
 
-export function App() {
-  const [info, setInfo] = useState<AppInfo>();
-  const [settings, setSettings] = useState<Settings>();
-  const [error, setError] = useState<ContractError>();
+function WorkArea({ screen }: { screen: Screen }) {
+  switch (screen) {
+    case 'settings':
+      return <SettingsScreen />;
+    case 'cases':
+      return <NotYet service="cases" />;
+    case 'intake':
+      return <NotYet service="intake" />;
+    case 'ledger':
+      return <NotYet service="ledger" />;
+    case 'reports':
+      return <NotYet service="reports" />;
+  }
+}
 
-  useEffect(() => {
-    let ws;
-    try {
-      ws = getWorkstation();
-    } catch (err) {
-      setError({ code: 'NO_HOST', message: (err as Error).message });
-      return;
-    }
-    void ws.app.info().then((r) => (r.ok ? setInfo(r.value) : setError(r.error)));
-    void ws.settings.get().then((r) => (r.ok ? setSettings(r.value) : setError(r.error)));
-    return ws.onSettingsChanged((s) => setSettings(s));
-  }, []);
+function Shell() {
+  const { t } = useTranslation();
+  const screen = useApp((s) => s.screen);
+  const info = useApp((s) => s.info);
+  const language = useApp((s) => s.language);
+  const unlocked = useIdentity((s) => s.status?.unlocked ?? null);
 
-  const setLanguage = (language: Settings['language']) => {
-    void getWorkstation()
-      .settings.update({ language })
-      .then((r) => {
-        if (!r.ok) setError(r.error);
-      });
-  };
-
-  const standalone = info?.mode !== 'network';
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Sider width={200} theme="light" style={{ borderRight: '1px solid #f0f0f0' }}>
-        <div style={{ padding: '16px 20px', fontWeight: 600 }}>Evidence Ledger</div>
-        <nav aria-label="Main">
-          <Menu mode="inline" defaultSelectedKeys={['cases']} items={NAV} />
+    <Layout style={{ height: '100vh' }}>
+      <Sider width={196} collapsedWidth={64} breakpoint="lg" theme="dark">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden>
+            <AuditOutlined />
+          </span>
+          <span>{t('app.name')}</span>
+        </div>
+        <nav aria-label={t('nav.label')}>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={[screen]}
+            onClick={(e) => appActions.go(e.key as Screen)}
+            items={NAV.map((n) => ({ key: n.key, icon: n.icon, label: t(`nav.${n.key}`), 'data-testid': `nav-${n.key}` }))}
+          />
         </nav>
       </Sider>
       <Layout>
-        <Header style={{ background: '#fff', display: 'flex', alignItems: 'center', gap: 16, borderBottom: '1px solid #f0f0f0' }}>
-          <Typography.Title level={4} style={{ margin: 0, flex: 1 }}>
-            Evidence Ledger Workstation
-          </Typography.Title>
-          {info && (
-            <Tag color={standalone ? 'warning' : 'success'} data-testid="mode-badge">
-              {info.mode === 'network' ? 'Network' : info.mode === 'standalone' ? 'Standalone — no independent parties' : 'Not set up'}
-            </Tag>
-          )}
-          <Segmented
-            aria-label="Language"
-            value={settings?.language ?? 'en'}
-            options={[
-              { label: 'English', value: 'en' },
-              { label: '中文', value: 'zh-CN' },
-            ]}
-            onChange={(v) => setLanguage(v as Settings['language'])}
-          />
-        </Header>
-        <Content style={{ padding: 24 }}>
-          {error && <Alert type="error" showIcon title={error.message} data-testid="host-error" />}
-          {info && (
-            <Descriptions title="Workstation" bordered column={1} size="small" data-testid="app-info">
-              <Descriptions.Item label="Version">{info.version}</Descriptions.Item>
-              <Descriptions.Item label="Shell">{info.shell === 'electron' ? 'Desktop app' : 'Web host (127.0.0.1)'}</Descriptions.Item>
-              <Descriptions.Item label="Mode">{info.modeLabel}</Descriptions.Item>
-              <Descriptions.Item label="Data folder">
-                <Typography.Text code>{info.dataDir}</Typography.Text>
-              </Descriptions.Item>
-              <Descriptions.Item label="Language">
-                <span data-testid="language">{settings?.language}</span>
-              </Descriptions.Item>
-            </Descriptions>
-          )}
+        <ForkAlarms />
+        <TopBar
+          title={t(`nav.${screen}`)}
+          officer={unlocked}
+          onLock={unlocked ? () => void unwrap(ws().identity.lock()).then(identityActions.set) : undefined}
+          language={language}
+          onLanguage={(l) => void unwrap(ws().settings.update({ language: l })).then(appActions.setSettings)}
+          mode={info?.mode}
+          reachable={false}
+        />
+        <Content className="work" id="work" tabIndex={-1}>
+          <WorkArea screen={screen} />
         </Content>
-        <Footer style={{ padding: '6px 16px', borderTop: '1px solid #f0f0f0', fontSize: 12 }} role="status">
-          {info ? `Connected to the workstation host (${info.shell})` : 'Connecting to the workstation host…'}
-        </Footer>
+        <StatusStrip />
       </Layout>
     </Layout>
+  );
+}
+
+function Gate() {
+  const { t } = useTranslation();
+  const fatal = useApp((s) => s.fatal);
+  const settings = useApp((s) => s.settings);
+  const identity = useIdentity((s) => s.status);
+  const [addingOfficer, setAddingOfficer] = useState(false);
+  const [settingUp, setSettingUp] = useState(false);
+  const needsSetup = settings !== undefined && identity !== undefined && (settings.mode === null || identity.identities.length === 0);
+  // Keep the first-run screen until the person presses "Open the workstation", even once an identity exists.
+  useEffect(() => {
+    if (needsSetup) setSettingUp(true);
+  }, [needsSetup]);
+
+  if (fatal) {
+    return (
+      <Result status="error" title={t('app.noHostTitle')} subTitle={<span data-testid="host-error">{fatal.message}</span>} />
+    );
+  }
+  if (!settings || !identity) {
+    return (
+      <div className="setup" role="status">
+        <Spin /> <span style={{ marginLeft: 8 }}>{t('app.connecting')}</span>
+      </div>
+    );
+  }
+  if (needsSetup || settingUp || addingOfficer) {
+    return (
+      <FirstRun
+        identityOnly={addingOfficer}
+        onFinished={() => {
+          setAddingOfficer(false);
+          setSettingUp(false);
+        }}
+        key={addingOfficer ? 'officer' : 'setup'}
+      />
+    );
+  }
+  if (!identity.unlocked) {
+    return <Unlock identities={identity.identities} onAddOfficer={() => setAddingOfficer(true)} />;
+  }
+  return <Shell />;
+}
+
+export function App() {
+  const language = useApp((s) => s.language);
+  useEffect(() => connect(), []);
+  useEffect(() => applyLanguage(language), [language]);
+  return (
+    <ConfigProvider locale={language === 'zh-CN' ? zhCN : enUS} theme={theme}>
+      <AntApp>
+        <Gate />
+      </AntApp>
+    </ConfigProvider>
   );
 }

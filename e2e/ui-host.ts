@@ -1,0 +1,46 @@
+// A private web host for one UI spec file: `evidence serve` on a free port with its own fresh data folder, so each
+// flow starts as a new user would, independent of the other spec files. The renderer was built by global-setup.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface UiHost {
+  url: string;
+  origin: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startUiHost(): Promise<UiHost> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-ui-'));
+  const child: ChildProcess = spawn(process.execPath, ['bin/evidence.mjs', 'serve', '--data', dataDir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`evidence serve did not print its address in 30 s: ${stderr}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Open: (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`evidence serve exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    dataDir,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// The renderer's link to the host: one place that gets `window.workstation`, unwraps envelopes into values or
+// HostCallError (with the host's own words), and feeds the host's events into the stores.
+import type { ContractError, Envelope } from '../../app/contract/api';
+import { getWorkstation, type Workstation } from './transport';
+import { appActions } from './stores/app';
+import { identityActions } from './stores/identity';
+
+export class HostCallError extends Error {
+  readonly code: string;
+  constructor(readonly error: ContractError) {
+    super(error.message);
+    this.name = 'HostCallError';
+    this.code = error.code;
+  }
+}
+
+export function ws(): Workstation {
+  return getWorkstation();
+}
+
+/** The value of an envelope, or a HostCallError carrying the host's message. */
+export async function unwrap<T>(p: Promise<Envelope<T>>): Promise<T> {
+  const r = await p;
+  if (!r.ok) throw new HostCallError(r.error);
+  return r.value;
+}
+
+/** Loads what the shell needs and subscribes to the host's events. Returns the unsubscribe function. */
+export function connect(): () => void {
+  let w: Workstation;
+  try {
+    w = getWorkstation();
+  } catch (err) {
+    appActions.setFatal({ code: 'NO_HOST', message: (err as Error).message });
+    return () => undefined;
+  }
+  const offs = [
+    w.onSettingsChanged((s) => appActions.setSettings(s)),
+    w.onIdentityChanged((s) => identityActions.set(s)),
+  ];
+  void (async () => {
+    try {
+      const [info, settings, identity] = await Promise.all([
+        unwrap(w.app.info()),
+        unwrap(w.settings.get()),
+        unwrap(w.identity.status()),
+      ]);
+      appActions.setInfo(info);
+      appActions.setSettings(settings);
+      identityActions.set(identity);
+    } catch (err) {
+      appActions.setFatal(err instanceof HostCallError ? err.error : { code: 'TRANSPORT', message: String(err) });
+    }
+  })();
+  return () => offs.forEach((off) => off());
+}
