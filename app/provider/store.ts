@@ -233,12 +233,18 @@ export class ObjectStore {
   /**
    * Moves a finished upload file (on the same file system, e.g. the tus staging folder) into the store
    * after re-hashing it: it must hash to `expected.sha256` and have `expected.size` bytes, else
-   * IntegrityError and the file is left where it is for the caller to discard.
+   * IntegrityError and the file is left where it is for the caller to discard. `hashedWhileReceived` is the
+   * hash the receiver computed over the very bytes it wrote (saves reading the file again).
    */
-  async adoptFile(file: string, expected: ObjectInfo): Promise<PutResult> {
+  async adoptFile(file: string, expected: ObjectInfo, hashedWhileReceived?: ObjectInfo): Promise<PutResult> {
     assertSha256(expected.sha256, 'expected sha256');
     assertSize(expected.size, 'expected size');
-    const observed = await hashFile(file).catch((err: unknown) => rethrow(err, `reading ${file}`));
+    // A hash computed while the bytes were written is used only if the file still has exactly that size.
+    const onDisk = await stat(file).catch((err: unknown) => rethrow(err, `reading ${file}`));
+    const observed =
+      hashedWhileReceived && hashedWhileReceived.size === onDisk.size
+        ? hashedWhileReceived
+        : await hashFile(file).catch((err: unknown) => rethrow(err, `reading ${file}`));
     if (observed.size !== expected.size) {
       throw new IntegrityError(`received ${observed.size} bytes, not the declared ${expected.size}`);
     }

@@ -1,0 +1,202 @@
+// The provider's signatures (RECORDS.md, "deposition"): given the depositor's signed deposition.request, check
+// that every object it names is stored here with that SHA-256 and size, then build the `deposition` record
+// with the receipt and sign it in role "provider". Receipts are persisted by request id, so a retry returns the
+// same receipt, never a second one. Re-verification re-hashes a stored object and signs the result.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { nodeVerifier } from '../crypto/bulk-verify';
+import { toHex } from '../crypto/encoding';
+import { describeReport, parseSignedRecord, signRecord, verifyEnvelope, type SignedRecord } from '../crypto/envelope';
+import { CryptoError } from '../crypto/errors';
+import { recordDigest, type JsonObject, type JsonRecord } from '../crypto/record-digest';
+import type { Signer } from '../crypto/signer';
+import { createAtomic } from './atomic';
+import { BadRequestError, ConflictError, ForbiddenError, ProviderError } from './errors';
+import type { Member, MemberDirectory } from './members';
+import { assertSha256, assertSize, type ObjectStore } from './store';
+
+const REQUEST_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** An object named by a request is not (or not with that size) in the store. HTTP 422. */
+export class ObjectNotStoredError extends ProviderError {
+  constructor(message: string) {
+    super('OBJECT_NOT_STORED', 422, message);
+  }
+}
+
+/** The request record's signature or content is not acceptable. HTTP 422. */
+export class RequestRejectedError extends ProviderError {
+  constructor(message: string) {
+    super('REQUEST_REJECTED', 422, message);
+  }
+}
+
+export interface StoredReceipt {
+  requestDigest: string;
+  request: SignedRecord;
+  deposition: SignedRecord;
+}
+
+export interface CountersignerOptions {
+  /** Folder of persisted receipts, one `<request id>.json` each. */
+  dir: string;
+  store: ObjectStore;
+  signer: Signer;
+  directory: MemberDirectory;
+  now?: () => number;
+  /** How far in the future a request's time may be (clock skew), ms. */
+  maxClockSkewMs: number;
+}
+
+export class Countersigner {
+  private readonly inFlight = new Map<string, Promise<SignedRecord>>();
+
+  private constructor(private readonly o: CountersignerOptions) {}
+
+  static async open(options: CountersignerOptions): Promise<Countersigner> {
+    await mkdir(options.dir, { recursive: true });
+    return new Countersigner(options);
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  /** The persisted receipt for a request id, if one was issued. */
+  async receiptFor(id: string): Promise<StoredReceipt | undefined> {
+    if (!REQUEST_ID_RE.test(id)) return undefined;
+    try {
+      return JSON.parse(await readFile(join(this.o.dir, `${id}.json`), 'utf8')) as StoredReceipt;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Countersigns the depositor's signed `deposition.request` (untrusted input) for the authenticated
+   * `requester`, who must be its depositor. Resolves to the `deposition` envelope signed in role provider.
+   */
+  async countersign(input: unknown, requester: Member): Promise<SignedRecord> {
+    let envelope: SignedRecord;
+    try {
+      envelope = parseSignedRecord(input) as SignedRecord;
+    } catch (err) {
+      if (err instanceof CryptoError) throw new BadRequestError(`request: ${err.message}`);
+      throw err;
+    }
+    const record = envelope.record;
+    if (record.type !== 'deposition.request') {
+      throw new BadRequestError(`request.record.type must be "deposition.request", got ${JSON.stringify(record.type)}`);
+    }
+    const id = record.id;
+    if (typeof id !== 'string' || !REQUEST_ID_RE.test(id)) {
+      throw new BadRequestError(`request.record.id must match ${REQUEST_ID_RE}, got ${JSON.stringify(id)}`);
+    }
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const work = this.countersignOnce(envelope, id, requester).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, work);
+    return work;
+  }
+
+  private async countersignOnce(envelope: SignedRecord, id: string, requester: Member): Promise<SignedRecord> {
+    const record = envelope.record;
+    if (record.depositor !== requester.keyId) {
+      throw new ForbiddenError('NOT_DEPOSITOR', `the request names depositor ${JSON.stringify(record.depositor)}, but it was sent by key ${requester.keyId}`);
+    }
+    const report = verifyEnvelope(envelope, {
+      requiredRoles: ['depositor'],
+      resolveKey: (keyId, role) => (role === 'depositor' && keyId === requester.keyId ? requester.publicKey : undefined),
+      verifier: nodeVerifier,
+    });
+    if (!report.ok) throw new RequestRejectedError(`the depositor's signature does not verify: ${describeReport(report)}`);
+    const requestDigest = toHex(recordDigest(record));
+
+    // Idempotent by request id: the receipt issued for this request, or a conflict if the id was reused.
+    const existing = await this.receiptFor(id);
+    if (existing) return this.sameRequest(existing, requestDigest, id);
+
+    const { type: _type, v, origin, id: _id, time, ...request } = record;
+    if (v !== 1) throw new BadRequestError(`request.record.v must be 1, got ${JSON.stringify(v)}`);
+    if (typeof origin !== 'string' || origin === '') throw new BadRequestError('request.record.origin must name the ledger');
+    const requestedAt = Date.parse(typeof time === 'string' ? time : '');
+    if (!Number.isFinite(requestedAt) || request.requestedAt !== time) {
+      throw new BadRequestError(`request.record.time must be an RFC 3339 time equal to requestedAt, got ${JSON.stringify(time)} / ${JSON.stringify(request.requestedAt)}`);
+    }
+    const now = this.now();
+    if (requestedAt > now + this.o.maxClockSkewMs) {
+      throw new RequestRejectedError(`the request is dated ${String(time)}, after the provider's clock ${new Date(now).toISOString()} plus the allowed skew`);
+    }
+    const objects = request.objects;
+    if (!Array.isArray(objects) || objects.length === 0) throw new BadRequestError('request.record.objects must list at least one object');
+    const receiptObjects: JsonObject[] = [];
+    for (const [i, o] of objects.entries()) {
+      const { sha256, size } = (o ?? {}) as { sha256?: unknown; size?: unknown };
+      assertSha256(sha256, `objects[${i}].sha256`);
+      assertSize(size, `objects[${i}].size`);
+      const stored = await this.o.store.stat(sha256);
+      if (!stored) throw new ObjectNotStoredError(`objects[${i}] (sha256 ${sha256}) is not stored here: upload it first`);
+      if (stored.size !== size) {
+        throw new ObjectNotStoredError(`objects[${i}] (sha256 ${sha256}) is stored with ${stored.size} bytes, not the requested ${size}`);
+      }
+      receiptObjects.push({ sha256, size });
+    }
+
+    const storedAt = new Date(Math.max(now, requestedAt)).toISOString();
+    const deposition: JsonRecord = {
+      type: 'deposition',
+      v: 1,
+      origin,
+      id,
+      time: storedAt,
+      caseId: request.caseId ?? null,
+      exhibitId: request.exhibitId ?? null,
+      request,
+      receipt: { provider: this.o.signer.keyId, requestDigest, objects: receiptObjects, storedAt },
+    };
+    const signed = signRecord(deposition, 'provider', this.o.signer);
+    const entry: StoredReceipt = { requestDigest, request: envelope, deposition: signed };
+    if (!(await createAtomic(join(this.o.dir, `${id}.json`), JSON.stringify(entry) + '\n'))) {
+      // Another provider process issued it between our read and write: return that one.
+      const winner = await this.receiptFor(id);
+      if (!winner) throw new Error(`receipt ${id} exists but cannot be read`);
+      return this.sameRequest(winner, requestDigest, id);
+    }
+    return signed;
+  }
+
+  private sameRequest(existing: StoredReceipt, requestDigest: string, id: string): SignedRecord {
+    if (existing.requestDigest !== requestDigest) {
+      throw new ConflictError(
+        'REQUEST_ID_REUSED',
+        `request id ${id} was already countersigned for a different request (digest ${existing.requestDigest}, this one ${requestDigest})`,
+      );
+    }
+    return existing.deposition;
+  }
+
+  /**
+   * Re-hashes a stored object for `requester` and signs the outcome in role provider: a
+   * `provider.integrity` record the workstation embeds as `providerResult` of an integrity.check.
+   */
+  async verifyObject(sha256: string, requester: Member, origin?: string): Promise<SignedRecord> {
+    assertSha256(sha256);
+    const v = await this.o.store.verify(sha256);
+    const record: JsonRecord = {
+      type: 'provider.integrity',
+      v: 1,
+      ...(origin !== undefined ? { origin } : {}),
+      id: randomUUID(),
+      time: new Date(this.now()).toISOString(),
+      provider: this.o.signer.keyId,
+      requestedBy: requester.keyId,
+      sha256,
+      size: v.size,
+      observed: { sha256: v.observed.sha256, size: v.observed.size },
+      result: v.match ? 'match' : 'mismatch',
+    };
+    return signRecord(record, 'provider', this.o.signer);
+  }
+}
