@@ -16,11 +16,13 @@ export const DEFAULT_BUFFER_SIZE = 1 << 20;
 const RING_SLOTS = 4;
 
 // The worker runs hashWorkerMain's own source text. `__name` is esbuild's keep-names helper: tsx compiles with
-// keepNames, so the function text may call it; the worker defines it as identity.
+// keepNames, so the function text may call it; the worker defines it as identity. Built-ins are loaded with
+// dynamic import(), which works whether the eval'd code runs as a script or (under --input-type=module) as a
+// module. Messages posted before the listener exists are queued by the port.
 const WORKER_SOURCE = [
   'const __name = (f) => f;',
-  "const wt = require('node:worker_threads');",
-  `(${hashWorkerMain.toString()})({ parentPort: wt.parentPort, workerData: wt.workerData, fs: require('node:fs'), crypto: require('node:crypto') });`,
+  "Promise.all([import('node:worker_threads'), import('node:fs'), import('node:crypto')]).then(([wt, fs, crypto]) =>",
+  `  (${hashWorkerMain.toString()})({ parentPort: wt.parentPort, workerData: wt.workerData, fs: fs.default, crypto: crypto.default }));`,
 ].join('\n');
 
 const live = new Set<number>();
@@ -68,7 +70,9 @@ export class HashPool {
       const progress = new BigInt64Array(progressBuffer);
       progress[0] = -1n;
       const init: WorkerInit = { progress: progressBuffer, bufferSize, sniffBytes: SNIFF_BYTES, pauseHook: options.pauseHook };
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init, name: `evidence-hash-${i}` });
+      // execArgv []: the worker needs no loader hooks (it is plain JavaScript), and e.g. `--import tsx` would
+      // cost every worker a loader thread of its own.
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init, name: `evidence-hash-${i}`, execArgv: [] });
       live.add(worker.threadId);
       const slot: Slot = {
         worker, progress, pending: new Map(),

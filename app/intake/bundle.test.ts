@@ -1,0 +1,39 @@
+// The hash worker is started from its own function text (pool.ts), so it must survive bundling and
+// minification the way the Electron main process is built (vite, ESM, node target): build a tiny entry that
+// uses the engine, run the bundle with plain node, compare with coreutils.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { afterAll, expect, it } from 'vitest';
+import { coreutilsDigests, makeCorpus } from './test-corpus';
+
+const dir = mkdtempSync(join(tmpdir(), 'intake-bundle-'));
+const corpus = makeCorpus(4096, 'intake-bundle-corpus-');
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(corpus.dir, { recursive: true, force: true });
+});
+
+it('works from a minified vite bundle (as in the Electron main process), split lanes included', async () => {
+  const entry = join(dir, 'entry.ts');
+  writeFileSync(entry, `
+    import { startIntake, closeIdleHashPools } from ${JSON.stringify(join(__dirname, 'index.ts'))};
+    const r = await startIntake({ paths: [process.argv[2]], algorithms: ['md5'], bufferSize: 4096, _splitMin: 8192 });
+    console.log(JSON.stringify(r.items.map((i) => [i.relPath, i.hashes])));
+    await closeIdleHashPools();
+  `);
+  await build({
+    configFile: false, logLevel: 'silent',
+    build: { ssr: entry, outDir: join(dir, 'out'), minify: true, target: 'node20', rollupOptions: { output: { format: 'es' } } },
+  });
+  const out = JSON.parse(execFileSync(process.execPath, [join(dir, 'out/entry.js'), corpus.dir]).toString()) as Array<[string, { sha256: string; md5: string }]>;
+  const sha256 = coreutilsDigests('sha256sum', corpus.dir, corpus.files);
+  const md5 = coreutilsDigests('md5sum', corpus.dir, corpus.files);
+  expect(out).toHaveLength(corpus.files.length);
+  for (const [rel, hashes] of out) {
+    expect(hashes.sha256).toBe(sha256.get(rel));
+    expect(hashes.md5).toBe(md5.get(rel));
+  }
+});
