@@ -14,7 +14,8 @@ import type { Signer } from '../crypto/signer';
 import { createAtomic } from './atomic';
 import { BadRequestError, ConflictError, ForbiddenError, ProviderError } from './errors';
 import type { Member, MemberDirectory } from './members';
-import { assertSha256, assertSize, type ObjectStore } from './store';
+import { depositionRequestSchema, depositionRequestRecord } from '../records/schemas';
+import { assertSha256, type ObjectStore } from './store';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -47,6 +48,10 @@ export interface CountersignerOptions {
   now?: () => number;
   /** How far in the future a request's time may be (clock skew), ms. */
   maxClockSkewMs: number;
+  /** How long after the request the provider may still confirm storage (genesis maxUploadSeconds), ms. */
+  maxUploadMs: number;
+  /** The ledger this provider follows: requests for another ledger are refused. */
+  origin?: string;
 }
 
 export class Countersigner {
@@ -121,21 +126,31 @@ export class Countersigner {
     const { type: _type, v, origin, id: _id, time, ...request } = record;
     if (v !== 1) throw new BadRequestError(`request.record.v must be 1, got ${JSON.stringify(v)}`);
     if (typeof origin !== 'string' || origin === '') throw new BadRequestError('request.record.origin must name the ledger');
-    const requestedAt = Date.parse(typeof time === 'string' ? time : '');
-    if (!Number.isFinite(requestedAt) || request.requestedAt !== time) {
-      throw new BadRequestError(`request.record.time must be an RFC 3339 time equal to requestedAt, got ${JSON.stringify(time)} / ${JSON.stringify(request.requestedAt)}`);
+    if (this.o.origin !== undefined && origin !== this.o.origin) {
+      throw new RequestRejectedError(`the request is for ledger ${JSON.stringify(origin)}; this provider follows ${JSON.stringify(this.o.origin)}`);
+    }
+    // The ledger's schema for the request part of a deposition (app/records), so what we sign is recordable.
+    const parsed = depositionRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new BadRequestError(`request.record.${issue.path.join('.')}: ${issue.message}`);
+    }
+    const requestedAt = Date.parse(parsed.data.requestedAt);
+    if (time !== parsed.data.requestedAt) {
+      throw new BadRequestError(`request.record.time must equal requestedAt (RECORDS.md), got ${JSON.stringify(time)} and ${JSON.stringify(parsed.data.requestedAt)}`);
     }
     const now = this.now();
     if (requestedAt > now + this.o.maxClockSkewMs) {
       throw new RequestRejectedError(`the request is dated ${String(time)}, after the provider's clock ${new Date(now).toISOString()} plus the allowed skew`);
     }
-    const objects = request.objects;
-    if (!Array.isArray(objects) || objects.length === 0) throw new BadRequestError('request.record.objects must list at least one object');
+    if (now - requestedAt > this.o.maxClockSkewMs + this.o.maxUploadMs) {
+      throw new RequestRejectedError(
+        `the request is dated ${String(time)}, more than ${(this.o.maxClockSkewMs + this.o.maxUploadMs) / 1000} s before the provider's clock ${new Date(now).toISOString()}: ` +
+          'the ledger would refuse the receipt; sign a new request',
+      );
+    }
     const receiptObjects: JsonObject[] = [];
-    for (const [i, o] of objects.entries()) {
-      const { sha256, size } = (o ?? {}) as { sha256?: unknown; size?: unknown };
-      assertSha256(sha256, `objects[${i}].sha256`);
-      assertSize(size, `objects[${i}].size`);
+    for (const [i, { sha256, size }] of parsed.data.objects.entries()) {
       const stored = await this.o.store.stat(sha256);
       if (!stored) throw new ObjectNotStoredError(`objects[${i}] (sha256 ${sha256}) is not stored here: upload it first`);
       if (stored.size !== size) {
@@ -151,11 +166,14 @@ export class Countersigner {
       origin,
       id,
       time: storedAt,
-      caseId: request.caseId ?? null,
-      exhibitId: request.exhibitId ?? null,
+      caseId: parsed.data.caseId,
+      exhibitId: parsed.data.exhibitId,
       request,
       receipt: { provider: this.o.signer.keyId, requestDigest, objects: receiptObjects, storedAt },
     };
+    // The ledger recomputes the request digest from the deposition (app/records depositionRequestRecord).
+    const rebuilt = toHex(recordDigest(depositionRequestRecord(deposition as unknown as { origin: string; id: string; request: Record<string, unknown> })));
+    if (rebuilt !== requestDigest) throw new Error(`internal: the deposition rebuilds request digest ${rebuilt}, not ${requestDigest}`);
     const signed = signRecord(deposition, 'provider', this.o.signer);
     const entry: StoredReceipt = { requestDigest, request: envelope, deposition: signed };
     if (!(await createAtomic(join(this.o.dir, `${id}.json`), JSON.stringify(entry) + '\n'))) {

@@ -42,6 +42,8 @@ export interface ProviderServerOptions {
   /** Allowed clock difference for signed requests, ms (default 300 000: the genesis default skew). */
   windowMs?: number;
   quotaBytes?: number;
+  /** How long after a request its receipt may still be issued (genesis maxUploadSeconds; default 7 days), ms. */
+  maxUploadMs?: number;
   /** Largest request body for JSON routes (default 1 MiB). */
   bodyLimit?: number;
   now?: () => number;
@@ -82,6 +84,8 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
     directory: options.directory,
     now,
     maxClockSkewMs: windowMs,
+    maxUploadMs: options.maxUploadMs ?? 7 * 86_400_000,
+    ...(options.origin !== undefined ? { origin: options.origin } : {}),
   });
 
   const staging = new StagingStore(stagingDir);
