@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { register as registerServe } from './serve';
 import { register as registerHash } from './hash';
 import { register as registerWitness } from './witness';
+import { register as registerProvider } from './provider';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerHash(program);
   registerWitness(program);
+  registerProvider(program);
   return program;
 }
 
