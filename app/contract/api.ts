@@ -250,6 +250,140 @@ export const intakeFinishedSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// The ledger as the investigator sees it (app/host/services/ledger.ts): cases, depositions, custody, integrity
+// checks, the custody timeline with its verification per event, and the log's checkpoints. Every verdict is
+// computed by the host from the ledger's own data in this session; the UI shows it, it never decides it.
+
+const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 is 64 lowercase hex characters');
+const caseIdSchema = z.string().trim().min(1, 'enter the case number').max(128, 'a case number has at most 128 characters');
+const exhibitIdSchema = z.string().trim().min(1, 'enter the exhibit number').max(128, 'an exhibit number has at most 128 characters');
+
+export const caseSummarySchema = z.strictObject({
+  caseId: z.string(),
+  title: z.string(),
+  agency: z.string(),
+  description: z.string(),
+  openedAt: z.string(),
+  openedBy: z.strictObject({ keyId: z.string(), name: z.string(), badge: z.string() }),
+  /** Entry index of the case.open record. */
+  index: z.number().int(),
+  exhibits: z.number().int(),
+});
+export type CaseSummary = z.infer<typeof caseSummarySchema>;
+
+export const exhibitSummarySchema = z.strictObject({
+  exhibitId: z.string(),
+  caseId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  depositedAt: z.string(),
+  /** Entry index of the deposition. */
+  index: z.number().int(),
+  holder: z.strictObject({ keyId: z.string(), name: z.string(), badge: z.string() }),
+  disposed: z.boolean(),
+});
+export type ExhibitSummary = z.infer<typeof exhibitSummarySchema>;
+
+export const signerViewSchema = z.strictObject({
+  role: z.string(),
+  keyId: z.string(),
+  name: z.string(),
+  badge: z.string(),
+  memberRole: z.string(),
+  /** Entry index that enrolled the key (0: genesis); null when the key is not a member. */
+  enrolledAt: z.number().int().nullable(),
+  /** The signature verified over the record digest with this key. */
+  valid: z.boolean(),
+});
+
+/** One check of one event: ok, pending (e.g. awaiting witnesses), failed (with the reason), or not applicable. */
+export const checkSchema = z.strictObject({
+  state: z.enum(['ok', 'pending', 'failed', 'na']),
+  detail: z.string(),
+});
+export type Check = z.infer<typeof checkSchema>;
+
+export const proofViewSchema = z.strictObject({
+  leafHash: z.string(),
+  treeSize: z.number().int(),
+  root: z.string(),
+  /** RFC 9162 inclusion proof, hashes in hex, leaf to root. */
+  path: z.array(z.string()),
+  cosigners: z.array(z.string()),
+  checkpointNote: z.string(),
+});
+
+export const timelineEventSchema = z.strictObject({
+  index: z.number().int(),
+  type: z.string(),
+  time: z.string(),
+  caseId: z.string().nullable(),
+  exhibitId: z.string().nullable(),
+  /** Short facts for the timeline line, e.g. { from, to, purpose } or { result, scope }. */
+  facts: z.record(z.string(), z.string()),
+  signers: z.array(signerViewSchema),
+  checks: z.strictObject({ signatures: checkSchema, enrolled: checkSchema, included: checkSchema, hash: checkSchema }),
+  /** verified: all checks ok; awaiting: only inclusion pending; failed: any failed (reason says which). */
+  verdict: z.enum(['verified', 'awaiting', 'failed']),
+  reason: z.string().nullable(),
+  /** The record exactly as logged (canonical JSON of the signed envelope). */
+  entry: z.string(),
+  proof: proofViewSchema.nullable(),
+});
+export type TimelineEvent = z.infer<typeof timelineEventSchema>;
+
+export const checkpointViewSchema = z.strictObject({
+  size: z.number().int(),
+  root: z.string(),
+  /** When this workstation saw the checkpoint published. */
+  time: z.string(),
+  cosigners: z.array(z.string()),
+  final: z.boolean(),
+});
+export type CheckpointView = z.infer<typeof checkpointViewSchema>;
+
+export const ledgerStatusSchema = z.strictObject({
+  available: z.boolean(),
+  /** Why the ledger is not available (network mode without a reachable node, …). */
+  unavailableReason: z.string().nullable(),
+  origin: z.string().nullable(),
+  size: z.number().int(),
+  finalSize: z.number().int(),
+  finalAt: z.string().nullable(),
+  witnessQuorum: z.number().int(),
+  witnesses: z.array(z.string()),
+  peers: z.array(z.strictObject({ name: z.string(), role: z.string(), url: z.string().nullable(), state: z.string() })),
+  forks: z.array(z.strictObject({ message: z.string(), detectedAt: z.string() })),
+});
+export type LedgerStatus = z.infer<typeof ledgerStatusSchema>;
+
+export const exhibitMetadataSchema = z.strictObject({
+  description: z.string().max(10_000),
+  seizedAt: z.string().max(64).optional(),
+  seizedPlace: z.string().max(500).optional(),
+  seizedBy: z.string().max(200).optional(),
+  notes: z.string().max(10_000).optional(),
+});
+
+export const depositionStepSchema = z.enum(['signed', 'uploading', 'countersigned', 'recorded', 'witnessed', 'failed']);
+
+export const depositionProgressSchema = z.strictObject({
+  depositionId: z.string(),
+  exhibitId: z.string(),
+  step: depositionStepSchema,
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  /** Who signed at this step (depositor, provider, witnesses by name). */
+  signedBy: z.array(z.string()),
+  entryIndex: z.number().int().nullable(),
+  cosigners: z.array(z.string()),
+  error: contractErrorSchema.nullable(),
+});
+export type DepositionProgress = z.infer<typeof depositionProgressSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
 // Methods
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, doc: string) {
@@ -304,6 +438,56 @@ export const methods = {
     'Stop a running batch; it leaves no partial result.',
   ),
   'intake.get': method(z.strictObject({ batchId: batchIdSchema }), intakeBatchSchema, 'A batch: its state, and its items once done.'),
+  'ledger.status': method(none, ledgerStatusSchema, 'The ledger this workstation records in: size, last final checkpoint, witnesses, peers, forks.'),
+  'ledger.checkpoints': method(none, z.array(checkpointViewSchema), 'Checkpoints seen in this session and before, newest first.'),
+  'cases.list': method(z.strictObject({ search: z.string().max(200).optional() }), z.array(caseSummarySchema), 'Cases in the ledger, newest first, filtered by number, title, agency or description.'),
+  'cases.open': method(
+    z.strictObject({ caseId: caseIdSchema, title: personText('case title'), agency: personText('agency'), description: z.string().max(10_000) }),
+    caseSummarySchema,
+    'Open a case: a case.open record signed by the unlocked officer and recorded in the ledger.',
+  ),
+  'cases.exhibits': method(z.strictObject({ caseId: caseIdSchema }), z.array(exhibitSummarySchema), 'The exhibits deposited in a case.'),
+  'deposit.start': method(
+    z.strictObject({
+      caseId: caseIdSchema,
+      /** Re-entered by the depositor: signing needs the passphrase even while unlocked. */
+      passphrase: passphraseSchema,
+      items: z
+        .array(
+          z.strictObject({
+            exhibitId: exhibitIdSchema,
+            path: hostPathSchema,
+            name: z.string().min(1).max(4096),
+            size: z.number().int().min(0),
+            sha256: sha256HexSchema,
+            metadata: exhibitMetadataSchema,
+          }),
+        )
+        .min(1, 'give at least one exhibit')
+        .max(1000),
+    }),
+    z.strictObject({ depositionIds: z.array(z.string()) }),
+    'Deposit exhibits: sign each request, upload to the provider, have it countersigned, record it and wait for the witnesses. Progress arrives as onDepositionProgress.',
+  ),
+  'timeline.case': method(z.strictObject({ caseId: caseIdSchema }), z.array(timelineEventSchema), 'Every event of a case, oldest first, each verified now from the ledger.'),
+  'timeline.exhibit': method(z.strictObject({ exhibitId: exhibitIdSchema }), z.array(timelineEventSchema), 'Every event of one exhibit, oldest first, each verified now.'),
+  'integrity.verify': method(
+    z.strictObject({ exhibitId: exhibitIdSchema }),
+    z.array(timelineEventSchema),
+    'Re-hash the local copy and have the provider re-hash its copy; both results are recorded as integrity.check entries, returned as timeline events.',
+  ),
+  'custody.transfer': method(
+    z.strictObject({
+      exhibitId: exhibitIdSchema,
+      to: keyIdSchema,
+      purpose: personText('purpose'),
+      location: z.string().max(500).optional(),
+      releasingPassphrase: passphraseSchema,
+      receivingPassphrase: passphraseSchema,
+    }),
+    timelineEventSchema,
+    'Transfer custody: the releasing (unlocked) and receiving officers each sign with their passphrase on this workstation.',
+  ),
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -321,6 +505,8 @@ export const events = {
   onIdentityChanged: identityStatusSchema,
   onIntakeProgress: intakeProgressSchema,
   onIntakeFinished: intakeFinishedSchema,
+  onDepositionProgress: depositionProgressSchema,
+  onLedgerChanged: ledgerStatusSchema,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------

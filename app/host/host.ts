@@ -10,6 +10,7 @@ import { PRODUCT_NAME } from './paths';
 import { SettingsStore } from './settings';
 import { IdentityService } from './identity';
 import { IntakeService } from './intake';
+import { LedgerService } from './services/ledger';
 import type { ScryptParams } from '../crypto/keystore';
 
 export interface HostOptions {
@@ -38,6 +39,7 @@ export class WorkstationHost {
   private readonly inFlight = new Set<Promise<unknown>>();
   readonly identity: IdentityService;
   readonly intake: IntakeService;
+  readonly ledger: LedgerService;
 
   private constructor(
     readonly options: HostOptions,
@@ -46,6 +48,7 @@ export class WorkstationHost {
     this.hub = new EventHub((event, err) => options.log.error(`a listener of ${event} threw`, err));
     this.identity = new IdentityService(options.dataDir, (status) => this.emit('onIdentityChanged', status), options.scrypt);
     this.intake = new IntakeService(options.dataDir, (e, p) => this.emit(e, p), options.log, options.intakeWorkers);
+    this.ledger = new LedgerService(options.dataDir, this.identity, () => this.settings.get().mode, (e, p) => this.emit(e, p), options.log);
     this.service = this.buildService();
   }
 
@@ -88,6 +91,7 @@ export class WorkstationHost {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.intake.close();
+      await this.ledger.close();
       await Promise.allSettled([...this.inFlight]);
       await this.settings.flush();
       this.identity.forget();
@@ -123,6 +127,7 @@ export class WorkstationHost {
       'intake.start': async (args) => this.intake.start(args),
       'intake.cancel': (args) => this.intake.cancel(args.batchId),
       'intake.get': (args) => this.intake.get(args.batchId),
+      ...this.ledger.methods(),
     };
   }
 }

@@ -1,0 +1,100 @@
+// The standalone ledger through the host's contract calls, as the UI drives it: open a case, deposit a file
+// (signed, uploaded, countersigned, recorded, witnessed), see a verified timeline, change a byte on disk and see
+// the mismatch, transfer custody to a second officer who signs with their own passphrase.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkstationHost } from '../host';
+import type { HostLogger } from '../dispatch';
+import type { DepositionProgress, Envelope, TimelineEvent } from '../../contract/api';
+
+const errors: string[] = [];
+const log: HostLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => errors.push(`${m}: ${String(e)}`) };
+let dir: string;
+let host: WorkstationHost;
+
+const ok = <T>(e: Envelope<T>): T => {
+  if (!e.ok) throw new Error(`${e.error.code}: ${e.error.message}`);
+  return e.value;
+};
+const call = async (m: string, a: unknown) => ok(await host.call(m, a));
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ledger-svc-'));
+  host = await WorkstationHost.open({ dataDir: join(dir, 'data'), shell: 'web', log, scrypt: { N: 1024, r: 8, p: 1 } });
+});
+afterEach(async () => {
+  await host.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the standalone ledger service', () => {
+  it('refuses before a mode is chosen, in words', async () => {
+    const r = await host.call('cases.list', {});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('LEDGER_NOT_AVAILABLE');
+  });
+
+  it('records a case, a deposition, checks and a transfer, each verified from the ledger', async () => {
+    await call('settings.update', { mode: 'standalone' });
+    const second = (await call('identity.create', { name: 'Chen Fang', badge: 'PB-2', role: 'custodian', passphrase: 'second officer pass' })) as { unlocked: { keyId: string } };
+    await call('identity.create', { name: 'Li Wei', badge: 'PB-1', role: 'investigator', passphrase: 'first officer pass' });
+
+    const opened = (await call('cases.open', { caseId: 'CASE-1', title: 'Fraud', agency: 'Metro', description: 'x' })) as { caseId: string; index: number };
+    expect(opened.caseId).toBe('CASE-1');
+    expect((await call('cases.list', { search: 'fraud' })) as unknown[]).toHaveLength(1);
+    expect((await call('cases.list', { search: 'nothing like it' })) as unknown[]).toHaveLength(0);
+
+    const file = join(dir, '证据 照片.jpg');
+    const bytes = Buffer.from('evidence bytes '.repeat(1000));
+    await writeFile(file, bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const steps: DepositionProgress[] = [];
+    const done = new Promise<void>((resolve) =>
+      host.onEvent((event, payload) => {
+        if (event !== 'onDepositionProgress') return;
+        const p = payload as DepositionProgress;
+        steps.push(p);
+        if (p.step === 'witnessed' || p.step === 'failed') resolve();
+      }),
+    );
+    const wrong = await host.call('deposit.start', { caseId: 'CASE-1', passphrase: 'not it at all', items: [{ exhibitId: 'EX-1', path: file, name: '证据 照片.jpg', size: bytes.length, sha256, metadata: { description: 'photo' } }] });
+    expect(wrong.ok ? '' : wrong.error.code).toBe('WRONG_PASSPHRASE');
+    await call('deposit.start', { caseId: 'CASE-1', passphrase: 'first officer pass', items: [{ exhibitId: 'EX-1', path: file, name: '证据 照片.jpg', size: bytes.length, sha256, metadata: { description: 'photo', seizedPlace: 'Harbour Rd' } }] });
+    await done;
+    expect(steps.map((s) => s.step).filter((s, i, a) => a.indexOf(s) === i)).toEqual(['signed', 'uploading', 'countersigned', 'recorded', 'witnessed']);
+    expect(steps.at(-1)!.cosigners).toHaveLength(1);
+
+    let events = (await call('timeline.case', { caseId: 'CASE-1' })) as TimelineEvent[];
+    expect(events.map((e) => e.type)).toEqual(['case.open', 'deposition']);
+    for (const e of events) expect(e.verdict, e.reason ?? '').toBe('verified');
+    expect(events[1]!.signers.map((s) => s.role).sort()).toEqual(['depositor', 'provider']);
+    expect(events[1]!.proof?.path.length).toBeGreaterThan(0);
+
+    // Change one byte of the local copy: the local re-check is a mismatch, the provider's copy still matches.
+    bytes[10] = bytes[10]! ^ 1;
+    await writeFile(file, bytes);
+    const checks = (await call('integrity.verify', { exhibitId: 'EX-1' })) as TimelineEvent[];
+    expect(checks.map((c) => c.facts.scope)).toEqual(['local', 'provider']);
+    expect(checks[0]!.verdict).toBe('failed');
+    expect(checks[0]!.reason).toContain('local copy hashes to');
+    expect(checks[1]!.verdict).toBe('verified');
+    events = (await call('timeline.exhibit', { exhibitId: 'EX-1' })) as TimelineEvent[];
+    expect(events.find((e) => e.type === 'deposition')!.verdict).toBe('failed');
+
+    // Custody transfer: both passphrases needed.
+    const bad = await host.call('custody.transfer', { exhibitId: 'EX-1', to: second.unlocked.keyId, purpose: 'lab', releasingPassphrase: 'first officer pass', receivingPassphrase: 'wrong wrong' });
+    expect(bad.ok ? '' : bad.error.code).toBe('WRONG_PASSPHRASE');
+    const xfer = (await call('custody.transfer', { exhibitId: 'EX-1', to: second.unlocked.keyId, purpose: 'lab', releasingPassphrase: 'first officer pass', receivingPassphrase: 'second officer pass' })) as TimelineEvent;
+    expect(xfer.verdict).toBe('verified');
+    expect(xfer.facts).toMatchObject({ from: 'Li Wei', to: 'Chen Fang' });
+    const exhibits = (await call('cases.exhibits', { caseId: 'CASE-1' })) as Array<{ holder: { name: string } }>;
+    expect(exhibits[0]!.holder.name).toBe('Chen Fang');
+
+    const status = (await call('ledger.status', {})) as { size: number; finalSize: number };
+    expect(status.finalSize).toBe(status.size);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,637 @@
+// The ledger as the investigator uses it, wired to the standalone stack (services/standalone.ts): cases,
+// depositions (sign → upload → countersign → record → witness), custody transfers, integrity checks and the
+// custody timeline. Every verdict returned to the UI is computed here, in this session, from the ledger's own
+// data: signatures re-verified over the record digest, each signer's enrolment judged by log order, inclusion
+// proven from the tiles against the current checkpoint (log key + witness policy), and the latest hash re-check.
+//
+// In network mode these methods answer LEDGER_NOT_AVAILABLE until the network mirror is wired: nothing is shown
+// that was not verified.
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import { join } from 'node:path';
+import type {
+  CaseSummary,
+  Check,
+  CheckpointView,
+  ContractError,
+  DepositionProgress,
+  EventName,
+  EventPayload,
+  ExhibitSummary,
+  LedgerStatus,
+  Mode,
+  ParsedArgs,
+  Service,
+  TimelineEvent,
+} from '../../contract/api';
+import { nodeVerifier } from '../../crypto/bulk-verify';
+import { toHex } from '../../crypto/encoding';
+import { addSignature, signRecord, verifyEnvelope, type SignedRecord } from '../../crypto/envelope';
+import { unlockKeystore } from '../../crypto/keystore';
+import type { DisposableSigner } from '../../crypto/signer';
+import { leafHash, verifyInclusion } from '../../ledger/merkle';
+import { inclusionProofFromTiles } from '../../ledger/tiles';
+import { RuleError, SIGNING_ROLES } from '../../ledger/rules';
+import { hashFile } from '../../provider/store';
+import { canonicalJson } from '../../crypto/record-digest';
+import type { MemberRole } from '../../records/schemas';
+import type { HostLogger } from '../dispatch';
+import { errorCodeOf, HostError } from '../errors';
+import type { IdentityService } from '../identity';
+import { IDENTITIES_DIR } from '../identity';
+import { randomId, StandaloneStack } from './standalone';
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export type LedgerMethods = Pick<
+  Service,
+  | 'ledger.status'
+  | 'ledger.checkpoints'
+  | 'cases.list'
+  | 'cases.open'
+  | 'cases.exhibits'
+  | 'deposit.start'
+  | 'timeline.case'
+  | 'timeline.exhibit'
+  | 'integrity.verify'
+  | 'custody.transfer'
+>;
+
+export class LedgerNotAvailableError extends HostError {
+  constructor(reason: string) {
+    super('LEDGER_NOT_AVAILABLE', reason);
+    this.name = 'LedgerNotAvailableError';
+  }
+}
+
+const OFFICER_ROLES: readonly MemberRole[] = ['investigator', 'custodian', 'supervisor', 'admin'];
+
+/** Maps the rules' refusal to words for the person at the screen, keeping the rule's own message. */
+function refused(err: unknown, what: string): unknown {
+  if (err instanceof RuleError) return new HostError('LEDGER_REFUSED', `The ledger refused ${what}: ${err.message}. Nothing was recorded.`, { cause: err });
+  return err;
+}
+
+export class LedgerService {
+  private stack: Promise<StandaloneStack> | undefined;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly identity: IdentityService,
+    private readonly mode: () => Mode | null,
+    private readonly emit: Emit,
+    private readonly log: HostLogger,
+  ) {}
+
+  /** The standalone stack, opened on first use; refuses in network mode or before setup. */
+  private async standalone(): Promise<StandaloneStack> {
+    const mode = this.mode();
+    if (mode !== 'standalone') {
+      throw new LedgerNotAvailableError(
+        mode === 'network'
+          ? 'This workstation is in network mode, and this build does not reach a network ledger yet. Switch to standalone mode in Settings to record on this computer.'
+          : 'Choose standalone or network mode first (first-run setup).',
+      );
+    }
+    this.stack ??= StandaloneStack.open(this.dataDir, this.log, () => void this.announce());
+    try {
+      return await this.stack;
+    } catch (err) {
+      this.stack = undefined;
+      throw err;
+    }
+  }
+
+  private async announce(): Promise<void> {
+    try {
+      this.emit('onLedgerChanged', await this.status());
+    } catch (err) {
+      this.log.error('ledger: could not report the ledger state', err);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.stack) await (await this.stack.catch(() => undefined))?.close();
+  }
+
+  methods(): LedgerMethods {
+    return {
+      'ledger.status': () => this.status(),
+      'ledger.checkpoints': () => this.checkpoints(),
+      'cases.list': (a) => this.listCases(a.search),
+      'cases.open': (a) => this.openCase(a),
+      'cases.exhibits': (a) => this.exhibits(a.caseId),
+      'deposit.start': (a) => this.deposit(a),
+      'timeline.case': (a) => this.timeline((e) => e.caseId === a.caseId),
+      'timeline.exhibit': (a) => this.timeline((e) => e.exhibitId === a.exhibitId),
+      'integrity.verify': (a) => this.verifyNow(a.exhibitId),
+      'custody.transfer': (a) => this.transfer(a),
+    };
+  }
+
+  async status(): Promise<LedgerStatus> {
+    const mode = this.mode();
+    if (mode !== 'standalone') {
+      return {
+        available: false,
+        unavailableReason: mode === 'network' ? 'network mode: no ledger node is wired in this build' : 'not set up',
+        origin: null,
+        size: 0,
+        finalSize: 0,
+        finalAt: null,
+        witnessQuorum: 0,
+        witnesses: [],
+        peers: [],
+        forks: [],
+      };
+    }
+    const s = await this.standalone();
+    const cp = await s.currentCheckpoint();
+    const lastFinal = [...s.checkpoints].reverse().find((c) => c.final);
+    return {
+      available: true,
+      unavailableReason: null,
+      origin: s.origin,
+      size: cp.size,
+      finalSize: cp.final ? cp.size : (lastFinal?.size ?? 0),
+      finalAt: lastFinal?.time ?? null,
+      witnessQuorum: s.policy.quorum,
+      witnesses: s.policy.witnesses.map((w) => w.name),
+      peers: [
+        { name: 'Sequencer (this computer)', role: 'ledger', url: null, state: `size ${cp.size}` },
+        { name: 'Provider (this computer)', role: 'provider', url: null, state: `${s.store.usedBytes} bytes stored` },
+        ...s.policy.witnesses.map((w) => ({ name: w.name, role: 'witness', url: null, state: cp.cosigners.includes(w.name) ? 'cosigned the current checkpoint' : 'has not cosigned the current checkpoint' })),
+      ],
+      forks: [],
+    };
+  }
+
+  async checkpoints(): Promise<CheckpointView[]> {
+    const s = await this.standalone();
+    return [...s.checkpoints].reverse().map((c) => ({ ...c }));
+  }
+
+  private person(s: StandaloneStack, keyId: string): { keyId: string; name: string; badge: string } {
+    const m = s.state.members.get(keyId);
+    return { keyId, name: m?.name ?? 'unknown key', badge: m?.badge ?? '' };
+  }
+
+  /** The unlocked officer, enrolled in the standalone ledger on first use (standalone admin signs). */
+  private async officer(s: StandaloneStack) {
+    const { info, signer } = this.identity.signer();
+    await this.ensureEnrolled(s, info);
+    return { info, signer };
+  }
+
+  private async ensureEnrolled(s: StandaloneStack, info: { keyId: string; publicKey: string; name: string; badge: string; role: string }): Promise<void> {
+    if (s.state.activeMember(info.keyId)) return;
+    const role = (OFFICER_ROLES as readonly string[]).includes(info.role) ? (info.role as MemberRole) : 'investigator';
+    await s.enroll({ keyId: info.keyId, publicKey: info.publicKey, name: info.name, badge: info.badge, role }).catch((err: unknown) => {
+      throw refused(err, `to enrol ${info.name}`);
+    });
+    await s.settle();
+  }
+
+  /** Opens another officer's keystore with their passphrase for one signature (the key is disposed after). */
+  private async reauthenticate(keyId: string, passphrase: string): Promise<DisposableSigner> {
+    try {
+      const unlocked = await unlockKeystore(join(this.dataDir, IDENTITIES_DIR, `${keyId}.json`), passphrase);
+      return unlocked.signer;
+    } catch (err) {
+      if (errorCodeOf(err) === 'E_KEYSTORE_PASSPHRASE') {
+        throw new HostError('WRONG_PASSPHRASE', `The passphrase does not unlock key ${keyId}. Check the keyboard layout and Caps Lock, then try again.`, { cause: err });
+      }
+      if (errorCodeOf(err) === 'E_KEYSTORE_NOT_FOUND') {
+        throw new HostError('IDENTITY_NOT_FOUND', `There is no identity ${keyId} on this workstation. Set that officer up here first.`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async listCases(search?: string): Promise<CaseSummary[]> {
+    const s = await this.standalone();
+    const q = search?.trim().toLowerCase() ?? '';
+    const out: CaseSummary[] = [];
+    for (const c of s.state.cases.values()) {
+      const rec = s.applied[c.openedAt]?.record as { title: string; agency: string; description: string; time: string } | undefined;
+      if (!rec) continue;
+      const summary: CaseSummary = {
+        caseId: c.caseId,
+        title: rec.title,
+        agency: rec.agency,
+        description: rec.description,
+        openedAt: rec.time,
+        openedBy: this.person(s, c.openedBy),
+        index: c.openedAt,
+        exhibits: [...s.state.exhibits.values()].filter((e) => e.caseId === c.caseId).length,
+      };
+      const hay = `${summary.caseId}\n${summary.title}\n${summary.agency}\n${summary.description}`.toLowerCase();
+      if (q === '' || hay.includes(q)) out.push(summary);
+    }
+    return out.sort((a, b) => b.index - a.index);
+  }
+
+  async openCase(a: ParsedArgs<'cases.open'>): Promise<CaseSummary> {
+    const s = await this.standalone();
+    const { signer } = await this.officer(s);
+    const envelope = signRecord(
+      { type: 'case.open', v: 1, origin: s.origin, id: randomId('case'), time: new Date().toISOString(), caseId: a.caseId, title: a.title, agency: a.agency, description: a.description },
+      'investigator',
+      signer,
+    );
+    await s.submit(envelope).catch((err: unknown) => {
+      throw refused(err, `to open case ${a.caseId}`);
+    });
+    await s.settle();
+    const found = (await this.listCases()).find((c) => c.caseId === a.caseId);
+    if (!found) throw new HostError('LEDGER_REFUSED', `Case ${a.caseId} was submitted but is not in the ledger. Nothing else was recorded.`);
+    return found;
+  }
+
+  async exhibits(caseId: string): Promise<ExhibitSummary[]> {
+    const s = await this.standalone();
+    return [...s.state.exhibits.values()]
+      .filter((e) => e.caseId === caseId)
+      .map((e) => {
+        const rec = s.applied[e.depositedAt]?.record as { request: { objects: Array<{ name: string }>; metadata: { description: string } }; time: string };
+        const first = e.objects[0] ?? { sha256: '', size: 0 };
+        return {
+          exhibitId: e.exhibitId,
+          caseId: e.caseId,
+          name: rec.request.objects[0]?.name ?? e.exhibitId,
+          description: rec.request.metadata.description,
+          size: first.size,
+          sha256: first.sha256,
+          depositedAt: rec.time,
+          index: e.depositedAt,
+          holder: this.person(s, e.holder),
+          disposed: e.disposedAt !== undefined,
+        };
+      })
+      .sort((a, b) => a.index - b.index);
+  }
+
+  // ---- deposition ------------------------------------------------------------------------------------------
+
+  async deposit(a: ParsedArgs<'deposit.start'>): Promise<{ depositionIds: string[] }> {
+    const s = await this.standalone();
+    const { info } = await this.officer(s);
+    if (!s.state.cases.has(a.caseId)) throw new HostError('CASE_NOT_FOUND', `There is no case ${a.caseId} in the ledger. Open the case first.`);
+    const seen = new Set<string>();
+    for (const item of a.items) {
+      if (s.state.exhibits.has(item.exhibitId) || seen.has(item.exhibitId)) {
+        throw new HostError('EXHIBIT_EXISTS', `Exhibit number ${item.exhibitId} is already used. Give each exhibit its own number.`);
+      }
+      seen.add(item.exhibitId);
+    }
+    // Signing needs the passphrase now, even while unlocked: a second check that the depositor is present.
+    const signer = await this.reauthenticate(info.keyId, a.passphrase);
+    const ids = a.items.map(() => randomId('depo'));
+    void (async () => {
+      try {
+        for (const [i, item] of a.items.entries()) await this.depositOne(s, signer, info.name, ids[i]!, a.caseId, item);
+      } finally {
+        signer.dispose();
+      }
+    })();
+    return { depositionIds: ids };
+  }
+
+  private async depositOne(
+    s: StandaloneStack,
+    depositor: DisposableSigner,
+    depositorName: string,
+    id: string,
+    caseId: string,
+    item: ParsedArgs<'deposit.start'>['items'][number],
+  ): Promise<void> {
+    const progress = (p: Partial<DepositionProgress> & Pick<DepositionProgress, 'step'>) =>
+      this.emit('onDepositionProgress', {
+        depositionId: id,
+        exhibitId: item.exhibitId,
+        bytesDone: 0,
+        bytesTotal: item.size,
+        signedBy: [],
+        entryIndex: null,
+        cosigners: [],
+        error: null,
+        ...p,
+      });
+    try {
+      const requestedAt = new Date().toISOString();
+      const metadata = Object.fromEntries(Object.entries(item.metadata).filter(([, v]) => v !== undefined && v !== ''));
+      const request = {
+        caseId,
+        exhibitId: item.exhibitId,
+        depositor: depositor.keyId,
+        requestedAt,
+        objects: [{ name: item.name, size: item.size, sha256: item.sha256 }],
+        kind: 'file',
+        metadata: { description: '', ...metadata },
+      };
+      const signedRequest = signRecord({ type: 'deposition.request', v: 1, origin: s.origin, id, time: requestedAt, ...request }, 'depositor', depositor);
+      progress({ step: 'signed', signedBy: [depositorName] });
+
+      // Upload: the provider re-hashes while it receives and refuses bytes that do not match the request.
+      let done = 0;
+      let last = 0;
+      const counter = new Transform({
+        transform: (chunk: Buffer, _enc, cb) => {
+          done += chunk.length;
+          const now = Date.now();
+          if (now - last > 100) {
+            last = now;
+            progress({ step: 'uploading', bytesDone: done, signedBy: [depositorName] });
+          }
+          cb(null, chunk);
+        },
+      });
+      const source = createReadStream(item.path, { highWaterMark: 1 << 20 }).pipe(counter);
+      try {
+        await s.store.putStream(source, { sha256: item.sha256, size: item.size });
+      } catch (err) {
+        throw new HostError(
+          'UPLOAD_MISMATCH',
+          `The provider received ${done.toLocaleString('en')} bytes of ${item.name} but they do not match the ${item.size.toLocaleString('en')} bytes hashed at intake (${(err as Error).message}). Nothing was recorded. The file may have changed since intake: add it again.`,
+          { cause: err },
+        );
+      }
+      progress({ step: 'uploading', bytesDone: item.size, signedBy: [depositorName] });
+
+      const providerMember = s.member(s.provider.keyId);
+      const depositorMember = s.member(depositor.keyId);
+      if (!providerMember || !depositorMember) throw new HostError('LEDGER_REFUSED', 'The provider or the depositor is not enrolled in this ledger.');
+      const countersigned = await s.countersigner.countersign(signedRequest, depositorMember);
+      progress({ step: 'countersigned', bytesDone: item.size, signedBy: [depositorName, providerMember.name ?? 'provider'] });
+
+      // The depositor checks the provider's record names exactly the request, then co-signs it.
+      const rec = countersigned.record as { request?: unknown; receipt?: { objects?: unknown } };
+      if (canonical(rec.request) !== canonical(request) || canonical(rec.receipt?.objects) !== canonical([{ sha256: item.sha256, size: item.size }])) {
+        throw new HostError('RECEIPT_MISMATCH', `The provider's receipt for ${item.exhibitId} does not match what was requested. Nothing was recorded.`);
+      }
+      const full = addSignature(countersigned, 'depositor', depositor);
+      const accepted = await s.submit(full).catch((err: unknown) => {
+        throw refused(err, `the deposition of ${item.exhibitId}`);
+      });
+      await s.rememberLocalCopy(item.exhibitId, { path: item.path, name: item.name, sha256: item.sha256, size: item.size });
+      progress({ step: 'recorded', bytesDone: item.size, signedBy: [depositorName, providerMember.name ?? 'provider'], entryIndex: accepted.index });
+      await s.settle();
+      const cp = await s.currentCheckpoint();
+      if (!cp.final || cp.size <= accepted.index) throw new HostError('NOT_WITNESSED', `Entry ${accepted.index} is recorded but no final checkpoint covers it yet. It will be witnessed with the next checkpoint.`);
+      progress({ step: 'witnessed', bytesDone: item.size, signedBy: [depositorName, providerMember.name ?? 'provider'], entryIndex: accepted.index, cosigners: cp.cosigners });
+      void this.announce();
+    } catch (err) {
+      const code = errorCodeOf(err) ?? 'DEPOSIT_FAILED';
+      const message = err instanceof HostError ? err.message : `The deposition of ${item.exhibitId} failed: ${(err as Error).message}. Nothing was recorded.`;
+      if (!(err instanceof HostError)) this.log.error(`deposit ${item.exhibitId} failed`, err);
+      const error: ContractError = { code: /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'DEPOSIT_FAILED', message };
+      progress({ step: 'failed', error });
+    }
+  }
+
+  // ---- integrity and custody ---------------------------------------------------------------------------------
+
+  async verifyNow(exhibitId: string): Promise<TimelineEvent[]> {
+    const s = await this.standalone();
+    const { info, signer } = await this.officer(s);
+    const ex = s.state.exhibits.get(exhibitId);
+    if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${exhibitId} in the ledger.`);
+    const expected = ex.objects[0]!;
+    const indexes: number[] = [];
+    const base = { v: 1, origin: s.origin, exhibitId, checker: info.keyId };
+
+    const local = s.localCopies.get(exhibitId);
+    if (local) {
+      let observed: { sha256: string; size: number };
+      try {
+        observed = await hashFile(local.path);
+      } catch (err) {
+        throw new HostError('LOCAL_COPY_UNREADABLE', `The local copy ${local.path} cannot be read (${(err as Error).message}). Nothing was recorded. Check the file is still there.`, { cause: err });
+      }
+      const result = observed.sha256 === expected.sha256 && observed.size === expected.size ? 'match' : 'mismatch';
+      const env = signRecord({ type: 'integrity.check', ...base, id: randomId('check'), time: new Date().toISOString(), scope: 'local', result, observed }, 'checker', signer);
+      indexes.push((await s.submit(env).catch((err: unknown) => { throw refused(err, 'the local integrity check'); })).index);
+    }
+    const requester = s.member(info.keyId)!;
+    const providerResult = await s.countersigner.verifyObject(expected.sha256, requester, s.origin);
+    const pr = providerResult.record as unknown as { observed: { sha256: string; size: number }; result: 'match' | 'mismatch' };
+    const result = pr.result === 'match' && pr.observed.sha256 === expected.sha256 && pr.observed.size === expected.size ? 'match' : 'mismatch';
+    const env = s.addProviderSignature(
+      signRecord(
+        { type: 'integrity.check', ...base, id: randomId('check'), time: new Date().toISOString(), scope: 'provider', result, observed: pr.observed, providerResult: providerResult as unknown as Record<string, never> },
+        'checker',
+        signer,
+      ),
+    );
+    indexes.push((await s.submit(env).catch((err: unknown) => { throw refused(err, 'the provider integrity check'); })).index);
+    await s.settle();
+    void this.announce();
+    const events = await this.timeline((e) => e.exhibitId === exhibitId);
+    return events.filter((e) => indexes.includes(e.index));
+  }
+
+  async transfer(a: ParsedArgs<'custody.transfer'>): Promise<TimelineEvent> {
+    const s = await this.standalone();
+    const { info } = await this.officer(s);
+    const ex = s.state.exhibits.get(a.exhibitId);
+    if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${a.exhibitId} in the ledger.`);
+    if (ex.holder !== info.keyId) {
+      throw new HostError('NOT_HOLDER', `${info.name} does not hold exhibit ${a.exhibitId}; ${this.person(s, ex.holder).name} does. The holder must unlock the workstation to release it.`);
+    }
+    if (a.to === info.keyId) throw new HostError('SAME_OFFICER', 'The receiving officer must be someone else than the releasing officer.');
+    const releasing = await this.reauthenticate(info.keyId, a.releasingPassphrase);
+    const receiving = await this.reauthenticate(a.to, a.receivingPassphrase).catch((err: unknown) => {
+      releasing.dispose();
+      throw err;
+    });
+    try {
+      const receiverInfo = (await this.identity.list()).find((i) => i.keyId === a.to);
+      if (receiverInfo) await this.ensureEnrolled(s, receiverInfo);
+      const record = {
+        type: 'custody.transfer',
+        v: 1,
+        origin: s.origin,
+        id: randomId('xfer'),
+        time: new Date().toISOString(),
+        exhibitId: a.exhibitId,
+        from: info.keyId,
+        to: a.to,
+        purpose: a.purpose,
+        ...(a.location ? { location: a.location } : {}),
+      };
+      const env = addSignature(signRecord(record, 'releasing', releasing), 'receiving', receiving);
+      const accepted = await s.submit(env).catch((err: unknown) => {
+        throw refused(err, `the transfer of ${a.exhibitId}`);
+      });
+      await s.settle();
+      void this.announce();
+      const event = (await this.timeline((e) => e.exhibitId === a.exhibitId)).find((e) => e.index === accepted.index);
+      if (!event) throw new HostError('LEDGER_REFUSED', `The transfer was accepted as entry ${accepted.index} but is not in the ledger.`);
+      return event;
+    } finally {
+      releasing.dispose();
+      receiving.dispose();
+    }
+  }
+
+  // ---- the timeline ------------------------------------------------------------------------------------------
+
+  /** Events matching `filter`, oldest first, each verified now. */
+  async timeline(filter: (e: { caseId: string | null; exhibitId: string | null }) => boolean): Promise<TimelineEvent[]> {
+    const s = await this.standalone();
+    const cp = await s.currentCheckpoint();
+    const exhibitCase = new Map([...s.state.exhibits.values()].map((e) => [e.exhibitId, e.caseId]));
+    const out: TimelineEvent[] = [];
+    // The latest integrity result per exhibit (and the index it was recorded at) for the hash re-check column.
+    const latestCheck = new Map<string, { index: number; result: string; scope: string }[]>();
+    for (const [index, applied] of s.applied.entries()) {
+      const r = applied.record as { type: string; exhibitId?: string; caseId?: string; result?: string; scope?: string };
+      if (r.type === 'integrity.check' && r.exhibitId) {
+        const list = latestCheck.get(r.exhibitId) ?? [];
+        list.push({ index, result: r.result ?? '', scope: r.scope ?? '' });
+        latestCheck.set(r.exhibitId, list);
+      }
+    }
+    for (const [index, applied] of s.applied.entries()) {
+      const r = applied.record as Record<string, unknown> & { type: string; time: string };
+      const exhibitId = typeof r.exhibitId === 'string' ? r.exhibitId : null;
+      const caseId = typeof r.caseId === 'string' ? r.caseId : exhibitId ? (exhibitCase.get(exhibitId) ?? null) : null;
+      if (!['case.open', 'deposition', 'custody.transfer', 'integrity.check', 'access', 'disposition'].includes(r.type)) continue;
+      if (!filter({ caseId, exhibitId })) continue;
+      out.push(await this.verifyEvent(s, cp, index, r, caseId, exhibitId, latestCheck));
+    }
+    return out;
+  }
+
+  private async verifyEvent(
+    s: StandaloneStack,
+    cp: Awaited<ReturnType<StandaloneStack['currentCheckpoint']>>,
+    index: number,
+    r: Record<string, unknown> & { type: string; time: string },
+    caseId: string | null,
+    exhibitId: string | null,
+    latestCheck: Map<string, { index: number; result: string; scope: string }[]>,
+  ): Promise<TimelineEvent> {
+    const entry = s.entries[index]!;
+    const envelope = JSON.parse(new TextDecoder().decode(entry)) as SignedRecord;
+    // Signatures: re-verified now over the record digest, each with the key the ledger enrolled for that id.
+    const report = verifyEnvelope(envelope, {
+      requiredRoles: [],
+      resolveKey: (keyId) => s.state.members.get(keyId)?.publicKey,
+      verifier: nodeVerifier,
+    });
+    const signers = envelope.signatures.map((sig, i) => {
+      const m = s.state.members.get(sig.keyId);
+      return {
+        role: sig.role,
+        keyId: sig.keyId,
+        name: m?.name ?? 'unknown key',
+        badge: m?.badge ?? '',
+        memberRole: m?.role ?? 'none',
+        enrolledAt: m ? m.enrolledAt : null,
+        valid: report.signatures[i]?.ok === true,
+      };
+    });
+    const badSig = report.signatures.filter((x) => !x.ok);
+    const signatures: Check = report.ok
+      ? { state: 'ok', detail: `${signers.length} signature(s) verified over digest ${report.digest ?? ''}` }
+      : { state: 'failed', detail: [...badSig.map((x) => x.message), ...report.errors].join('; ') };
+    // Enrolment by log order: each signer enrolled before this entry, not revoked by then, in a role allowed to sign.
+    const enrolProblems: string[] = [];
+    for (const sg of signers) {
+      const m = s.state.members.get(sg.keyId);
+      if (!m) enrolProblems.push(`key ${sg.keyId} (${sg.role}) is not enrolled`);
+      else if (m.enrolledAt >= index) enrolProblems.push(`${m.name} was enrolled at entry ${m.enrolledAt}, after this entry`);
+      else if (m.revokedAt !== undefined && m.revokedAt < index) enrolProblems.push(`${m.name} was revoked at entry ${m.revokedAt}`);
+      else if (SIGNING_ROLES[sg.role] && !SIGNING_ROLES[sg.role]!.includes(m.role)) enrolProblems.push(`${m.name} (${m.role}) may not sign as ${sg.role}`);
+    }
+    const enrolled: Check = enrolProblems.length === 0 ? { state: 'ok', detail: signers.map((x) => `${x.name}: enrolled at entry ${x.enrolledAt}`).join('; ') } : { state: 'failed', detail: enrolProblems.join('; ') };
+    // Inclusion: an RFC 9162 proof from the tiles to the current checkpoint's root; final when the witness policy is met.
+    let included: Check;
+    let proof: TimelineEvent['proof'] = null;
+    const leaf = leafHash(entry);
+    if (index >= cp.size) {
+      included = { state: 'pending', detail: `entry ${index} is not yet in a published checkpoint (size ${cp.size})` };
+    } else {
+      try {
+        const path = await inclusionProofFromTiles(s.driver, index, cp.size);
+        verifyInclusion(index, cp.size, leaf, path, cp.root);
+        proof = { leafHash: toHex(leaf), treeSize: cp.size, root: toHex(cp.root), path: path.map(toHex), cosigners: cp.cosigners, checkpointNote: cp.note };
+        included = cp.final
+          ? { state: 'ok', detail: `included at index ${index} under the checkpoint of size ${cp.size}, cosigned by ${cp.cosigners.join(', ')} (${cp.cosigners.length} of ${s.policy.witnesses.length}, quorum ${s.policy.quorum})` }
+          : { state: 'pending', detail: `included under checkpoint ${cp.size}, awaiting witnesses (${cp.cosigners.length} of ${s.policy.quorum})` };
+      } catch (err) {
+        included = { state: 'failed', detail: `the inclusion proof does not verify: ${(err as Error).message}` };
+      }
+    }
+    // Hash re-check: for the exhibit's events, the latest integrity check so far (for an integrity check: its own result).
+    let hash: Check = { state: 'na', detail: 'no hash re-check applies' };
+    if (r.type === 'integrity.check') {
+      const observed = r.observed as { sha256: string; size: number };
+      const ex = exhibitId ? s.state.exhibits.get(exhibitId) : undefined;
+      const exp = ex?.objects[0];
+      hash =
+        r.result === 'match'
+          ? { state: 'ok', detail: `${String(r.scope)} copy re-hashed: ${observed.sha256} (${observed.size} bytes) matches the deposition` }
+          : {
+              state: 'failed',
+              detail: `${r.scope === 'local' ? 'the local copy' : "the provider's copy"} hashes to ${observed.sha256} (${observed.size} bytes), but the deposition recorded ${exp?.sha256 ?? '?'} (${exp?.size ?? '?'} bytes)`,
+            };
+    } else if (exhibitId && r.type === 'deposition') {
+      const checks = latestCheck.get(exhibitId) ?? [];
+      const bad = checks.filter((c) => c.result === 'mismatch');
+      const lastByScope = new Map(checks.map((c) => [c.scope, c]));
+      const failing = [...lastByScope.values()].filter((c) => c.result === 'mismatch');
+      if (failing.length > 0) hash = { state: 'failed', detail: `the latest ${failing.map((c) => c.scope).join(' and ')} re-check (entry ${failing.map((c) => c.index).join(', ')}) found a mismatch` };
+      else if (checks.length > 0) hash = { state: 'ok', detail: `latest re-checks match (${[...lastByScope.values()].map((c) => `${c.scope} at entry ${c.index}`).join(', ')})${bad.length ? `; earlier mismatches at ${bad.map((c) => c.index).join(', ')}` : ''}` };
+      else hash = { state: 'na', detail: 'not re-checked since deposition' };
+    }
+    const checks = { signatures, enrolled, included, hash };
+    const failed = Object.entries(checks).filter(([, c]) => c.state === 'failed');
+    const verdict: TimelineEvent['verdict'] = failed.length > 0 ? 'failed' : included.state === 'pending' ? 'awaiting' : 'verified';
+    return {
+      index,
+      type: r.type,
+      time: r.time,
+      caseId,
+      exhibitId,
+      facts: factsOf(s, r),
+      signers,
+      checks,
+      verdict,
+      reason: failed.length > 0 ? failed.map(([k, c]) => `${k}: ${c.detail}`).join('; ') : null,
+      entry: new TextDecoder().decode(entry),
+      proof,
+    };
+  }
+}
+
+/** RFC 8785 canonical JSON, to compare two records field by field regardless of key order. */
+function canonical(v: unknown): string {
+  return canonicalJson(v ?? null);
+}
+
+function factsOf(s: StandaloneStack, r: Record<string, unknown>): Record<string, string> {
+  const name = (k: unknown) => (typeof k === 'string' ? (s.state.members.get(k)?.name ?? k) : '');
+  switch (r.type) {
+    case 'case.open':
+      return { caseId: String(r.caseId), title: String(r.title), agency: String(r.agency) };
+    case 'deposition': {
+      const req = r.request as { objects: Array<{ name: string; size: number; sha256: string }>; depositor: string; metadata: { description: string } };
+      const o = req.objects[0]!;
+      return { name: o.name, size: String(o.size), sha256: o.sha256, depositor: name(req.depositor), description: req.metadata.description };
+    }
+    case 'custody.transfer':
+      return { from: name(r.from), to: name(r.to), purpose: String(r.purpose), ...(r.location ? { location: String(r.location) } : {}) };
+    case 'integrity.check': {
+      const o = r.observed as { sha256: string; size: number };
+      return { scope: String(r.scope), result: String(r.result), checker: name(r.checker), sha256: o.sha256, size: String(o.size) };
+    }
+    case 'access':
+      return { accessor: name(r.accessor), purpose: String(r.purpose) };
+    case 'disposition':
+      return { method: String(r.method), authorisedBy: name(r.authorisedBy), witnessOfficer: name(r.witnessOfficer) };
+    default:
+      return {};
+  }
+}

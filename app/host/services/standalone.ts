@@ -1,0 +1,306 @@
+// The standalone stack (DESIGN.md, standalone mode): a sequencer, a provider and a witness inside this
+// workstation, each with its own key and folder under `<data>/standalone/`, labelled everywhere as having no
+// independent parties. It is built only from the real parts: app/ledger's Sequencer and rules (every entry is
+// validated by the same state machine as on a ledger node), app/provider's ObjectStore and Countersigner, and
+// app/witness's cosignatures after a consistency check (c2sp.org/tlog-witness, "add-checkpoint": the witness
+// verifies the new checkpoint extends the one it cosigned before).
+import { mkdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { nodeVerifier } from '../../crypto/bulk-verify';
+import { fromHex, toHex } from '../../crypto/encoding';
+import { addSignature, signRecord, type SignedRecord } from '../../crypto/envelope';
+import { canonicalJson } from '../../crypto/record-digest';
+import { generatePrivateKey } from '../../crypto/secp256k1';
+import { signerFromPrivateKey, type DisposableSigner, type Signer } from '../../crypto/signer';
+import { openCheckpoint, peekCheckpoint } from '../../ledger/checkpoint';
+import { utf8Decode } from '../../ledger/bytes';
+import type { PublishedCheckpoint } from '../../ledger/log';
+import { verifyConsistency } from '../../ledger/merkle';
+import { addSignatureLines, parseNote, parseSignerKey, type NoteKeyPair, generateNoteKey } from '../../ledger/note';
+import { adminRole, LedgerState, type AppliedEntry } from '../../ledger/rules';
+import { Sequencer, type Accepted } from '../../ledger/sequencer';
+import { FsLogDriver } from '../../ledger/storage/fs';
+import { consistencyProofFromTiles } from '../../ledger/tiles';
+import { Countersigner } from '../../provider/countersign';
+import type { Member, MemberDirectory } from '../../provider/members';
+import { ObjectStore } from '../../provider/store';
+import { checkPolicy, cosignCheckpoint, generateCosignerKey, parsePolicy, type ParsedPolicy } from '../../witness/cosignature';
+import type { MemberRole } from '../../records/schemas';
+import { writeFileAtomic } from '../atomic';
+import type { HostLogger } from '../dispatch';
+
+export const STANDALONE_DIR = 'standalone';
+
+/** The keys of the standalone parties: kept in one 0600 file, never sent anywhere. */
+interface KeysFile {
+  version: 1;
+  origin: string;
+  admin: string;
+  provider: string;
+  logSkey: string;
+  witnessSkey: string;
+  witnessVkey: string;
+}
+
+export interface CheckpointSeen {
+  size: number;
+  root: string;
+  time: string;
+  cosigners: string[];
+  final: boolean;
+}
+
+export interface LocalCopy {
+  path: string;
+  name: string;
+  sha256: string;
+  size: number;
+}
+
+export class StandaloneStack {
+  readonly state = new LedgerState();
+  /** Every entry of the log in index order, as validated by the rules in this process. */
+  readonly entries: Uint8Array[] = [];
+  readonly applied: AppliedEntry[] = [];
+  checkpoints: CheckpointSeen[] = [];
+  localCopies = new Map<string, LocalCopy>();
+  private cosigning: Promise<void> = Promise.resolve();
+  private witnessed: { size: number; root: Uint8Array } | undefined;
+
+  private constructor(
+    readonly dir: string,
+    readonly origin: string,
+    readonly admin: DisposableSigner,
+    readonly provider: DisposableSigner,
+    readonly logKey: NoteKeyPair,
+    readonly witness: { skey: string; vkey: string; name: string },
+    readonly policy: ParsedPolicy,
+    readonly driver: FsLogDriver,
+    readonly store: ObjectStore,
+    private readonly log: HostLogger,
+    private readonly onChange: () => void,
+  ) {}
+
+  // The sequencer and countersigner are set once in open(); the constructor cannot await them.
+  sequencer!: Sequencer;
+  countersigner!: Countersigner;
+
+  static async open(dataDir: string, log: HostLogger, onChange: () => void): Promise<StandaloneStack> {
+    const dir = join(dataDir, STANDALONE_DIR);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const keys = await loadOrCreateKeys(dir);
+    const logKey = parseSignerKey(keys.logSkey);
+    const witnessName = keys.witnessVkey.split('+')[0] ?? 'witness';
+    const policy = parsePolicy({ quorum: 1, witnesses: [{ name: witnessName, vkey: keys.witnessVkey }] });
+    const driver = new FsLogDriver(join(dir, 'log'), join(dir, 'journal'));
+    const store = await ObjectStore.open(join(dir, 'provider'));
+    const stack = new StandaloneStack(
+      dir,
+      keys.origin,
+      signerFromPrivateKey(fromHex(keys.admin)),
+      signerFromPrivateKey(fromHex(keys.provider)),
+      logKey,
+      { skey: keys.witnessSkey, vkey: keys.witnessVkey, name: witnessName },
+      policy,
+      driver,
+      store,
+      log,
+      onChange,
+    );
+    stack.checkpoints = await readJson<CheckpointSeen[]>(join(dir, 'checkpoints.json'), []);
+    stack.localCopies = new Map(Object.entries(await readJson<Record<string, LocalCopy>>(join(dir, 'local-copies.json'), {})));
+    const w = await readJson<{ size: number; root: string } | null>(join(dir, 'witness-state.json'), null);
+    if (w) stack.witnessed = { size: w.size, root: fromHex(w.root) };
+    stack.sequencer = await Sequencer.open({
+      driver,
+      origin: keys.origin,
+      key: logKey,
+      batchMs: 150,
+      validator: {
+        apply: (e) => {
+          stack.applied.push(stack.state.apply(e, { verifier: nodeVerifier }));
+          stack.entries.push(e);
+        },
+      },
+      onCheckpoint: (published) => stack.queueCosign(published),
+      onError: (err) => log.error('standalone ledger: background work failed', err),
+    });
+    stack.countersigner = await Countersigner.open({
+      dir: join(dir, 'receipts'),
+      store,
+      signer: stack.provider,
+      directory: stack.directory(),
+      maxClockSkewMs: 300_000,
+    });
+    if (stack.state.size === 0) await stack.bootstrap();
+    return stack;
+  }
+
+  /** Genesis (the standalone admin, one witness, quorum 1) and the provider's enrolment. */
+  private async bootstrap(): Promise<void> {
+    const genesis = signRecord(
+      {
+        type: 'genesis',
+        v: 1,
+        origin: this.origin,
+        id: randomId('genesis'),
+        time: new Date().toISOString(),
+        network: 'Standalone workstation — no independent parties',
+        admins: [{ keyId: this.admin.keyId, publicKey: this.admin.publicKey, name: 'Standalone ledger administrator' }],
+        adminQuorum: 1,
+        witnessPolicy: { quorum: 1, witnesses: [{ name: this.witness.name, vkey: this.witness.vkey }] },
+        logKey: this.logKey.vkey,
+        maxClockSkewSeconds: 300,
+      },
+      adminRole(0),
+      this.admin,
+    );
+    await this.submit(genesis);
+    await this.enroll({ keyId: this.provider.keyId, publicKey: this.provider.publicKey, name: 'Standalone provider (this computer)', badge: '', role: 'provider' });
+    await this.settle();
+  }
+
+  /** The provider's view of membership: the ledger's own (enrolled by log order, revoked when logged). */
+  member(keyId: string): Member | undefined {
+    const m = this.state.members.get(keyId);
+    if (!m) return undefined;
+    return { keyId: m.keyId, publicKey: m.publicKey, role: m.role, name: m.name, enrolled: true, revoked: m.revokedAt !== undefined };
+  }
+
+  directory(): MemberDirectory {
+    return { lookup: (keyId: string) => this.member(keyId) };
+  }
+
+  /** Enrols a member, signed by the standalone admin (quorum 1). */
+  async enroll(member: { keyId: string; publicKey: string; name: string; badge: string; role: MemberRole }): Promise<Accepted> {
+    return this.submit(
+      signRecord(
+        { type: 'member.enroll', v: 1, origin: this.origin, id: randomId('enroll'), time: new Date().toISOString(), member },
+        adminRole(0),
+        this.admin,
+      ),
+    );
+  }
+
+  /** Validates (rules), journals durably and returns the inclusion promise's index. */
+  submit(envelope: SignedRecord): Promise<Accepted> {
+    return this.sequencer.submit(new TextEncoder().encode(canonicalJson(envelope)));
+  }
+
+  /** Integrates what is pending now and waits until the witness has cosigned the resulting checkpoint. */
+  async settle(): Promise<void> {
+    await this.sequencer.integrate();
+    await this.cosigning;
+  }
+
+  private queueCosign(published: PublishedCheckpoint): Promise<void> {
+    const run = this.cosigning.then(() => this.cosign(published));
+    this.cosigning = run.catch((err: unknown) => this.log.error('standalone witness: cosigning failed', err));
+    return run;
+  }
+
+  /**
+   * The standalone witness: opens the checkpoint with the log key, checks it is consistent with the last one it
+   * cosigned (RFC 9162 §2.1.4.2 consistency proof from the tiles), then adds its timestamped cosignature.
+   */
+  private async cosign(published: PublishedCheckpoint): Promise<void> {
+    const opened = openCheckpoint(published.note, this.logKey.verifier, { origin: this.origin, witnesses: [] });
+    const cp = opened.checkpoint;
+    const prev = this.witnessed;
+    if (prev && prev.size > 0) {
+      if (cp.size < prev.size) throw new Error(`checkpoint size ${cp.size} is smaller than the cosigned ${prev.size}: refusing to cosign a rollback`);
+      const proof = await consistencyProofFromTiles(this.driver, prev.size, cp.size);
+      verifyConsistency(prev.size, cp.size, proof, prev.root, cp.root);
+    }
+    const text = parseNote(published.note).text;
+    const line = cosignCheckpoint(text, this.witness.skey, BigInt(Math.floor(Date.now() / 1000)));
+    const ok = await this.sequencer.addCosignatures(addSignatureLines(published.note, [line]));
+    this.witnessed = { size: cp.size, root: cp.root };
+    await writeFileAtomic(join(this.dir, 'witness-state.json'), JSON.stringify({ size: cp.size, root: toHex(cp.root) }));
+    if (ok) {
+      this.checkpoints.push({ size: cp.size, root: toHex(cp.root), time: new Date().toISOString(), cosigners: [this.witness.name], final: true });
+      await writeFileAtomic(join(this.dir, 'checkpoints.json'), JSON.stringify(this.checkpoints));
+    }
+    this.onChange();
+  }
+
+  /** The current checkpoint as published, checked against the log key and the witness policy. */
+  async currentCheckpoint(): Promise<{ note: string; size: number; root: Uint8Array; cosigners: string[]; final: boolean }> {
+    const note = utf8Decode(await this.driver.get('checkpoint'));
+    const r = checkPolicy(note, this.logKey.verifier, this.policy, this.origin);
+    return { note, size: r.checkpoint.size, root: r.checkpoint.root, cosigners: r.cosigners, final: r.final };
+  }
+
+  async rememberLocalCopy(exhibitId: string, copy: LocalCopy): Promise<void> {
+    this.localCopies.set(exhibitId, copy);
+    await writeFileAtomic(join(this.dir, 'local-copies.json'), JSON.stringify(Object.fromEntries(this.localCopies)));
+  }
+
+  /** Signs with the provider key (standalone only). */
+  get providerSigner(): Signer {
+    return this.provider;
+  }
+
+  addProviderSignature(envelope: SignedRecord): SignedRecord {
+    return addSignature(envelope, 'provider', this.provider);
+  }
+
+  async close(): Promise<void> {
+    await this.sequencer.close();
+    await this.cosigning;
+  }
+
+  /** Size of the last checkpoint the witness cosigned. */
+  get finalSize(): number {
+    return this.witnessed?.size ?? 0;
+  }
+
+  checkpointAt(size: number): CheckpointSeen | undefined {
+    return this.checkpoints.find((c) => c.size === size);
+  }
+
+  peek(note: string) {
+    return peekCheckpoint(note);
+  }
+}
+
+async function loadOrCreateKeys(dir: string): Promise<KeysFile> {
+  const path = join(dir, 'keys.json');
+  const existing = await readJson<KeysFile | null>(path, null);
+  if (existing) return existing;
+  const tag = randomBytes(4).toString('hex');
+  const origin = `standalone-${tag}.evidence-ledger.local`;
+  const logKey = generateNoteKey(origin);
+  const witness = generateCosignerKey(`witness-${tag}.standalone.local`);
+  const keys: KeysFile = {
+    version: 1,
+    origin,
+    admin: toHex(generatePrivateKey()),
+    provider: toHex(generatePrivateKey()),
+    logSkey: logKey.skey,
+    witnessSkey: witness.skey,
+    witnessVkey: witness.vkey,
+  };
+  await writeFileAtomic(path, JSON.stringify(keys), 0o600);
+  return keys;
+}
+
+async function readJson<T>(path: string, fallback: T): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw err;
+  }
+  return JSON.parse(text) as T;
+}
+
+export function randomId(kind: string): string {
+  return `${kind}-${randomBytes(12).toString('hex')}`;
+}
+
+export function entryText(entry: Uint8Array): string {
+  return utf8Decode(entry);
+}
