@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeIdleHashPools, IntakeArgumentError, IntakeBatchExistsError, IntakeCancelledError, liveHashWorkers, parseManifest, resumeBatch, startIntake, type IntakeItem, type IntakeProgress } from './index';
-import { JOURNAL_FILE, RESULT_FILE } from './journal';
+import { JOURNAL_FILE, readJournal, RESULT_FILE } from './journal';
 import { coreutilsDigests, makeCorpus, patternBytes } from './test-corpus';
 
 const cleanup: string[] = [];
@@ -339,6 +339,10 @@ describe('batch journal: a crash loses at most the files in flight', () => {
       if (item.relPath !== tampered.relPath) expect(item.hashes).toEqual(byRel(full.items).get(item.relPath as string)?.hashes);
     }
     expect(existsSync(join(batchDir, RESULT_FILE))).toBe(true);
+    // The torn line was cut off before appending: the journal reads cleanly and ends with "done".
+    const after = readJournal(batchDir);
+    expect(after.done).toBe(true);
+    expect(after.items.length).toBeGreaterThanOrEqual(resumed.items.length);
   });
 });
 

@@ -6,7 +6,7 @@
 // Durability: the header is written and fsynced (and the folder fsynced) before any work; finished items are
 // group-committed — appended then fdatasync'ed, and items finishing during a sync go in the next one — so the
 // journal trails the workers by at most one sync. A torn last line (crash mid-append) is ignored on reading.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { fdatasync, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -81,9 +81,23 @@ export class JournalWriter {
     return new JournalWriter(fd);
   }
 
-  /** Re-opens an existing journal for appending (resumeBatch). */
+  /** Re-opens an existing journal for appending (resumeBatch), first cutting off a torn last line. */
   static reopen(batchDir: string): JournalWriter {
-    return new JournalWriter(openSync(join(batchDir, JOURNAL_FILE), 'a'));
+    const path = join(batchDir, JOURNAL_FILE);
+    const bytes = readFileSync(path);
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    const fd = openSync(path, 'r+');
+    try {
+      if (end < bytes.length) {
+        ftruncateSync(fd, end);
+        fsyncSync(fd);
+      }
+    } catch (err) {
+      closeSync(fd);
+      throw new IntakeJournalError(`cannot repair the torn end of batch journal ${JSON.stringify(path)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    closeSync(fd);
+    return new JournalWriter(openSync(path, 'a'));
   }
 
   /** Queues a line; it is durable once a later `flush()` resolves (group commit runs in the background). */
