@@ -4,6 +4,7 @@ import { register as registerServe } from './serve';
 import { register as registerHash } from './hash';
 import { register as registerWitness } from './witness';
 import { register as registerProvider } from './provider';
+import { register as registerDeposit } from './deposit';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerHash(program);
   registerWitness(program);
   registerProvider(program);
+  registerDeposit(program);
   return program;
 }
 

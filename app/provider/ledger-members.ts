@@ -10,6 +10,7 @@ import { loadLog } from '../ledger/log';
 import { parseVerifierKey } from '../ledger/note';
 import { LedgerState, parseEntry, replay } from '../ledger/rules';
 import { NotFoundError, type TileFetcher } from '../ledger/tiles';
+import type { GenesisRecord } from '../records/schemas';
 import type { Member, MemberDirectory } from './members';
 
 /** A TileFetcher over a tlog-tiles folder (a ledger node's DIR or its DIR/log) or an HTTP base URL. */
@@ -128,6 +129,11 @@ export class LedgerMemberDirectory implements MemberDirectory {
   /** Entries replayed so far. */
   get size(): number {
     return this.state.size;
+  }
+
+  /** The ledger's genesis record (log key, witness policy, skew). */
+  get genesis(): GenesisRecord | undefined {
+    return this.state.genesis;
   }
 
   /** Genesis settings the provider applies to requests. */
