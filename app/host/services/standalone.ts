@@ -18,7 +18,7 @@ import { utf8Decode } from '../../ledger/bytes';
 import type { PublishedCheckpoint } from '../../ledger/log';
 import { verifyConsistency } from '../../ledger/merkle';
 import { addSignatureLines, parseNote, parseSignerKey, type NoteKeyPair, generateNoteKey } from '../../ledger/note';
-import { adminRole, LedgerState, type AppliedEntry } from '../../ledger/rules';
+import { adminRole, DEFAULT_MAX_UPLOAD_SECONDS, LedgerState, type AppliedEntry } from '../../ledger/rules';
 import { Sequencer, type Accepted } from '../../ledger/sequencer';
 import { FsLogDriver } from '../../ledger/storage/fs';
 import { consistencyProofFromTiles } from '../../ledger/tiles';
@@ -132,6 +132,7 @@ export class StandaloneStack {
       signer: stack.provider,
       directory: stack.directory(),
       maxClockSkewMs: 300_000,
+      maxUploadMs: DEFAULT_MAX_UPLOAD_SECONDS * 1000,
     });
     if (stack.state.size === 0) await stack.bootstrap();
     return stack;
