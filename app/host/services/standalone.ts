@@ -133,6 +133,7 @@ export class StandaloneStack {
       directory: stack.directory(),
       maxClockSkewMs: 300_000,
       maxUploadMs: DEFAULT_MAX_UPLOAD_SECONDS * 1000,
+      origin: keys.origin,
     });
     if (stack.state.size === 0) await stack.bootstrap();
     return stack;
