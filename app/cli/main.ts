@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerServe } from './serve';
 import { register as registerHash } from './hash';
+import { register as registerLedger } from './ledger';
 import { register as registerWitness } from './witness';
 import { register as registerProvider } from './provider';
 import { register as registerDeposit } from './deposit';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerServe(program);
   registerHash(program);
+  registerLedger(program);
   registerWitness(program);
   registerProvider(program);
   registerDeposit(program);

@@ -3,7 +3,9 @@ import { addSignature, signRecord, type SignedRecord } from '../crypto/envelope'
 import { flipS } from '../crypto/secp256k1';
 import { fromBase64, toBase64 } from '../crypto/encoding';
 import { nodeVerifier } from '../crypto/bulk-verify';
-import { EntryRejectedError, LedgerState, RuleError, adminRole, replay } from './rules';
+import { verifyEnvelope } from '../crypto/envelope';
+import { recordMessage } from '../crypto/record-digest';
+import { EntryRejectedError, LedgerState, RuleError, adminRole, parseEntry, replay } from './rules';
 import { SampleNetwork, entryBytes } from './sample';
 
 const ORIGIN = 'rules.example/ledger';
@@ -138,6 +140,46 @@ describe('ledger rules', () => {
     const third = net.officers[2]!;
     const wrong = addSignature(signRecord({ type: 'custody.transfer', v: 1, origin: ORIGIN, id: 't-1', time: '2026-11-27T12:00:00.000Z', exhibitId, from: other.signer.keyId, to: third.signer.keyId, purpose: 'x' }, 'releasing', other.signer), 'receiving', third.signer);
     expectRule(state, wrong, 422, /does not hold exhibit/);
+  });
+});
+
+describe('agreement with app/crypto', () => {
+  it('cuts the same signed message from an entry as recordMessage computes', () => {
+    const { entries } = network();
+    for (const e of entries) {
+      const { envelope, message } = parseEntry(e);
+      expect(message).toEqual(recordMessage(envelope.record));
+    }
+  });
+
+  it('accepts and refuses signatures exactly as verifyEnvelope does', () => {
+    const { net, state } = network();
+    const variants: Array<[string, (m: Mutable) => void]> = [
+      ['high-S', (m) => (m.signatures[0]!.sig = toBase64(flipS(fromBase64(m.signatures[0]!.sig!))))],
+      ['bit flip in sig', (m) => (m.signatures[0]!.sig = toBase64(fromBase64(m.signatures[0]!.sig!).map((b, i) => (i === 5 ? b ^ 1 : b))))],
+      ['changed record', (m) => (m.record.purpose = 'other')],
+      ['swapped keys', (m) => ([m.signatures[0]!.publicKey, m.signatures[1]!.publicKey] = [m.signatures[1]!.publicKey!, m.signatures[0]!.publicKey!])],
+      ['wrong keyId', (m) => (m.signatures[0]!.keyId = m.signatures[1]!.keyId!)],
+      ['valid', () => undefined],
+    ];
+    const depo = net.deposition(net.officers[0]!);
+    state.apply(entryBytes(depo));
+    const base = net.transferLast();
+    const onRecord = new Map(base.signatures.map((s) => [`${s.role}/${s.keyId}`, s.publicKey]));
+    for (const [what, mutate] of variants) {
+      const m = clone(base);
+      mutate(m);
+      const theirs = verifyEnvelope(m, { requiredRoles: ['releasing', 'receiving'], resolveKey: (k, r) => onRecord.get(`${r}/${k}`), verifier: nodeVerifier }).ok;
+      let ours = true;
+      try {
+        state.apply(entryBytes(m as unknown as SignedRecord), { verifier: nodeVerifier });
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        ours = false;
+      }
+      expect([what, ours]).toEqual([what, theirs]);
+      expect([what, ours]).toEqual([what, what === 'valid']);
+    }
   });
 });
 

@@ -1,0 +1,228 @@
+// `evidence log verify`: a full audit of a log. Every entry bundle and hash tile is checked against the signed
+// checkpoint (loadLog), every entry against the record rules (the same state machine the sequencer runs), and
+// every signature with node:crypto spread over worker threads while the main thread runs the rules. The log's
+// key comes from its genesis entry (or is pinned with `logKey`); witness cosignatures are checked against the
+// genesis witness policy. On failure the error names the first bad entry index or resource.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Secp256k1Verifier } from '../crypto/secp256k1';
+import { nodeVerifier } from '../crypto/bulk-verify';
+import { toBase64 } from './bytes';
+import { openCheckpoint } from './checkpoint';
+import { LogVerifyError, loadLog } from './log';
+import { type NoteVerifier, parseVerifierKey } from './note';
+import { LedgerState, RuleError, parseEntry } from './rules';
+import type { TileFetcher } from './tiles';
+import type { BatchResult } from './audit-worker';
+
+export interface AuditOptions {
+  /** Pin the log key (vkey text); otherwise the genesis entry's logKey is used and reported. */
+  logKey?: string;
+  /** Worker threads for signature verification (default: available parallelism). 0 verifies on the main thread. */
+  workers?: number;
+  onProgress?: (phase: 'read' | 'rules', done: number, total: number) => void;
+}
+
+export interface AuditSummary {
+  origin: string;
+  size: number;
+  root: string;
+  logKey: string;
+  logKeyPinned: boolean;
+  types: Record<string, number>;
+  signatures: number;
+  members: number;
+  activeMembers: number;
+  cases: number;
+  exhibits: number;
+  disposed: number;
+  cosignatures: Array<{ witness: string; time: string }>;
+  witnessQuorum: number;
+  final: boolean;
+  readMs: number;
+  rulesMs: number;
+  totalMs: number;
+}
+
+interface Pending {
+  index: number;
+  message: Uint8Array;
+  sigs: Array<{ sig: Uint8Array; pub: Uint8Array }>;
+}
+
+const BATCH_ENTRIES = 256;
+
+function pack(batch: Pending[]): Uint8Array {
+  let size = 0;
+  for (const e of batch) size += 9 + e.message.length + 97 * e.sigs.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let p = 0;
+  for (const e of batch) {
+    view.setUint32(p, e.index);
+    view.setUint32(p + 4, e.message.length);
+    out.set(e.message, p + 8);
+    p += 8 + e.message.length;
+    out[p++] = e.sigs.length;
+    for (const s of e.sigs) {
+      out.set(s.sig, p);
+      out.set(s.pub, p + 64);
+      p += 97;
+    }
+  }
+  return out;
+}
+
+/** A pool of verification workers; batches are dealt round-robin. */
+class VerifyPool {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: unknown) => void }>();
+  private nextId = 0;
+  private turn = 0;
+
+  constructor(n: number) {
+    const url = new URL('./audit-worker.mjs', import.meta.url);
+    this.workers = Array.from({ length: n }, () => {
+      const w = new Worker(url);
+      w.on('message', (m: { id: number; result: BatchResult }) => {
+        this.waiting.get(m.id)?.resolve(m.result);
+        this.waiting.delete(m.id);
+      });
+      w.on('error', (err) => {
+        for (const p of this.waiting.values()) p.reject(err);
+        this.waiting.clear();
+      });
+      return w;
+    });
+  }
+
+  run(buf: Uint8Array): Promise<BatchResult> {
+    const id = this.nextId++;
+    const w = this.workers[this.turn++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      w.postMessage({ id, buf }, [buf.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function genesisLogKey(entries: readonly Uint8Array[]): NoteVerifier {
+  if (entries.length === 0) throw new LogVerifyError('LEDGER_ENTRY_REJECTED', 'the log is empty: no genesis names its key', { index: 0 });
+  try {
+    const { record } = parseEntry(entries[0]!);
+    if (record.type !== 'genesis') throw new RuleError('LEDGER_RULE_GENESIS', 400, `entry 0 is a ${record.type}, not the genesis`, 'record.type');
+    return parseVerifierKey(record.logKey);
+  } catch (err) {
+    throw new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry 0: ${(err as Error).message}`, { index: 0 }, { cause: err });
+  }
+}
+
+/** Audits a whole log; resolves to a summary or rejects with LogVerifyError naming the first problem. */
+export async function auditLog(fetcher: TileFetcher, opts: AuditOptions = {}): Promise<AuditSummary> {
+  const t0 = performance.now();
+  const pinned = opts.logKey !== undefined ? parseVerifierKey(opts.logKey) : undefined;
+  let genesisKey: NoteVerifier | undefined;
+  const loaded = await loadLog(fetcher, {
+    resolveLogKey: (entries) => {
+      genesisKey = genesisLogKey(entries);
+      if (pinned && genesisKey.vkey !== pinned.vkey) {
+        throw new LogVerifyError('LEDGER_CHECKPOINT_INVALID', `the genesis names log key ${genesisKey.vkey}, not the pinned ${pinned.vkey}`, { index: 0 });
+      }
+      return genesisKey;
+    },
+    ...(opts.onProgress ? { onProgress: (d: number, t: number) => opts.onProgress!('read', d, t) } : {}),
+  });
+  const t1 = performance.now();
+  const entries = loaded.entries;
+
+  const nWorkers = opts.workers ?? Math.max(1, availableParallelism());
+  const pool = nWorkers > 0 ? new VerifyPool(nWorkers) : undefined;
+  let current: Pending | undefined;
+  const deferred: Secp256k1Verifier = {
+    name: 'deferred-to-workers',
+    verify(signature, message, publicKey) {
+      current!.message = message.bytes;
+      current!.sigs.push({ sig: signature, pub: publicKey });
+      return { ok: true };
+    },
+  };
+  const counting: Secp256k1Verifier = {
+    name: 'node:crypto (main thread)',
+    verify(signature, message, publicKey) {
+      signatures++;
+      return nodeVerifier.verify(signature, message, publicKey);
+    },
+  };
+  const state = new LedgerState();
+  const inflight: Array<Promise<BatchResult>> = [];
+  let batch: Pending[] = [];
+  let signatures = 0;
+  let ruleError: LogVerifyError | undefined;
+  const types: Record<string, number> = {};
+  try {
+    for (let i = 0; i < entries.length; i++) {
+      current = { index: i, message: new Uint8Array(0), sigs: [] };
+      try {
+        const applied = state.apply(entries[i]!, { verifier: pool ? deferred : counting });
+        types[applied.record.type] = (types[applied.record.type] ?? 0) + 1;
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        ruleError = new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${i}: ${err.message}`, { index: i }, { cause: err });
+        break;
+      }
+      if (pool) {
+        batch.push(current);
+        if (batch.length >= BATCH_ENTRIES) {
+          inflight.push(pool.run(pack(batch)));
+          batch = [];
+          // Backpressure: keep a few batches per worker in flight.
+          if (inflight.length > nWorkers * 4) await inflight[inflight.length - nWorkers * 4 - 1];
+        }
+      }
+      if (opts.onProgress && i % 1000 === 0) opts.onProgress('rules', i, entries.length);
+    }
+    if (pool && batch.length > 0) inflight.push(pool.run(pack(batch)));
+    const results = await Promise.all(inflight);
+    const failures = results.flatMap((r) => r.failures).sort((a, b) => a.index - b.index);
+    const first = failures[0];
+    if (first && (!ruleError || first.index < (ruleError.where.index ?? Infinity))) {
+      throw new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${first.index}: signature ${first.signature} does not verify (${first.reason}: ${first.detail})`, { index: first.index });
+    }
+    if (ruleError) throw ruleError;
+    if (pool) signatures = results.reduce((a, r) => a + r.verified, 0);
+  } finally {
+    await pool?.close();
+  }
+  const t2 = performance.now();
+
+  // Witness cosignatures, judged by the genesis witness policy.
+  const g = state.genesis!;
+  const witnesses = g.witnessPolicy.witnesses.map((w) => parseVerifierKey(w.vkey));
+  const cp = openCheckpoint(loaded.checkpoint.note, genesisKey!, { witnesses });
+  const members = [...state.members.values()];
+  const exhibits = [...state.exhibits.values()];
+  return {
+    origin: cp.checkpoint.origin,
+    size: cp.checkpoint.size,
+    root: toBase64(cp.checkpoint.root),
+    logKey: genesisKey!.vkey,
+    logKeyPinned: pinned !== undefined,
+    types,
+    signatures,
+    members: members.length,
+    activeMembers: members.filter((m) => m.revokedAt === undefined).length,
+    cases: state.cases.size,
+    exhibits: exhibits.length,
+    disposed: exhibits.filter((e) => e.disposedAt !== undefined).length,
+    cosignatures: cp.cosignatures.map((c) => ({ witness: c.witness.name, time: new Date(Number(c.time) * 1000).toISOString() })),
+    witnessQuorum: g.witnessPolicy.quorum,
+    final: cp.cosignatures.length >= g.witnessPolicy.quorum,
+    readMs: t1 - t0,
+    rulesMs: t2 - t1,
+    totalMs: t2 - t0,
+  };
+}
