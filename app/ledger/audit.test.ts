@@ -105,14 +105,14 @@ describe('auditLog', () => {
       expect(process.exitCode).toBe(0);
       expect(out.join('')).toMatch(/ok: seed\.evidence\.example\/ledger verified\n {2}size 200/);
       const dir = await copy('flip');
-      const bundle = join(dir, 'log', 'tile', 'entries', '000');
+      const bundle = join(dir, 'log', 'tile', 'entries', '000.p', '200');
       const b = await readFile(bundle);
       b[500]! ^= 0x20;
       await writeFile(bundle, b);
       out.length = 0;
       await main(['node', 'evidence', 'log', 'verify', dir]);
       expect(process.exitCode).toBe(1);
-      expect(out.join('')).toMatch(/FAILED \(LEDGER_TILE_MISMATCH; entry \d+, tile\/0\/000\): hash tile tile\/0\/000/);
+      expect(out.join('')).toMatch(/FAILED \(LEDGER_TILE_MISMATCH; entry \d+, tile\/0\/000\.p\/200\): hash tile tile\/0\/000\.p\/200/);
     } finally {
       process.stdout.write = origWrite;
       process.stderr.write = origErr;
