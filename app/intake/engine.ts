@@ -88,13 +88,25 @@ const NEEDS_DISPLAY_ESCAPE = /[\x00-\x1f\x7f\\]/;
 function pathFields(path: Buffer, rel: Buffer | null): Pick<IntakeItem, 'path' | 'pathBase64' | 'relPath' | 'displayPath' | 'name'> {
   const exact = isUtf8(path);
   const text = path.toString('utf8');
+  // For valid UTF-8, the relative path and base name are tails of the decoded text: slice instead of decoding.
+  const name = exact && path[path.length - 1] !== 0x2f ? text.slice(text.lastIndexOf('/') + 1) : baseName(path).toString('utf8');
+  const relPath = rel === null ? null : exact ? text.slice(text.length - utf8Length(rel)) : rel.toString('utf8');
   return {
     path: text,
     ...(exact ? {} : { pathBase64: path.toString('base64') }),
-    relPath: rel === null ? null : rel.toString('utf8'),
+    relPath,
     displayPath: exact && !NEEDS_DISPLAY_ESCAPE.test(text) ? text : displayName(path),
-    name: baseName(path).toString('utf8'),
+    name,
   };
+}
+
+/** Number of UTF-16 code units the (valid UTF-8) bytes decode to. */
+function utf8Length(bytes: Buffer): number {
+  let n = 0;
+  for (const b of bytes) {
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1; // a lead byte; 4-byte sequences are surrogate pairs
+  }
+  return n;
 }
 
 function emptyItem(index: number, entry: WalkEntry, kind: IntakeItem['kind']): IntakeItem {

@@ -175,8 +175,10 @@ export async function* walk(paths: ReadonlyArray<string | Buffer>, options: Walk
         stack.pop();
         continue;
       }
-      const rel = frame.rel && frame.rel.length > 0 ? join(frame.rel, name) : name;
-      visit(join(frame.path, name), root, rel, stack);
+      const path = join(frame.path, name);
+      // rel is the tail of path after the input folder and its '/': a view, no copy.
+      const rel = frame.rel && frame.rel.length > 0 ? path.subarray(path.length - frame.rel.length - 1 - name.length) : path.subarray(path.length - name.length);
+      visit(path, root, rel, stack);
       if (slice.length >= sliceSize) {
         options.signal?.throwIfAborted();
         yield slice;
