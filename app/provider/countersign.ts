@@ -17,6 +17,8 @@ import type { Member, MemberDirectory } from './members';
 import { depositionRequestSchema, depositionRequestRecord } from '../records/schemas';
 import { assertSha256, type ObjectStore } from './store';
 
+/** The ledger's default genesis maxUploadSeconds (7 days), ms. */
+const DEFAULT_MAX_UPLOAD_MS = 7 * 86_400_000;
 const REQUEST_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** An object named by a request is not (or not with that size) in the store. HTTP 422. */
@@ -48,8 +50,8 @@ export interface CountersignerOptions {
   now?: () => number;
   /** How far in the future a request's time may be (clock skew), ms. */
   maxClockSkewMs: number;
-  /** How long after the request the provider may still confirm storage (genesis maxUploadSeconds), ms. */
-  maxUploadMs: number;
+  /** How long after the request the provider may still confirm storage (genesis maxUploadSeconds; default 7 days), ms. */
+  maxUploadMs?: number;
   /** The ledger this provider follows: requests for another ledger are refused. */
   origin?: string;
 }
@@ -143,9 +145,10 @@ export class Countersigner {
     if (requestedAt > now + this.o.maxClockSkewMs) {
       throw new RequestRejectedError(`the request is dated ${String(time)}, after the provider's clock ${new Date(now).toISOString()} plus the allowed skew`);
     }
-    if (now - requestedAt > this.o.maxClockSkewMs + this.o.maxUploadMs) {
+    const maxUploadMs = this.o.maxUploadMs ?? DEFAULT_MAX_UPLOAD_MS;
+    if (now - requestedAt > this.o.maxClockSkewMs + maxUploadMs) {
       throw new RequestRejectedError(
-        `the request is dated ${String(time)}, more than ${(this.o.maxClockSkewMs + this.o.maxUploadMs) / 1000} s before the provider's clock ${new Date(now).toISOString()}: ` +
+        `the request is dated ${String(time)}, more than ${(this.o.maxClockSkewMs + maxUploadMs) / 1000} s before the provider's clock ${new Date(now).toISOString()}: ` +
           'the ledger would refuse the receipt; sign a new request',
       );
     }
