@@ -240,7 +240,7 @@ async function runBatch(
       Object.assign(item, {
         size: r.size, mtime: r.mtime, ctime: r.ctime, birthtime: r.birthtime,
         mtimeNs: r.mtimeNs, ctimeNs: r.ctimeNs, dev: r.dev, ino: r.ino,
-        hashes: { ...r.digests }, mediaType: detectMediaType(r.head, item.name),
+        hashes: Object.fromEntries(config.algorithms.map((a) => [a, r.digests[a]])), mediaType: detectMediaType(r.head, item.name),
       });
       bytesCompleted += r.size;
       bytesTotal += r.size - p.entry.size;

@@ -15,6 +15,9 @@
 //     onProgress    IntakeProgress snapshots (batch bytes/files done and total, rate, ETA, and each file being
 //                   read with its bytes done, rate, ETA), at most ~10 per second, plus one at the end.
 //     workers       worker threads, default os.availableParallelism(); bufferSize per worker, default 1 MiB.
+//                   Small files travel up to 256 per message; a file of 32 MiB or more is hashed by two workers
+//                   sharing one read pass (the costliest digest gets a core of its own, reading overlaps
+//                   hashing). Memory: one buffer per worker plus a 4-slot ring per split file.
 //
 //   resumeBatch(batchDir, { knownHashes?, signal?, onProgress?, workers?, bufferSize? }) → Promise<IntakeResult>
 //     continues a journaled batch: unchanged files keep their journaled hashes, the rest are hashed again.
