@@ -29,6 +29,8 @@ export interface IntakeOptions {
   signal?: AbortSignal;
   /** Called at most ~10 times a second, and once at the end. */
   onProgress?: (progress: IntakeProgress) => void;
+  /** Called once per item as soon as it is final (hashed, failed or a link); `duplicate` is set only in the result. */
+  onItem?: (item: IntakeItem) => void;
   /** Worker threads (default `os.availableParallelism()`). */
   workers?: number;
   /** Read buffer per worker in bytes (default 1 MiB). */
@@ -252,6 +254,7 @@ async function runBatch(
     }
     filesDone++;
     journal?.append({ t: 'item', item });
+    options.onItem?.(item);
   };
   const submit = (batch: Pending[]): void => {
     if (batch.length === 0) return;
@@ -304,12 +307,14 @@ async function runBatch(
         if (entry.kind === 'symlink') {
           items.push({ ...emptyItem(index, entry, 'symlink'), linkTarget: displayName(entry.target) });
           journal?.append({ t: 'item', item: items[index] });
+          options.onItem?.(items[index] as IntakeItem);
           continue;
         }
         if (entry.kind === 'failed') {
           items.push({ ...emptyItem(index, entry, entry.fileType === 'file' ? 'file' : 'other'), error: entry.error });
           failed++;
           journal?.append({ t: 'item', item: items[index] });
+          options.onItem?.(items[index] as IntakeItem);
           continue;
         }
         filesTotal++;

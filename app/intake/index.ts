@@ -2,7 +2,7 @@
 //
 // API (for the workstation host):
 //
-//   startIntake({ paths, algorithms?, followSymlinks?, knownHashes?, batchDir?, signal?, onProgress?,
+//   startIntake({ paths, algorithms?, followSymlinks?, knownHashes?, batchDir?, signal?, onProgress?, onItem?,
 //                 workers?, bufferSize? }) → Promise<IntakeResult>
 //     paths         files and folders (strings, or Buffers for names that are not UTF-8). Folders are walked
 //                   recursively; each folder given is also one exhibit with a canonical manifest (manifest.ts).
@@ -14,6 +14,7 @@
 //                   IntakeCancelledError (code E_INTAKE_CANCELLED); there is no partial result.
 //     onProgress    IntakeProgress snapshots (batch bytes/files done and total, rate, ETA, and each file being
 //                   read with its bytes done, rate, ETA), at most ~10 per second, plus one at the end.
+//     onItem        each item as soon as it is final (per-file event; duplicate flags come with the result).
 //     workers       worker threads, default os.availableParallelism(); bufferSize per worker, default 1 MiB.
 //                   Small files travel up to 256 per message; a file of 32 MiB or more is hashed by two workers
 //                   sharing one read pass (the costliest digest gets a core of its own, reading overlaps

@@ -161,7 +161,9 @@ describe('startIntake: duplicates', () => {
     const knownSha = '8c8c3b84d4d2bdcbc01e8dc5fa3aa2ca52d1bd0a9c6ea0e0d09a2b1c75dbf6e2';
     const probe = await startIntake({ paths: [join(dir, 'c')] });
     const cSha = probe.items[0]?.hashes?.sha256 as string;
-    const result = await startIntake({ paths: [dir], knownHashes: [cSha.toUpperCase(), knownSha] });
+    const seen: string[] = [];
+    const result = await startIntake({ paths: [dir], knownHashes: [cSha.toUpperCase(), knownSha], onItem: (i) => seen.push(i.name) });
+    expect(seen.sort()).toEqual(['a', 'b', 'c', 'd']);
     const items = byRel(result.items);
     expect(items.get('a')?.duplicate).toEqual({ inCase: false, firstIndex: items.get('a')?.index, count: 2 });
     expect(items.get('b')?.duplicate).toEqual({ inCase: false, firstIndex: items.get('a')?.index, count: 2 });
