@@ -1,0 +1,99 @@
+// `npm run bench -- ledger`: the ledger's throughput as ratios against node:crypto's raw secp256k1 verify rate
+// measured in the same run.
+//   1. full audit of a seeded log (tiles, rules, every signature on worker threads) in signatures/s, against the
+//      raw single-thread verify rate × cores (target ≥ 0.8);
+//   2. submissions/s end to end (HTTP POST /add → rules + signature checks → fsynced journal → signed promise),
+//      against the raw verify rate divided by the signatures each submission carries.
+// Sizes: BENCH_FULL=1 audits 100,000 entries and submits 5,000; the default is 5,000 and 1,000.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeVerifier } from '../app/crypto/bulk-verify';
+import { signRecord, type SignedRecord } from '../app/crypto/envelope';
+import { recordMessage } from '../app/crypto/record-digest';
+import { fromBase64 } from '../app/crypto/encoding';
+import { parsePublicKey } from '../app/crypto/secp256k1';
+import { auditLog } from '../app/ledger/audit';
+import { SampleNetwork, entryBytes } from '../app/ledger/sample';
+import { FsLogDriver } from '../app/ledger/storage/fs';
+import { initNode } from '../app/node/init';
+import { seedLog } from '../app/node/seed';
+import { startNodeServer } from '../app/node/server';
+
+const FULL = process.env.BENCH_FULL === '1';
+const AUDIT_ENTRIES = Number(process.env.BENCH_AUDIT_ENTRIES ?? (FULL ? 100_000 : 5_000));
+const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? (FULL ? 5_000 : 1_000));
+
+/** Raw node:crypto verifications per second on one thread, over ~2 s. */
+function rawVerifyRate(): number {
+  const net = new SampleNetwork({ origin: 'bench.raw/ledger', seed: 3 });
+  const env = signRecord({ type: 'case.open', v: 1, origin: 'x', id: 'x', time: '2026-11-27T10:00:00.000Z', caseId: 'c', title: 't', agency: 'a', description: 'd'.repeat(600) }, 'investigator', net.admins[0]!.signer);
+  const message = recordMessage(env.record);
+  const sig = fromBase64(env.signatures[0]!.sig);
+  const pub = parsePublicKey(env.signatures[0]!.publicKey);
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 2000) {
+    for (let i = 0; i < 50; i++) if (!nodeVerifier.verify(sig, message, pub).ok) throw new Error('raw verify failed');
+    n += 50;
+  }
+  return (n / (performance.now() - t0)) * 1000;
+}
+
+async function auditBench(dir: string, raw: number, cores: number): Promise<void> {
+  const t0 = performance.now();
+  await seedLog({ dir, count: AUDIT_ENTRIES, batch: 2000 });
+  const seedMs = performance.now() - t0;
+  const s = await auditLog(new FsLogDriver(join(dir, 'log')), { workers: cores });
+  const sigRate = (s.signatures / s.totalMs) * 1000;
+  const sigRateRules = (s.signatures / s.rulesMs) * 1000;
+  console.log(`audit: ${s.size} entries, ${s.signatures} signatures (seeded in ${(seedMs / 1000).toFixed(1)} s)`);
+  console.log(`  raw node:crypto verify: ${raw.toFixed(0)}/s per thread × ${cores} cores = ${(raw * cores).toFixed(0)}/s`);
+  console.log(`  audit, whole (read + tiles + rules + signatures): ${sigRate.toFixed(0)} sig/s, ${((s.size / s.totalMs) * 1000).toFixed(0)} entries/s`);
+  console.log(`  ratio audit / (raw × cores): ${(sigRate / (raw * cores)).toFixed(2)} (target ≥ 0.8); rules + signatures phase alone: ${(sigRateRules / (raw * cores)).toFixed(2)}`);
+}
+
+async function submitBench(dir: string, raw: number): Promise<void> {
+  const origin = 'bench.submit/ledger';
+  const net = new SampleNetwork({ origin, seed: 4 });
+  await initNode({ dir, origin, key: net.logKey, genesis: () => net.genesis() });
+  const node = await startNodeServer({ dir, batchMs: 200 });
+  try {
+    const post = async (env: SignedRecord) => {
+      const res = await fetch(`${node.url}/add`, { method: 'POST', body: Buffer.from(entryBytes(env)) });
+      if (res.status !== 200) throw new Error(`submission refused: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    for (let i = 0; i < 8; i++) await post(net.next()); // enrolments
+    const invs = net.officers.filter((o) => o.role === 'investigator');
+    for (const inv of invs) await post(net.caseOpen(inv));
+    // Depositions (two signatures each, realistic size), independent of each other: submitted 16 at a time.
+    const envs = Array.from({ length: SUBMISSIONS }, (_, i) => net.deposition(net.officers[i % net.officers.length]!));
+    const sigs = envs.reduce((a, e) => a + e.signatures.length, 0);
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < envs.length) await post(envs[next++]!);
+    }));
+    await node.sequencer.integrate();
+    const ms = performance.now() - t0;
+    const rate = (envs.length / ms) * 1000;
+    const bound = raw / (sigs / envs.length);
+    console.log(`submissions: ${envs.length} depositions (${(sigs / envs.length).toFixed(1)} signatures each) over HTTP, 16 concurrent, integrated`);
+    console.log(`  ${rate.toFixed(0)} submissions/s; one thread's raw verify bound ${bound.toFixed(0)}/s; ratio ${(rate / bound).toFixed(2)}`);
+  } finally {
+    await node.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  const cores = availableParallelism();
+  const base = await mkdtemp(join(tmpdir(), 'ledger-bench-'));
+  try {
+    const raw = rawVerifyRate();
+    await submitBench(join(base, 'submit'), raw);
+    await auditBench(join(base, 'audit'), raw, cores);
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+}
