@@ -2,11 +2,14 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 
-// main: ESM (out/main/index.js); preload: CJS (out/preload/index.cjs), required by `sandbox: true`.
+// main: ESM (out/main/index.js), self-contained; preload: CJS (out/preload/index.cjs), required by
+// `sandbox: true`, self-contained too (a sandboxed preload can require only 'electron').
 export default defineConfig({
   main: {
     build: {
-      externalizeDeps: { exclude: ['canonicalize'] },
+      // Bundle every dependency into main (only electron and node: stay external): the packaged app then needs no
+      // node_modules, which keeps app.asar small and packing fast (see electron-builder.yml).
+      externalizeDeps: false,
       rollupOptions: { input: { index: resolve(__dirname, 'electron/main.ts') } },
     },
   },

@@ -1,0 +1,82 @@
+// Checks electron-builder.yml by packing for real: `electron-builder --linux dir` with `electronDist` pointing at
+// a stand-in runtime folder (the Electron runtime cannot be downloaded here), then reading app.asar. This tests
+// our configuration — what goes into the package and which entry point it names — not Electron.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { extractFile, listPackage } from '@electron/asar';
+
+const run = promisify(execFile);
+const electronVersion = (JSON.parse(readFileSync('node_modules/electron/package.json', 'utf8')) as { version: string }).version;
+
+let work: string;
+let appDir: string;
+let asar: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'pack-'));
+  const standIn = join(work, 'electron-dist');
+  mkdirSync(standIn);
+  // What electron-builder copies and renames to the product's executable; it never runs it for `dir`.
+  writeFileSync(join(standIn, 'electron'), '#!/bin/sh\necho "stand-in for the Electron runtime" >&2\nexit 1\n');
+  chmodSync(join(standIn, 'electron'), 0o755);
+  writeFileSync(join(standIn, 'version'), `v${electronVersion}`);
+  await run(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']);
+  await run(
+    process.execPath,
+    [
+      'node_modules/electron-builder/cli.js',
+      '--linux',
+      'dir',
+      `-c.electronDist=${standIn}`,
+      `-c.electronVersion=${electronVersion}`,
+      `-c.directories.output=${join(work, 'release')}`,
+      '--publish',
+      'never',
+    ],
+    { env: { ...process.env, ELECTRON_BUILDER_OFFLINE: '1', CI: '1' } },
+  );
+  appDir = join(work, 'release', 'linux-unpacked');
+  asar = join(appDir, 'resources', 'app.asar');
+}, 180_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('electron-builder.yml', () => {
+  it('produces the product executable beside app.asar', () => {
+    expect(existsSync(join(appDir, 'evidence-ledger-workstation'))).toBe(true);
+    expect(existsSync(asar)).toBe(true);
+  });
+
+  it('packs the built main, preload and renderer, and nothing from node_modules', () => {
+    const files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
+    expect(files).toEqual(expect.arrayContaining(['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']));
+    expect(files.some((f) => f.startsWith('/out/renderer/assets/') && f.endsWith('.js'))).toBe(true);
+    expect(files.filter((f) => f.includes('node_modules'))).toEqual([]);
+    expect(files.filter((f) => /^\/(app|electron|renderer|e2e)\//.test(f))).toEqual([]); // no sources
+  });
+
+  it('names the built main as the entry point, and main loads the packed preload and renderer', () => {
+    const pkg = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string; type: string; productName: string };
+    expect(pkg.main).toBe('out/main/index.js');
+    expect(pkg.type).toBe('module');
+    expect(pkg.productName).toBe('Evidence Ledger Workstation');
+    const main = extractFile(asar, posix.normalize(pkg.main)).toString('utf8');
+    expect(main).toContain('../preload/index.cjs');
+    expect(main).toContain('../renderer');
+    // Self-contained: only electron and Node built-ins are imported at run time.
+    const imports = [
+      ...[...main.matchAll(/^import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]!),
+      ...[...main.matchAll(/\b__require\(["']([^"']+)["']\)/g)].map((m) => m[1]!),
+    ];
+    expect(imports).toContain('electron');
+    const outside = imports.filter((s) => s !== 'electron' && !s.startsWith('node:') && !/^(fs|path|os|util|events|http|https|child_process|crypto|url|stream|worker_threads|buffer)$/.test(s));
+    expect(outside).toEqual([]);
+    const preload = extractFile(asar, 'out/preload/index.cjs').toString('utf8');
+    const preloadRequires = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    expect(preloadRequires).toEqual(['electron']);
+  });
+});
