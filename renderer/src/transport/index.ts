@@ -26,5 +26,8 @@ export function getWorkstation(): Workstation {
   if (window.workstation !== undefined) return (instance = window.workstation);
   const token = takeToken(window.location, window.sessionStorage, window.history);
   if (token === undefined) throw new NoHostError();
-  return (instance = connectWebHost({ origin: window.location.origin, token }));
+  instance = connectWebHost({ origin: window.location.origin, token });
+  // The same global as in Electron, so that anything written against `window.workstation` works in both.
+  window.workstation = instance;
+  return instance;
 }
