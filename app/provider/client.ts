@@ -136,7 +136,8 @@ export class ProviderClient {
         uploadSize: declared.size,
         metadata: { sha256: declared.sha256, size: String(declared.size), filename: basename(file) },
         chunkSize: options.chunkSize ?? Number.POSITIVE_INFINITY,
-        retryDelays: options.retryDelays ?? [0, 1000, 3000, 5000],
+        // About two minutes of retries: long enough for a provider restart or a network blip.
+        retryDelays: options.retryDelays ?? [0, 1000, 3000, 5000, 10_000, 20_000, 30_000, 60_000],
         urlStorage: this.urlStorage,
         storeFingerprintForResuming: true,
         removeFingerprintOnSuccess: true,

@@ -1,0 +1,104 @@
+// The provider and a ledger node as separate processes started through the CLI, on 127.0.0.1: what a
+// depositor can and cannot do, and a full deposition that ends in the log with both signatures and passes
+// `evidence log verify`. (Kill-and-resume runs in provider.crash.slow.test.ts.)
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_HEADER, bodyDigestOf, signRequest } from './auth';
+import { ProviderClient } from './client';
+import { runCli, startCluster, type Cluster } from './test-cluster';
+
+let c: Cluster;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'provider-int-'));
+  c = await startCluster(dir);
+}, 180_000);
+afterAll(async () => {
+  await c?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const client = (who: Cluster['alice'], name: string) =>
+  new ProviderClient({ baseUrl: c.provider.url, signer: who.signer, urlStorageFile: join(dir, `urls-${name}.json`) });
+
+async function objects(): Promise<string[]> {
+  const root = join(c.providerDir, 'store', 'objects');
+  const out: string[] = [];
+  for (const p of await readdir(root)) for (const n of await readdir(join(root, p))) out.push(p + n);
+  return out.sort();
+}
+
+async function logSize(): Promise<number> {
+  return Number((await (await fetch(`${c.node.url}/checkpoint`)).text()).split('\n')[1]);
+}
+
+async function file(name: string, bytes: Buffer) {
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  return { path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+}
+
+describe('provider and ledger node as processes', () => {
+  it('rejects a wrong declared hash: nothing is stored, signed or recorded', async () => {
+    const f = await file('wrong.bin', randomBytes(500_000));
+    const before = { objects: await objects(), size: await logSize() };
+    const wrong = createHash('sha256').update('not these bytes').digest('hex');
+    await expect(client(c.alice, 'a').upload(f.path, { sha256: wrong, size: f.size })).rejects.toMatchObject({ status: 422, code: 'INTEGRITY' });
+    expect(await objects()).toEqual(before.objects);
+    expect(await readdir(join(c.providerDir, 'staging'))).toEqual([]);
+    expect(await readdir(join(c.providerDir, 'receipts'))).toEqual([]);
+    expect(await logSize()).toBe(before.size);
+  });
+
+  it('answers an unknown key 401 and a replayed request 401', async () => {
+    await expect(client(c.mallory, 'm').storedSize('0'.repeat(64))).rejects.toMatchObject({ status: 401, code: 'UNKNOWN_KEY' });
+    const path = `/objects/${'1'.repeat(64)}/verify`;
+    const body = Buffer.from('{}');
+    const headers = { [AUTH_HEADER]: signRequest(c.alice.signer, { method: 'POST', path, bodyDigest: bodyDigestOf(body) }), 'content-type': 'application/json' };
+    expect((await fetch(c.provider.url + path, { method: 'POST', headers, body })).status).toBe(404);
+    const replay = await fetch(c.provider.url + path, { method: 'POST', headers, body });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: { code: 'REPLAYED_NONCE' } });
+  });
+
+  it('keeps one object when two depositors upload identical content', async () => {
+    const f = await file('same.bin', randomBytes(1 << 20));
+    await Promise.all([client(c.alice, 'a').upload(f.path, f), client(c.bob, 'b').upload(f.path, f)]);
+    expect((await objects()).filter((o) => o === f.sha256)).toEqual([f.sha256]);
+  });
+
+  it('records a full deposition with both signatures that passes `evidence log verify`', async () => {
+    const f = await file('exhibit photo.jpg', randomBytes(2 << 20));
+    const receipts = join(dir, 'receipts');
+    const r = runCli([
+      'deposit',
+      '--provider', c.provider.url,
+      '--node', c.node.url,
+      '--key', c.alice.keystore,
+      '--case', c.caseId,
+      '--exhibit-prefix', 'EX-INT-',
+      '--receipts', receipts,
+      f.path,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    for (const stage of ['sign-request', 'upload', 'countersign', 'cosign', 'submit', 'promise', 'recorded', 'receipt']) {
+      expect(r.stdout).toMatch(new RegExp(`\\[EX-INT-exhibit_photo\\.jpg\\] ${stage}: `));
+    }
+    const receipt = JSON.parse(await readFile(join(receipts, 'EX-INT-exhibit_photo.jpg.receipt.json'), 'utf8')) as {
+      index: number;
+      entry: { record: { type: string; receipt: { objects: unknown } }; signatures: Array<{ role: string; keyId: string }> };
+    };
+    expect(receipt.entry.record.type).toBe('deposition');
+    expect(receipt.entry.record.receipt.objects).toEqual([{ sha256: f.sha256, size: f.size }]);
+    expect(Object.fromEntries(receipt.entry.signatures.map((s) => [s.role, s.keyId]))).toEqual({ provider: c.providerKeyId, depositor: c.alice.signer.keyId });
+    const verify = runCli(['log', 'verify', c.node.url]);
+    expect(verify.status).toBe(0);
+    expect(verify.stdout).toMatch(/^ok: /);
+    expect(verify.stdout).toMatch(/exhibits 1/);
+  });
+});
