@@ -26,9 +26,9 @@ beforeAll(async () => {
     const block = Buffer.alloc(1 << 20);
     const seed = createHash('sha256').update(String(i)).digest();
     for (let o = 0; o < block.length; o += 32) seed.copy(block, o);
-    if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
-  await new Promise((r) => out.end(r));
+  await new Promise<void>((r) => out.end(() => r()));
 }, 300_000);
 afterAll(async () => {
   await c?.close();
