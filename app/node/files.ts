@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseSignerKey, parseVerifierKey, type NoteKeyPair } from '../ledger/note';
+import { parseVerifierKey, type NoteKeyPair } from '../ledger/note';
+import { nodeNoteKey } from './fast-signer';
 
 export const nodePaths = (dir: string) => ({
   config: join(dir, 'node.json'),
@@ -38,7 +39,7 @@ export async function readNode(dir: string): Promise<{ config: NodeConfig; key: 
   }
   const parsed = nodeConfigSchema.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new NodeConfigError(`${p.config}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
-  const key = parseSignerKey((await readFile(p.key, 'utf8')).trim());
+  const key = nodeNoteKey((await readFile(p.key, 'utf8')).trim());
   if (key.vkey !== parsed.data.vkey) throw new NodeConfigError(`${p.key} does not match the vkey in ${p.config}`);
   parseVerifierKey(parsed.data.vkey);
   return { config: parsed.data, key };
