@@ -62,10 +62,11 @@ export interface WitnessReply {
 
 const text = (status: number, body: string): WitnessReply => ({ status, contentType: 'text/plain; charset=utf-8', body: body.endsWith('\n') ? body : `${body}\n` });
 
-/** Creates DIR with a fresh cosigner key (0600) and an empty log list. Refuses to overwrite a witness. */
-export async function initWitness(dir: string, name: string): Promise<WitnessConfig> {
+/** Creates DIR with a fresh (or the given) cosigner key (0600) and an empty log list. Refuses to overwrite a witness. */
+export async function initWitness(dir: string, name: string, skey?: string): Promise<WitnessConfig> {
   await mkdir(dir, { recursive: true });
-  const kp = generateCosignerKey(name);
+  const kp = skey === undefined ? generateCosignerKey(name) : parseSignerKey(skey);
+  if (kp.verifier.type !== SIG_COSIGNATURE_V1 || kp.verifier.name !== name) throw new WitnessError('WITNESS_CONFIG', `the given key is not a cosignature/v1 key named ${name}`);
   try {
     await writeFileAtomic(join(dir, KEY_FILE), utf8ToBytes(`${kp.skey}\n`), { mode: 0o600 });
   } catch (err) {
