@@ -87,7 +87,7 @@ describe('witness policy', () => {
   });
 
   it.each([
-    [{ quorum: 0, witnesses: [{ name: 'witness.example/w1', vkey: w1.vkey }] }, /quorum 0/],
+    [{ quorum: -1, witnesses: [{ name: 'witness.example/w1', vkey: w1.vkey }] }, /quorum -1/],
     [{ quorum: 2, witnesses: [{ name: 'witness.example/w1', vkey: w1.vkey }] }, /quorum 2/],
     [{ quorum: 1, witnesses: [{ name: 'witness.example/w1', vkey: w1.vkey }, { name: 'witness.example/w1', vkey: w1.vkey }] }, /twice/],
     [{ quorum: 1, witnesses: [{ name: 'example.com/log', vkey: log.vkey }] }, /expected 0x04/],

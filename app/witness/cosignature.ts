@@ -88,7 +88,7 @@ export interface ParsedPolicy {
   readonly witnesses: readonly NoteVerifier[];
 }
 
-/** Validates a policy: every vkey a cosignature/v1 key, no key twice, 1 ≤ quorum ≤ n. */
+/** Validates a policy: every vkey a cosignature/v1 key, no key twice, 0 ≤ quorum ≤ n. */
 export function parsePolicy(policy: WitnessPolicy): ParsedPolicy {
   if (!policy || !Array.isArray(policy.witnesses)) throw new CosignatureError('WITNESS_BAD_POLICY', 'witness policy must have a witnesses list');
   const witnesses = policy.witnesses.map((w, i) => {
@@ -107,8 +107,9 @@ export function parsePolicy(policy: WitnessPolicy): ParsedPolicy {
     if (seen.has(k)) throw new CosignatureError('WITNESS_BAD_POLICY', `witness key of ${v.name} appears twice in the policy`);
     seen.add(k);
   }
-  if (!Number.isInteger(policy.quorum) || policy.quorum < 1 || policy.quorum > witnesses.length) {
-    throw new CosignatureError('WITNESS_BAD_POLICY', `witness quorum ${policy.quorum} must be an integer in 1..${witnesses.length}`);
+  // The genesis schema allows quorum 0 (a standalone ledger without witnesses): every checkpoint is then final.
+  if (!Number.isInteger(policy.quorum) || policy.quorum < 0 || policy.quorum > witnesses.length) {
+    throw new CosignatureError('WITNESS_BAD_POLICY', `witness quorum ${policy.quorum} must be an integer in 0..${witnesses.length}`);
   }
   return { quorum: policy.quorum, witnesses };
 }

@@ -1,0 +1,45 @@
+// A real, cosigned sample ledger on disk for tests and benchmarks: SampleNetwork records (real secp256k1
+// signatures, accepted by the rules), appended with the real LogWriter, each checkpoint cosigned with the
+// genesis witnesses' real cosignature/v1 keys. Nothing is faked; it only skips the HTTP hop to the witnesses.
+import { parseNote } from '../ledger/note';
+import { LogWriter } from '../ledger/log';
+import { SampleNetwork, entryBytes } from '../ledger/sample';
+import { FsLogDriver } from '../ledger/storage/fs';
+import { checkPolicy, cosignCheckpoint, parsePolicy, type ParsedPolicy } from '../witness/cosignature';
+
+export interface SampleLog {
+  readonly net: SampleNetwork;
+  readonly writer: LogWriter;
+  readonly driver: FsLogDriver;
+  readonly policy: ParsedPolicy;
+  /** Appends `n` more records in one checkpoint, cosigned by the witnesses at `cosigners` (indexes). */
+  extend(n: number, cosigners?: readonly number[]): Promise<string>;
+}
+
+let clock = 1_800_000_000n;
+
+export async function createSampleLog(dir: string, opts: { origin: string; entries: number; batch?: number; seed?: number; cosigners?: readonly number[] }): Promise<SampleLog> {
+  const net = new SampleNetwork({ origin: opts.origin, seed: opts.seed ?? 7, witnesses: 3 });
+  const driver = new FsLogDriver(dir);
+  const writer = await LogWriter.create(driver, opts.origin, net.logKey.signer, net.logKey.verifier);
+  const genesis = net.genesis();
+  const policy = parsePolicy(genesis.record.witnessPolicy as never);
+  let first = true;
+  const extend = async (n: number, cosigners: readonly number[] = opts.cosigners ?? [0, 1]): Promise<string> => {
+    const entries: Uint8Array[] = [];
+    if (first) {
+      entries.push(entryBytes(genesis));
+      first = false;
+    }
+    while (entries.length < n) entries.push(entryBytes(net.next()));
+    const pub = await writer.append(entries);
+    const text = parseNote(pub.note).text;
+    const lines = cosigners.map((i) => cosignCheckpoint(text, net.witnessKeys[i]!.skey, ++clock));
+    const note = lines.length === 0 ? pub.note : `${pub.note}${lines.join('\n')}\n`;
+    await writer.publishCosigned(note, (x) => checkPolicy(x, net.logKey.verifier, policy, opts.origin).checkpoint);
+    return note;
+  };
+  const batch = opts.batch ?? opts.entries;
+  for (let done = 0; done < opts.entries; done += batch) await extend(Math.min(batch, opts.entries - done));
+  return { net, writer, driver, policy, extend };
+}
