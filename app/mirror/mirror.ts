@@ -138,7 +138,6 @@ export class MirrorLog extends EventEmitter {
 
   private async load(): Promise<void> {
     const forks = (await this.forks.list()).length;
-    let loaded: LoadedLog | undefined;
     try {
       await this.driver.get('checkpoint');
     } catch (err) {
@@ -147,7 +146,7 @@ export class MirrorLog extends EventEmitter {
       return;
     }
     const rules = new LedgerState();
-    loaded = await loadLog(this.driver, {
+    const loaded: LoadedLog = await loadLog(this.driver, {
       logKey: this.logKey,
       origin: this.origin,
       onEntry: (e) => {
