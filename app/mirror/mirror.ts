@@ -19,7 +19,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeVerifier } from '../crypto/bulk-verify';
 import { writeFileAtomic } from '../crypto/atomic-file';
-import { bytesEqual, toBase64, utf8Decode, utf8ToBytes } from '../ledger/bytes';
+import { bytesEqual, utf8Decode, utf8ToBytes } from '../ledger/bytes';
 import { type Checkpoint, openCheckpoint } from '../ledger/checkpoint';
 import { decodeBundle, encodeBundle, entriesPath, hashesAtLevel, TILE_WIDTH, tilePath, tileWidthAt } from '../ledger/layout';
 import { type LoadedLog, loadLog } from '../ledger/log';
@@ -31,6 +31,9 @@ import { NotFoundError, consistencyProofFromTiles, fetchTile, tileFromTree } fro
 import { type ParsedPolicy, type WitnessPolicy, checkPolicy, parsePolicy } from '../witness/cosignature';
 import { type ForkEvidence, ForkStore } from '../witness/fork';
 import { fetchLimited } from '../witness/http';
+import { type Observation, observeCheckpoint } from '../witness/gossip';
+
+export type { Observation };
 import { originHash } from '../witness/witness';
 import { PeerError, PeerFetcher } from './peer';
 
@@ -89,8 +92,6 @@ export interface MirrorLogOptions {
   timeoutMs?: number;
 }
 
-/** A gossip observation's verdict. */
-export type Observation = 'consistent' | 'ahead' | 'fork' | 'unknown';
 
 interface Candidate {
   readonly peer: PeerFetcher;
@@ -213,32 +214,25 @@ export class MirrorLog extends EventEmitter {
     this.emit('peer-error', ev);
   }
 
-  /**
-   * Checks a log-signed checkpoint seen elsewhere (gossip, a peer) against our verified tree. Same size with a
-   * different root, or a smaller tree whose root is not our prefix, is a fork: both notes are persisted.
-   */
+  /** Checks a log-signed checkpoint seen elsewhere (gossip, a peer) against our verified tree (witness/gossip.ts). */
   async observe(note: string, source: string): Promise<Observation> {
-    let cp: Checkpoint;
+    let r: Awaited<ReturnType<typeof observeCheckpoint>>;
     try {
-      cp = openCheckpoint(note, this.logKey, { origin: this.origin }).checkpoint;
+      r = await observeCheckpoint({ origin: this.origin, logKey: this.logKey, current: this.current, rootAt: (n) => this.tree.root(n), forks: this.forks }, note, source);
     } catch (err) {
       this.peerError(source, err);
       return 'unknown';
     }
-    if (!this.current) return cp.size > 0 ? 'ahead' : 'consistent';
-    const ours = this.current;
-    if (cp.size > ours.checkpoint.size) return 'ahead';
-    const prefix = this.tree.root(cp.size);
-    if (bytesEqual(prefix, cp.root)) return 'consistent';
-    const reason = cp.size === ours.checkpoint.size
-      ? `two checkpoints of size ${cp.size} with different roots`
-      : `checkpoint of size ${cp.size} has a root that is not the prefix of the trusted tree of size ${ours.checkpoint.size}`;
-    await this.recordFork({ origin: this.origin, reason, ours: ours.note, theirs: note, source, ...(cp.size < ours.checkpoint.size ? { prefixRoot: toBase64(prefix) } : {}) });
-    return 'fork';
+    if (r.verdict === 'fork') await this.forkFound(r.evidence!, r.isNew === true);
+    return r.verdict;
   }
 
   private async recordFork(e: Omit<ForkEvidence, 'detectedAt'>): Promise<void> {
-    if (await this.forks.record(e)) {
+    await this.forkFound(e, await this.forks.record(e));
+  }
+
+  private async forkFound(e: Omit<ForkEvidence, 'detectedAt'>, isNew: boolean): Promise<void> {
+    if (isNew) {
       const forks = (await this.forks.list()).length;
       this.status = { ...this.status, forks };
       this.emit('fork', { ...e, detectedAt: new Date().toISOString() } satisfies ForkEvidence);
