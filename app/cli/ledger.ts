@@ -13,6 +13,8 @@ import { FsLogDriver } from '../ledger/storage/fs';
 import { initNode } from '../node/init';
 import { seedLog } from '../node/seed';
 import { startNodeServer } from '../node/server';
+import { nodeWitnessHook } from '../witness/node-hook';
+import { readWitnessEndpoints } from '../witness/pusher';
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -101,11 +103,17 @@ export function register(program: Command): void {
     .option('--port <port>', 'TCP port (0: any free port)', int('port'), 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--batch-ms <ms>', 'longest delay before a new checkpoint integrates accepted entries', int('batch-ms'), 1000)
-    .action(async (o: { dir: string; port: number; host: string; batchMs: number }) => {
-      const n = await startNodeServer({ dir: o.dir, host: o.host, port: o.port, batchMs: o.batchMs, log: (l) => process.stderr.write(`${l}\n`) });
+    .option('--witnesses <file>', 'witness endpoints, JSON [{ vkey, url }] (default: DIR/witnesses.json if present)')
+    .action(async (o: { dir: string; port: number; host: string; batchMs: number; witnesses?: string }) => {
+      const log = (l: string) => process.stderr.write(`${l}\n`);
+      const endpoints = await readWitnessEndpoints(o.witnesses ?? join(o.dir, 'witnesses.json'));
+      if (o.witnesses && !endpoints) throw new InvalidArgumentError(`--witnesses ${o.witnesses} does not exist`);
+      const witnesses = endpoints ? nodeWitnessHook(endpoints, { log }) : undefined;
+      const n = await startNodeServer({ dir: o.dir, host: o.host, port: o.port, batchMs: o.batchMs, log, ...(witnesses ? { onCheckpoint: witnesses.hook } : {}) });
       process.stdout.write(`listening on ${n.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
+          witnesses?.close();
           void n.close().then(resolve);
         };
         process.once('SIGINT', stop);

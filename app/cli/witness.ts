@@ -1,7 +1,21 @@
-// `evidence witness …`: run a C2SP tlog-witness (init a key, follow logs, serve add-checkpoint).
+// `evidence witness …` (a C2SP tlog-witness), `evidence mirror …` (verified peer sync, gossip, fork alarms),
+// `evidence log proof` (tlog-proof + evidence receipt) and `evidence verify-receipt` (offline receipt checks).
 import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { writeFileAtomic } from '../crypto/atomic-file';
+import { utf8ToBytes } from '../ledger/bytes';
+import { FsLogDriver } from '../ledger/storage/fs';
+import type { TileFetcher } from '../ledger/tiles';
+import { Mirror, type PeerErrorEvent, type SyncState, addMirrorLog } from '../mirror/mirror';
+import { PeerFetcher } from '../mirror/peer';
+import { createMirrorServer } from '../mirror/server';
+import { buildProof, loadVerifiedLog } from '../proof/build';
+import { verifyReceipt } from '../proof/receipt';
+import type { ForkEvidence } from '../witness/fork';
 import { closeServer, listen } from '../witness/http';
 import { createWitnessServer } from '../witness/server';
 import { Witness, addWitnessLog, initWitness } from '../witness/witness';
@@ -38,6 +52,11 @@ export async function serveUntilSignal(server: Server, what: string, port: numbe
 }
 
 export function register(program: Command): void {
+  registerWitness(program);
+  registerMirror(program);
+}
+
+function registerWitness(program: Command): void {
   const witness = program.command('witness').description('a C2SP tlog-witness: verifies and cosigns the checkpoints of the logs it follows');
   witness
     .command('init')
@@ -68,5 +87,137 @@ export function register(program: Command): void {
     .action(async (opts: { dir: string; port: string; host: string }) => {
       const w = await Witness.open(resolve(opts.dir));
       await serveUntilSignal(createWitnessServer(w), `witness ${w.config.name}`, parsePort(opts.port), opts.host);
+    });
+}
+
+const collect = (v: string, list: string[]): string[] => [...list, v];
+
+/** A tlog-tiles source: an http(s) log prefix, a node folder (DIR/log), a mirror folder following one log, or a tiles folder. */
+export async function openLogSource(source: string): Promise<TileFetcher> {
+  if (/^https?:\/\//.test(source)) return new PeerFetcher(source);
+  if (existsSync(join(source, 'checkpoint'))) return new FsLogDriver(source);
+  if (existsSync(join(source, 'log', 'checkpoint'))) return new FsLogDriver(join(source, 'log'));
+  if (existsSync(join(source, 'logs'))) {
+    const logs = (await readdir(join(source, 'logs'))).filter((n) => existsSync(join(source, 'logs', n, 'checkpoint')));
+    if (logs.length === 1) return new FsLogDriver(join(source, 'logs', logs[0]!));
+    throw new CliArgumentError(`${source} mirrors ${logs.length} logs: give the folder of one, ${join(source, 'logs', '<origin hash>')}`);
+  }
+  throw new CliArgumentError(`${source} is not a log: expected a URL, a node folder, a mirror folder or a folder with a checkpoint file`);
+}
+
+async function sha256File(path: string): Promise<{ sha256: string; size: number }> {
+  const h = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), size };
+}
+
+function describeState(s: SyncState): string {
+  return `${s.origin}: ${s.state} at size ${s.size}${s.target !== undefined && s.state === 'syncing' ? ` → ${s.target}` : ''}${s.forks ? `, ${s.forks} fork proof(s)` : ''}${s.error ? ` (${s.error})` : ''}`;
+}
+
+export function registerMirror(program: Command): void {
+  const mirror = program.command('mirror').description('keep verified copies of ledgers from peers, serve them, and raise fork alarms');
+  mirror
+    .command('add-log')
+    .description('follow a log: its log vkey (trust root; the witness policy comes from its genesis) and peer URLs')
+    .requiredOption('--dir <dir>', 'mirror folder')
+    .requiredOption('--vkey <vkey>', 'the log verifier key')
+    .option('--origin <origin>', 'the log origin (default: the vkey name)')
+    .option('--peer <url>', 'log prefix URL serving checkpoint and tile/… (repeatable, tried in order)', collect, [])
+    .option('--gossip <url>', 'gossip endpoint of a node, witness or mirror (repeatable)', collect, [])
+    .action(async (o: { dir: string; vkey: string; origin?: string; peer: string[]; gossip: string[] }) => {
+      const origin = o.origin ?? parseVerifierKey(o.vkey).name;
+      await addMirrorLog(resolve(o.dir), { origin, logKey: o.vkey, peers: o.peer, gossip: o.gossip });
+      process.stdout.write(`following ${origin} from ${o.peer.length} peer(s)\n`);
+    });
+  mirror
+    .command('sync')
+    .description('one sync and gossip round; exit 1 if a log is forked or halted')
+    .requiredOption('--dir <dir>', 'mirror folder')
+    .action(async (o: { dir: string }) => {
+      const m = await Mirror.open(resolve(o.dir));
+      m.on('peer-error', (e: PeerErrorEvent) => process.stderr.write(`peer ${e.peer}: ${e.error}\n`));
+      await m.syncAll();
+      await m.gossipAll();
+      for (const s of m.states()) process.stdout.write(`${describeState(s)}\n`);
+      if (m.states().some((s) => s.state === 'fork' || s.state === 'halted')) process.exitCode = 1;
+    });
+  mirror
+    .command('serve')
+    .description('sync and gossip every --interval-ms, and serve the verified logs at /<origin hash>/, POST /gossip, GET /status')
+    .requiredOption('--dir <dir>', 'mirror folder')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '0')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--interval-ms <ms>', 'time between sync rounds', '1000')
+    .action(async (o: { dir: string; port: string; host: string; intervalMs: string }) => {
+      const m = await Mirror.open(resolve(o.dir));
+      const interval = Number(o.intervalMs);
+      if (!Number.isInteger(interval) || interval < 10) throw new CliArgumentError(`--interval-ms ${JSON.stringify(o.intervalMs)} must be an integer ≥ 10`);
+      let last = '';
+      m.on('state', (s: SyncState) => {
+        const line = describeState(s);
+        if (line !== last) process.stderr.write(`${line}\n`);
+        last = line;
+      });
+      m.on('fork', (f: ForkEvidence) => process.stderr.write(`FORK ${f.origin}: ${f.reason} (source ${f.source}); both checkpoints kept\n`));
+      m.on('peer-error', (e: PeerErrorEvent) => process.stderr.write(`peer ${e.peer}: ${e.error}\n`));
+      m.start(interval);
+      await serveUntilSignal(createMirrorServer(m), 'mirror', parsePort(o.port), o.host, async () => m.stop());
+    });
+
+  const log = program.commands.find((c) => c.name() === 'log') ?? program.command('log').description('create, audit and prove entries of transparency logs');
+  log
+    .command('proof')
+    .description('the C2SP tlog-proof and evidence receipt of entry N under the latest final checkpoint')
+    .requiredOption('--dir <dir|url>', 'node folder, mirror folder, tiles folder or log URL prefix')
+    .requiredOption('--index <n>', 'entry index')
+    .option('--out <prefix>', 'write <prefix>.tlog-proof and <prefix>.evidence-receipt.json (default: print the tlog-proof)')
+    .option('--vkey <vkey>', 'pin the log key (otherwise the genesis names it)')
+    .action(async (o: { dir: string; index: string; out?: string; vkey?: string }) => {
+      const index = Number(o.index);
+      if (!/^[0-9]+$/.test(o.index) || !Number.isSafeInteger(index)) throw new CliArgumentError(`--index ${JSON.stringify(o.index)} must be a non-negative integer`);
+      const source = await openLogSource(o.dir);
+      const loaded = await loadVerifiedLog(source, o.vkey ? { logKey: o.vkey } : {});
+      const built = buildProof(loaded, index);
+      if (!o.out) {
+        process.stdout.write(built.tlogProof);
+        return;
+      }
+      const base = resolve(o.out.replace(/\.(tlog-proof|evidence-receipt\.json)$/, ''));
+      await mkdir(dirname(base), { recursive: true });
+      await writeFileAtomic(`${base}.tlog-proof`, utf8ToBytes(built.tlogProof), { mode: 0o644, overwrite: true });
+      await writeFileAtomic(`${base}.evidence-receipt.json`, utf8ToBytes(`${JSON.stringify(built.receipt, null, 2)}\n`), { mode: 0o644, overwrite: true });
+      process.stdout.write(`entry ${index} under checkpoint size ${built.size}\n  ${base}.tlog-proof\n  ${base}.evidence-receipt.json\n`);
+    });
+
+  program
+    .command('verify-receipt')
+    .description('check an evidence receipt offline (✓/✗ per check); exit 0 only if every check passes')
+    .argument('<receipt>', 'the .evidence-receipt.json file')
+    .option('--file <file>', 'the exhibit file: its SHA-256 and size must match the deposition')
+    .action(async (path: string, o: { file?: string }) => {
+      let receipt: unknown;
+      try {
+        receipt = JSON.parse(await readFile(path, 'utf8'));
+      } catch (err) {
+        throw new CliArgumentError(`${path} is not a readable JSON receipt: ${(err as Error).message}`);
+      }
+      const file = o.file ? await sha256File(o.file) : undefined;
+      const r = verifyReceipt(receipt, file ? { file } : {});
+      if (r.entry) process.stdout.write(`entry ${r.entry.index} (${r.entry.type} ${r.entry.id})\n`);
+      for (const c of r.checks) {
+        const mark = c.status === 'pass' ? '✓' : c.status === 'skip' ? '–' : '✗';
+        process.stdout.write(`${mark} ${c.id}: ${c.title}\n    ${c.detail}\n`);
+      }
+      process.stdout.write(`note: ${r.limit}\n`);
+      const failed = r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+      if (failed.length > 0) {
+        process.stdout.write(`FAILED: ${failed.join(', ')}\n`);
+        process.exitCode = 1;
+      } else process.stdout.write('receipt verified\n');
     });
 }

@@ -3,6 +3,7 @@
 //   GET  /tile/<L>/<N>[.p/<W>]  hash tiles and entry bundles (immutable, long-lived cache)
 //   GET  /vkey                  the log's verifier key
 //   POST /add                   a signed envelope (canonical JSON bytes) → signed inclusion promise
+//   POST /gossip                a peer's checkpoint note → ours; an inconsistent one is kept in DIR/forks/
 // Errors are { error: { code, message, field? } } with 400 (field), 401/403 (signer), 409 (duplicate),
 // 413 (over 65,535 bytes), 422 (against the ledger's history); nothing is appended on error.
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -15,6 +16,10 @@ import { Sequencer, SequencerStoppedError } from '../ledger/sequencer';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { NotFoundError } from '../ledger/tiles';
 import { nodePaths, readNode } from './files';
+import { parseVerifierKey } from '../ledger/note';
+import { ForkStore } from '../witness/fork';
+import { observeCheckpoint } from '../witness/gossip';
+import { join } from 'node:path';
 
 export interface NodeServerOptions {
   dir: string;
@@ -98,6 +103,22 @@ export async function startNodeServer(o: NodeServerOptions): Promise<LedgerNode>
     if (!Buffer.isBuffer(body) || body.length === 0) return reply.code(400).send(errorBody('LEDGER_EMPTY_BODY', 'POST /add needs the entry (canonical JSON envelope) as the body', '(root)'));
     const accepted = await sequencer.submit(new Uint8Array(body.buffer, body.byteOffset, body.length));
     return reply.send({ index: accepted.index, time: accepted.time, leafHash: toBase64(accepted.leafHash), promise: accepted.promise });
+  });
+
+  // Fork detection (app/witness/gossip.ts): judge a peer's checkpoint against our tree, answer with ours.
+  const forks = new ForkStore(join(o.dir, 'forks'));
+  const logKey = parseVerifierKey(config.vkey);
+  app.post('/gossip', async (req, reply) => {
+    const body = req.body;
+    if (!Buffer.isBuffer(body)) return reply.code(400).send(errorBody('GOSSIP_EMPTY', 'POST /gossip needs a checkpoint note as the body'));
+    const w = sequencer.writer;
+    try {
+      const r = await observeCheckpoint({ origin: config.origin, logKey, current: w.checkpoint, rootAt: (n) => w.tree.root(n), forks }, body.toString('utf8'), `gossip from ${req.ip}`);
+      if (r.verdict === 'fork' && r.isNew) log(`FORK: ${r.evidence!.reason} (kept in ${join(o.dir, 'forks')})`);
+    } catch (err) {
+      return reply.code(403).send(errorBody('GOSSIP_UNVERIFIED', `gossiped checkpoint is not validly signed by ${config.origin}: ${(err as Error).message}`));
+    }
+    return reply.header('content-type', 'text/plain; charset=utf-8').send(w.checkpoint.note);
   });
 
   const address = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 0 });
