@@ -5,6 +5,8 @@ import { parseNote } from '../ledger/note';
 import { LogWriter } from '../ledger/log';
 import { SampleNetwork, entryBytes } from '../ledger/sample';
 import { FsLogDriver } from '../ledger/storage/fs';
+import { nodePaths } from '../node/files';
+import { initNode } from '../node/init';
 import { checkPolicy, cosignCheckpoint, parsePolicy, type ParsedPolicy } from '../witness/cosignature';
 
 export interface SampleLog {
@@ -18,13 +20,27 @@ export interface SampleLog {
 
 let clock = 1_800_000_000n;
 
-export async function createSampleLog(dir: string, opts: { origin: string; entries: number; batch?: number; seed?: number; cosigners?: readonly number[] }): Promise<SampleLog> {
+/**
+ * `dir` is a bare tiles folder, or with `node: true` a ledger node folder (initNode: node.json, log.key, log/)
+ * that `evidence node serve` can serve.
+ */
+export async function createSampleLog(dir: string, opts: { origin: string; entries: number; batch?: number; seed?: number; cosigners?: readonly number[]; node?: boolean }): Promise<SampleLog> {
   const net = new SampleNetwork({ origin: opts.origin, seed: opts.seed ?? 7, witnesses: 3 });
-  const driver = new FsLogDriver(dir);
-  const writer = await LogWriter.create(driver, opts.origin, net.logKey.signer, net.logKey.verifier);
   const genesis = net.genesis();
-  const policy = parsePolicy(genesis.record.witnessPolicy as never);
   let first = true;
+  let driver: FsLogDriver;
+  let writer: LogWriter;
+  if (opts.node) {
+    await initNode({ dir, origin: opts.origin, key: net.logKey, genesis: () => genesis });
+    first = false;
+    const p = nodePaths(dir);
+    driver = new FsLogDriver(p.log, p.journal);
+    writer = await LogWriter.open(driver, opts.origin, net.logKey.signer, net.logKey.verifier);
+  } else {
+    driver = new FsLogDriver(dir);
+    writer = await LogWriter.create(driver, opts.origin, net.logKey.signer, net.logKey.verifier);
+  }
+  const policy = parsePolicy(genesis.record.witnessPolicy as never);
   const extend = async (n: number, cosigners: readonly number[] = opts.cosigners ?? [0, 1]): Promise<string> => {
     const entries: Uint8Array[] = [];
     if (first) {
@@ -40,6 +56,6 @@ export async function createSampleLog(dir: string, opts: { origin: string; entri
     return note;
   };
   const batch = opts.batch ?? opts.entries;
-  for (let done = 0; done < opts.entries; done += batch) await extend(Math.min(batch, opts.entries - done));
+  for (let done = opts.node ? 1 : 0; done < opts.entries; done += batch) await extend(Math.min(batch, opts.entries - done));
   return { net, writer, driver, policy, extend };
 }
