@@ -13,7 +13,7 @@ import { detectMediaType } from './mediatype';
 import { acquireHashPool, releaseHashPool, type HashPool, type PoolOptions } from './pool';
 import { ALGORITHMS, type Algorithm, type FileProgress, type FolderExhibit, type IntakeItem, type IntakeProgress, type IntakeResult } from './types';
 import { walk, type FileEntry, type WalkEntry } from './walk';
-import type { WireResult } from './worker-body';
+import { packFiles, type WireResult } from './worker-body';
 
 export interface IntakeOptions {
   /** Files and folders to take in (strings are UTF-8; give Buffers for names that are not). */
@@ -263,7 +263,7 @@ async function runBatch(
     const job = current.run({
       algorithms: config.algorithms,
       followSymlinks: config.followSymlinks,
-      files: batch.map((p) => ({ id: p.index, path: p.entry.path.toString('latin1'), dev: p.entry.dev, ino: p.entry.ino })),
+      files: packFiles(batch.map((p) => ({ id: p.index, path: p.entry.path.toString('latin1'), dev: p.entry.dev, ino: p.entry.ino }))),
     }).then((results) => {
       results.forEach((r, i) => finishFile(batch[i] as Pending, r));
     }, (err: unknown) => {
