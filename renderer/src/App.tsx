@@ -17,6 +17,9 @@ import { FirstRun } from './screens/FirstRun';
 import { Unlock } from './screens/Unlock';
 import { SettingsScreen } from './screens/Settings';
 import { NotYet } from './components/NotYet';
+import { CasesScreen } from './screens/Cases';
+import { IntakeScreen } from './screens/Intake';
+import { LedgerScreen } from './screens/Ledger';
 
 const { Sider, Content } = Layout;
 
@@ -33,11 +36,11 @@ function WorkArea({ screen }: { screen: Screen }) {
     case 'settings':
       return <SettingsScreen />;
     case 'cases':
-      return <NotYet service="cases" />;
+      return <CasesScreen />;
     case 'intake':
-      return <NotYet service="intake" />;
+      return <IntakeScreen />;
     case 'ledger':
-      return <NotYet service="ledger" />;
+      return <LedgerScreen />;
     case 'reports':
       return <NotYet service="reports" />;
   }

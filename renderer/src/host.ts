@@ -4,6 +4,9 @@ import type { ContractError, Envelope } from '../../app/contract/api';
 import { getWorkstation, type Workstation } from './transport';
 import { appActions } from './stores/app';
 import { identityActions } from './stores/identity';
+import { ledgerActions } from './stores/ledger';
+import { statusActions } from './stores/status';
+import type { LedgerStatus } from '../../app/contract/api';
 
 export class HostCallError extends Error {
   readonly code: string;
@@ -37,6 +40,8 @@ export function connect(): () => void {
   const offs = [
     w.onSettingsChanged((s) => appActions.setSettings(s)),
     w.onIdentityChanged((s) => identityActions.set(s)),
+    w.onLedgerChanged((s) => applyLedger(s)),
+    w.onSettingsChanged(() => void refreshLedger(w)),
   ];
   void (async () => {
     try {
@@ -48,9 +53,22 @@ export function connect(): () => void {
       appActions.setInfo(info);
       appActions.setSettings(settings);
       identityActions.set(identity);
+      await refreshLedger(w);
     } catch (err) {
       appActions.setFatal(err instanceof HostCallError ? err.error : { code: 'TRANSPORT', message: String(err) });
     }
   })();
   return () => offs.forEach((off) => off());
+}
+
+/** The status strip and the ledger screens follow the host's ledger state; a fork alarm is only ever added. */
+export function applyLedger(s: LedgerStatus): void {
+  ledgerActions.changed(s);
+  if (s.available) statusActions.setSync({ size: s.size, finalAt: s.finalAt, syncing: false });
+  for (const f of s.forks) statusActions.addFork(f);
+}
+
+async function refreshLedger(w: Workstation): Promise<void> {
+  const r = await w.ledger.status();
+  if (r.ok) applyLedger(r.value);
 }

@@ -625,7 +625,15 @@ function factsOf(s: StandaloneStack, r: Record<string, unknown>): Record<string,
       return { from: name(r.from), to: name(r.to), purpose: String(r.purpose), ...(r.location ? { location: String(r.location) } : {}) };
     case 'integrity.check': {
       const o = r.observed as { sha256: string; size: number };
-      return { scope: String(r.scope), result: String(r.result), checker: name(r.checker), sha256: o.sha256, size: String(o.size) };
+      const expected = s.state.exhibits.get(String(r.exhibitId))?.objects[0];
+      return {
+        scope: String(r.scope),
+        result: String(r.result),
+        checker: name(r.checker),
+        sha256: o.sha256,
+        size: String(o.size),
+        ...(expected ? { expectedSha256: expected.sha256, expectedSize: String(expected.size) } : {}),
+      };
     }
     case 'access':
       return { accessor: name(r.accessor), purpose: String(r.purpose) };

@@ -30,6 +30,17 @@ export function StatusTag({ verdict, reason, text }: { verdict: Verdict; reason?
         : t('status.failedNoReason')
       : t(`status.${verdict}`));
   const look = LOOK[verdict];
+  if (verdict === 'failed' && reason && text === undefined) {
+    // A long reason wraps beside the tag instead of stretching it; the words still read "Verification failed: …".
+    return (
+      <span className="status-failed" data-verdict="failed">
+        <Tag color="error" icon={look.icon} className="status status-failed-tag">
+          {t('status.failedNoReason')}
+        </Tag>
+        <span className="reason">{reason}</span>
+      </span>
+    );
+  }
   return (
     <Tag color={look.color} icon={look.icon} className={`status status-${verdict}`} data-verdict={verdict}>
       {words}

@@ -48,7 +48,7 @@ export const statusActions = {
     statusStore.setState({ activity });
   },
   addFork(alarm: ForkAlarm): void {
-    statusStore.setState((s) => ({ forks: [...s.forks, alarm] }));
+    statusStore.setState((s) => (s.forks.some((f) => f.message === alarm.message) ? s : { forks: [...s.forks, alarm] }));
   },
 };
 

@@ -1,0 +1,398 @@
+// Intake: drop files or folders, watch them staged (web) and hashed with per-file and total progress, rate and
+// ETA; errors per file in plain words; duplicates flagged; exhibit metadata per item. The draft lives in the
+// Dexie workspace, so a reload or a crash loses nothing typed; the deposition wizard takes it from there.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Checkbox, Empty, Form, Input, Progress, Select, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
+import { CloudUploadOutlined, DeleteOutlined, InboxOutlined, StopOutlined, WarningFilled } from '@ant-design/icons';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useTranslation } from 'react-i18next';
+import type { CaseSummary, ExhibitSummary, IntakeItem, IntakeProgress } from '../../../app/contract/api';
+import { unwrap, ws } from '../host';
+import { errorText } from '../i18n';
+import { appActions, useApp } from '../stores/app';
+import { statusActions } from '../stores/status';
+import { useLedger } from '../stores/ledger';
+import { dropDraft, patchDraft, patchItem, saveDraft, suggestExhibitIds, workspace, type DraftItem, type IntakeDraft } from '../workspace/db';
+import { formatBytes, formatDuration, formatRate } from '../core/format';
+import { HashText } from '../components/HashText';
+import { DepositWizard } from './DepositWizard';
+
+/** Builds the draft's items from a finished intake batch: exhibit numbers suggested, duplicates flagged. */
+export function draftItems(caseId: string, items: IntakeItem[], caseExhibits: ExhibitSummary[], errorWords: (i: IntakeItem) => string): DraftItem[] {
+  const files = items.filter((i) => i.kind === 'file');
+  const ids = suggestExhibitIds(caseId, files.length, new Set(caseExhibits.map((e) => e.exhibitId)));
+  const bySha = new Map(caseExhibits.map((e) => [e.sha256, e.exhibitId]));
+  const firstName = new Map<string, string>();
+  return files.map((i, n) => {
+    const sha = i.hashes?.sha256 ?? null;
+    let duplicateOf: string | null = null;
+    if (sha && bySha.has(sha)) duplicateOf = bySha.get(sha)!;
+    else if (sha && firstName.has(sha)) duplicateOf = firstName.get(sha)!;
+    if (sha && !firstName.has(sha)) firstName.set(sha, i.name);
+    return {
+      index: i.index,
+      name: i.name,
+      displayPath: i.displayPath,
+      path: i.path,
+      size: i.size,
+      sha256: sha,
+      mediaType: i.mediaType,
+      error: i.error ? errorWords(i) : null,
+      duplicateOf,
+      include: i.error === null && duplicateOf === null,
+      exhibitId: ids[n]!,
+      description: '',
+      seizedAt: '',
+      seizedPlace: '',
+      seizedBy: '',
+      notes: '',
+    };
+  });
+}
+
+function useCases(): CaseSummary[] | undefined {
+  const revision = useLedger((s) => s.revision);
+  const [cases, setCases] = useState<CaseSummary[]>();
+  useEffect(() => {
+    void unwrap(ws().cases.list({})).then(setCases, () => setCases([]));
+  }, [revision]);
+  return cases;
+}
+
+function MetadataForm({ caseId, item }: { caseId: string; item: DraftItem }) {
+  const { t } = useTranslation();
+  return (
+    <Form
+      layout="vertical"
+      size="small"
+      initialValues={item}
+      onValuesChange={(changed: Partial<DraftItem>) => void patchItem(caseId, item.index, changed)}
+      className="metadata-form"
+      style={{ display: 'grid', gridTemplateColumns: '1fr 1fr 1fr', gap: '0 12px', maxWidth: 980 }}
+    >
+      <Form.Item name="seizedAt" label={t('intake.seizedAt')}>
+        <Input type="datetime-local" aria-label={t('intake.seizedAt')} />
+      </Form.Item>
+      <Form.Item name="seizedPlace" label={t('intake.seizedPlace')}>
+        <Input aria-label={t('intake.seizedPlace')} />
+      </Form.Item>
+      <Form.Item name="seizedBy" label={t('intake.seizedBy')}>
+        <Input aria-label={t('intake.seizedBy')} />
+      </Form.Item>
+      <Form.Item name="notes" label={t('intake.notes')} style={{ gridColumn: '1 / span 3' }}>
+        <Input.TextArea rows={2} aria-label={t('intake.notes')} />
+      </Form.Item>
+    </Form>
+  );
+}
+
+export function IntakeScreen() {
+  const { t, i18n } = useTranslation();
+  const openCase = useApp((s) => s.caseId);
+  const cases = useCases();
+  const [caseId, setCaseId] = useState<string | undefined>(openCase);
+  const [progress, setProgress] = useState<IntakeProgress>();
+  const [staged, setStaged] = useState<{ done: number; total: number }>();
+  // The wizard keeps the draft it was opened with: the live draft is dropped once everything is witnessed.
+  const [wizard, setWizard] = useState<{ draft: IntakeDraft; items: DraftItem[] }>();
+  const [exhibits, setExhibits] = useState<ExhibitSummary[]>([]);
+  const pending = useRef<File[]>([]);
+  const lng = i18n.language;
+
+  useEffect(() => {
+    if (!caseId && cases && cases.length > 0) setCaseId(openCase ?? cases[0]!.caseId);
+  }, [cases, caseId, openCase]);
+  useEffect(() => {
+    if (caseId) void unwrap(ws().cases.exhibits({ caseId })).then(setExhibits, () => setExhibits([]));
+  }, [caseId]);
+
+  const draft = useLiveQuery(() => (caseId ? workspace.drafts.get(caseId) : undefined), [caseId]);
+
+  const errorWords = (i: IntakeItem) => (i.error ? (i18n.exists(`intakeError.${i.error.code}`) ? t(`intakeError.${i.error.code}`) : i.error.message) : '');
+
+  // Finishes a batch: its items become the draft's rows.
+  const finish = async (cid: string, batchId: string) => {
+    const batch = await unwrap(ws().intake.get({ batchId }));
+    statusActions.setActivity(undefined);
+    setProgress(undefined);
+    if (batch.state === 'running') return;
+    if (batch.state !== 'done' || !batch.result) {
+      await patchDraft(cid, { phase: 'failed', error: batch.error ? errorText(batch.error) : t('intake.cancelled') });
+      return;
+    }
+    const ex = await unwrap(ws().cases.exhibits({ caseId: cid }));
+    const d = await workspace.drafts.get(cid);
+    const keep = (d?.items ?? []).filter((i) => i.sha256 !== null);
+    const fresh = draftItems(cid, batch.result.items, [...ex, ...keep.map((k) => ({ exhibitId: k.exhibitId, sha256: k.sha256 ?? '' }) as ExhibitSummary)], errorWords);
+    // Row keys stay unique when a second drop adds to a draft that already has rows.
+    const base = keep.reduce((m, k) => Math.max(m, k.index + 1), 0);
+    await patchDraft(cid, { phase: 'ready', batchId: null, items: [...keep, ...fresh.map((f, n) => ({ ...f, index: base + n }))], error: null });
+  };
+
+  // Host events for the running batch; on reload, pick the batch up again from the draft.
+  useEffect(() => {
+    const w = ws();
+    const offP = w.onIntakeProgress((p) => {
+      if (!draft || p.batchId !== draft.batchId) return;
+      setProgress(p);
+      statusActions.setActivity({ kind: 'intake', label: draft.dropped.join(', '), bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rate: p.rate, etaSeconds: p.etaSeconds });
+    });
+    const offF = w.onIntakeFinished((f) => {
+      if (draft && f.batchId === draft.batchId) void finish(draft.caseId, f.batchId);
+    });
+    if (draft?.phase === 'hashing' && draft.batchId) void finish(draft.caseId, draft.batchId);
+    return () => {
+      offP();
+      offF();
+    };
+  }, [draft?.batchId, draft?.phase]);
+
+  const startBatch = async (files: File[]) => {
+    if (!caseId || files.length === 0) return;
+    const cid = caseId;
+    const w = ws();
+    const prev = await workspace.drafts.get(cid);
+    await saveDraft({ caseId: cid, phase: 'staging', batchId: null, dropped: files.map((f) => f.name), items: prev?.items ?? [], error: null, updatedAt: '' });
+    const started = Date.now();
+    const staged = await w.shell.stageFiles(
+      files.map((file) => ({ file, ...(file.webkitRelativePath ? { relativePath: file.webkitRelativePath } : {}) })),
+      (done, total) => {
+        setStaged({ done, total });
+        const secs = (Date.now() - started) / 1000;
+        const rate = secs > 0 ? done / secs : 0;
+        statusActions.setActivity({ kind: 'upload', label: files.map((f) => f.name).join(', '), bytesDone: done, bytesTotal: total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
+      },
+    );
+    setStaged(undefined);
+    statusActions.setActivity(undefined);
+    if (!staged.ok) {
+      await patchDraft(cid, { phase: 'failed', error: errorText(staged.error) });
+      return;
+    }
+    const r = await w.intake.start({ paths: staged.value.paths });
+    if (!r.ok) {
+      await patchDraft(cid, { phase: 'failed', error: errorText(r.error) });
+      return;
+    }
+    await patchDraft(cid, { phase: 'hashing', batchId: r.value.batchId });
+  };
+
+  const included = (draft?.items ?? []).filter((i) => i.include && i.sha256 !== null && i.error === null);
+  const usedIds = useMemo(() => new Set(exhibits.map((e) => e.exhibitId)), [exhibits]);
+  const idProblems = included.filter((i) => !i.exhibitId.trim() || usedIds.has(i.exhibitId) || included.filter((j) => j.exhibitId === i.exhibitId).length > 1);
+
+  if (cases !== undefined && cases.length === 0) {
+    return (
+      <Empty description={t('intake.noCase')}>
+        <Button type="primary" onClick={() => appActions.go('cases')}>
+          {t('intake.toCases')}
+        </Button>
+      </Empty>
+    );
+  }
+
+  const busy = draft?.phase === 'staging' || draft?.phase === 'hashing';
+  return (
+    <>
+      <div className="toolbar">
+        <span>{t('intake.case')}</span>
+        <Select
+          aria-label={t('intake.case')}
+          data-testid="intake-case"
+          style={{ width: 420 }}
+          value={caseId}
+          onChange={setCaseId}
+          options={(cases ?? []).map((c) => ({ value: c.caseId, label: `${c.caseId} — ${c.title}` }))}
+        />
+        <span className="grow" />
+        {draft && !busy && (
+          <Button icon={<DeleteOutlined />} onClick={() => void dropDraft(draft.caseId)}>
+            {t('intake.discard')}
+          </Button>
+        )}
+        <Button
+          type="primary"
+          icon={<CloudUploadOutlined />}
+          disabled={!draft || busy || included.length === 0 || idProblems.length > 0}
+          onClick={() => draft && setWizard({ draft, items: included })}
+          data-testid="start-deposit"
+        >
+          {t('intake.deposit', { count: included.length })}
+        </Button>
+      </div>
+
+      <Upload.Dragger
+        multiple
+        showUploadList={false}
+        disabled={!caseId || busy}
+        beforeUpload={(file, list) => {
+          // Called once per file with the whole drop: take the drop when its first file arrives.
+          if (file === list[0]) {
+            pending.current = [...list];
+            void startBatch(pending.current);
+          }
+          return false;
+        }}
+        data-testid="drop-zone"
+        aria-label={t('intake.dropLabel')}
+        height={draft && draft.items.length > 0 ? 64 : 180}
+        style={{ marginBottom: 12 }}
+      >
+        {draft && draft.items.length > 0 ? (
+          <p className="ant-upload-text" style={{ margin: 0 }}>
+            <InboxOutlined style={{ color: '#1d4f86', marginRight: 8 }} />
+            {t('intake.drop')}
+          </p>
+        ) : (
+          <>
+            <p className="ant-upload-drag-icon" style={{ marginBottom: 4 }}>
+              <InboxOutlined />
+            </p>
+            <p className="ant-upload-text">{t('intake.drop')}</p>
+            <p className="ant-upload-hint">{t('intake.dropHint')}</p>
+          </>
+        )}
+      </Upload.Dragger>
+
+      {draft?.phase === 'staging' && (
+        <div className="panel" style={{ marginBottom: 12 }} data-testid="staging">
+          <div className="panel-title">{t('intake.staging', { names: draft.dropped.join(', ') })}</div>
+          <Progress percent={staged && staged.total ? Math.floor((100 * staged.done) / staged.total) : 0} status="active" aria-label={t('intake.stagingLabel')} />
+          {staged && <Typography.Text type="secondary">{t('intake.bytes', { done: formatBytes(staged.done, lng), total: formatBytes(staged.total, lng) })}</Typography.Text>}
+        </div>
+      )}
+      {draft?.phase === 'hashing' && (
+        <div className="panel" style={{ marginBottom: 12 }} data-testid="hashing">
+          <div className="panel-title">
+            {t('intake.hashing')}
+            <span className="grow" />
+            <Button size="small" icon={<StopOutlined />} onClick={() => draft.batchId && void ws().intake.cancel({ batchId: draft.batchId })}>
+              {t('common.cancel')}
+            </Button>
+          </div>
+          <Progress
+            percent={progress && progress.bytesTotal ? Math.floor((100 * progress.bytesDone) / progress.bytesTotal) : 0}
+            status="active"
+            aria-label={t('intake.hashingLabel')}
+          />
+          {progress && (
+            <>
+              <Typography.Text type="secondary">
+                {t('intake.total', {
+                  files: progress.filesDone,
+                  filesTotal: progress.filesTotal,
+                  done: formatBytes(progress.bytesDone, lng),
+                  total: formatBytes(progress.bytesTotal, lng),
+                  rate: formatRate(progress.rate, lng),
+                  eta: formatDuration(progress.etaSeconds),
+                })}
+              </Typography.Text>
+              {progress.current.map((c) => (
+                <div key={c.index} style={{ display: 'flex', gap: 8, alignItems: 'center', fontSize: 12 }}>
+                  <span style={{ width: 320, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{c.displayPath}</span>
+                  <Progress percent={c.size ? Math.floor((100 * c.bytesDone) / c.size) : 100} size="small" style={{ width: 240, margin: 0 }} />
+                  <span>
+                    {formatRate(c.rate, lng)} · {formatDuration(c.etaSeconds)}
+                  </span>
+                </div>
+              ))}
+            </>
+          )}
+        </div>
+      )}
+      {draft?.phase === 'failed' && draft.error && <Alert type="error" showIcon title={draft.error} style={{ marginBottom: 12 }} data-testid="intake-error" />}
+      {idProblems.length > 0 && <Alert type="warning" showIcon title={t('intake.idProblem', { ids: idProblems.map((i) => i.exhibitId || '—').join(', ') })} style={{ marginBottom: 12 }} />}
+
+      {draft && draft.items.length > 0 && caseId && (
+        <Table<DraftItem>
+          data-testid="intake-items"
+          size="small"
+          rowKey="index"
+          pagination={false}
+          dataSource={draft.items}
+          expandable={{ expandedRowRender: (item) => <MetadataForm caseId={caseId} item={item} />, expandRowByClick: false }}
+          columns={[
+            {
+              title: t('intake.include'),
+              width: 64,
+              render: (_v, i) => (
+                <Checkbox
+                  checked={i.include}
+                  disabled={i.error !== null || i.sha256 === null}
+                  aria-label={t('intake.includeItem', { name: i.name })}
+                  onChange={(e) => void patchItem(caseId, i.index, { include: e.target.checked })}
+                />
+              ),
+            },
+            {
+              title: t('intake.file'),
+              render: (_v, i) => (
+                <div>
+                  <div className="file-name">{i.name}</div>
+                  {i.error && (
+                    <Typography.Text type="danger" style={{ fontSize: 12 }}>
+                      {i.error}
+                    </Typography.Text>
+                  )}
+                  {i.duplicateOf && (
+                    <Tag color="warning" icon={<WarningFilled />} style={{ marginTop: 2 }}>
+                      {t('intake.duplicate', { of: i.duplicateOf })}
+                    </Tag>
+                  )}
+                </div>
+              ),
+            },
+            { title: t('intake.size'), dataIndex: 'size', width: 90, align: 'right', render: (v: number | null) => (v === null ? '—' : formatBytes(v, lng)) },
+            { title: 'SHA-256', width: 210, render: (_v, i) => (i.sha256 ? <HashText value={i.sha256} short label="SHA-256" /> : '—') },
+            {
+              title: t('intake.exhibitId'),
+              width: 170,
+              render: (_v, i) => (
+                <Input
+                  size="small"
+                  className="mono"
+                  value={i.exhibitId}
+                  status={i.include && (usedIds.has(i.exhibitId) || !i.exhibitId.trim()) ? 'error' : ''}
+                  aria-label={t('intake.exhibitIdFor', { name: i.name })}
+                  onChange={(e) => void patchItem(caseId, i.index, { exhibitId: e.target.value })}
+                />
+              ),
+            },
+            {
+              title: t('intake.description'),
+              width: 260,
+              render: (_v, i) => (
+                <Input
+                  size="small"
+                  value={i.description}
+                  placeholder={t('intake.descriptionHint')}
+                  aria-label={t('intake.descriptionFor', { name: i.name })}
+                  onChange={(e) => void patchItem(caseId, i.index, { description: e.target.value })}
+                />
+              ),
+            },
+          ]}
+        />
+      )}
+      {draft && draft.items.length > 0 && (
+        <Space style={{ marginTop: 8 }}>
+          <Tooltip title={t('intake.savedHelp')}>
+            <Typography.Text type="secondary" data-testid="draft-saved">
+              {t('intake.saved')}
+            </Typography.Text>
+          </Tooltip>
+        </Space>
+      )}
+      {wizard && (
+        <DepositWizard
+          draft={wizard.draft}
+          items={wizard.items}
+          onClose={(deposited) => {
+            setWizard(undefined);
+            if (deposited) appActions.openCase(wizard.draft.caseId);
+          }}
+        />
+      )}
+    </>
+  );
+}
