@@ -1,6 +1,7 @@
 // The `evidence` command line: one entry point, one sub-command per capability.
 import { Command, CommanderError } from 'commander';
 import { register as registerServe } from './serve';
+import { register as registerKey } from './key';
 import { register as registerHash } from './hash';
 import { register as registerLedger } from './ledger';
 import { register as registerWitness } from './witness';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerServe(program);
+  registerKey(program);
   registerHash(program);
   registerLedger(program);
   registerWitness(program);
