@@ -2,7 +2,8 @@
 // first window. Specs are written once against it, and call `skipWithoutShell()` first so that a project whose
 // runtime is missing skips before anything starts.
 import { test as base, _electron, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ELECTRON_DIST = join('node_modules', 'electron', 'dist');
@@ -24,9 +25,12 @@ export const test = base.extend<{ shell: ShellKind; app: Page; webHostUrl: strin
       await use(page);
       return;
     }
-    const electronApp = await _electron.launch({ args: ['.'] });
+    // A fresh data folder, never the user's own.
+    const dataDir = mkdtempSync(join(tmpdir(), 'e2e-electron-'));
+    const electronApp = await _electron.launch({ args: ['.', `--data=${dataDir}`] });
     await use(await electronApp.firstWindow());
     await electronApp.close();
+    rmSync(dataDir, { recursive: true, force: true });
   },
 });
 

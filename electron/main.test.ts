@@ -46,6 +46,9 @@ const fake = vi.hoisted(() => {
         appHandlers.set(name, [...(appHandlers.get(name) ?? []), fn]);
       },
       getPath: (name: string) => (name === 'userData' ? state.userData : `/nonexistent/${name}`),
+      setPath: (name: string, value: string) => {
+        if (name === 'userData') state.userData = value;
+      },
       getVersion: () => '0.1.0',
       isPackaged: true,
       quit: () => {
@@ -89,13 +92,25 @@ vi.mock('electron-log/main', () => {
   return { default: log };
 });
 
-const { startShell } = await import('./main');
+const { startShell, dataDirFromArgv } = await import('./main');
 const { methodNames } = await import('../app/contract/api');
 const { methodChannel, eventChannel } = await import('./channels');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'shell-'));
 fake.state.userData = dataDir;
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('dataDirFromArgv', () => {
+  it.each([
+    [['electron', '.', '--data', '/tmp/x'], '/tmp/x'],
+    [['electron', '.', '--data=/tmp/y'], '/tmp/y'],
+    [['electron', '.'], undefined],
+    [['electron', '.', '--data'], undefined],
+    [['electron', '.', '--data', '--other'], undefined],
+  ])('%j → %s', (argv, expected) => {
+    expect(dataDirFromArgv(argv)).toBe(expected);
+  });
+});
 
 describe('the Electron shell', () => {
   it('before ready: registers app:// as privileged and takes the single-instance lock', () => {

@@ -4,7 +4,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import log from 'electron-log/main';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { WorkstationHost } from '../app/host/host';
 import { PRODUCT_NAME } from '../app/host/paths';
 import { forwardEvents, registerIpc } from './ipc';
@@ -22,8 +22,20 @@ function rendererUrl(): string {
   return !app.isPackaged && dev ? dev : APP_ENTRY;
 }
 
+/** `--data DIR` (or `--data=DIR`): use DIR instead of the OS app-data folder (tests, a portable workspace). */
+export function dataDirFromArgv(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--data=') && a.length > 7) return a.slice(7);
+    if (a === '--data' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) return argv[i + 1];
+  }
+  return undefined;
+}
+
 export function startShell(): void {
   app.setName(PRODUCT_NAME);
+  const dataArg = dataDirFromArgv(process.argv);
+  if (dataArg !== undefined) app.setPath('userData', resolve(dataArg));
   protocol.registerSchemesAsPrivileged(privilegedSchemes);
 
   if (!app.requestSingleInstanceLock()) {
