@@ -50,8 +50,11 @@ const BATCH_MAX_FILES = 256;
 const BATCH_MAX_BYTES = 4 << 20;
 /**
  * Files at least this big are hashed by two workers sharing one read pass (pool.ts runSplit): the slowest
- * digest gets a core of its own, and reading overlaps hashing. Measured here (bench/intake.bench.ts): SHA-256
- * + SHA-1 + MD5 serially run at ~0.5× openssl's MD5 speed; split, at ~0.9×.
+ * digest gets a core of its own, and reading overlaps hashing. Why (per-digest rates measured with `openssl
+ * speed` here: MD5 0.84 GB/s, SHA-1 2.1, SHA-256 1.97; page-cache reads ~8 GB/s): the three digests serially
+ * in one thread reach ~0.46 GB/s (measured 0.51× openssl's MD5 rate); split, the bound is MD5's own rate.
+ * The split's gain is to be confirmed on an idle machine: under the load of the shared development host the
+ * lanes' lock-step made it swing both ways (bench/intake.bench.ts measures it).
  */
 const SPLIT_MIN = 32 << 20;
 
