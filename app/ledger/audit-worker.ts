@@ -1,52 +1,76 @@
-// Verifies packed batches of secp256k1 signatures with node:crypto (app/crypto's nodeVerifier, low-S checked)
-// on a worker thread. Batch format (all big-endian): repeated { u32 entry index, u32 message length, message,
-// u8 signature count, count × (64-byte compact sig, 33-byte compressed public key) }.
+// Audit worker thread: parses entries (UTF-8, canonical JSON, envelope, record schema, signed message) and
+// verifies every signature against its own publicKey with node:crypto (app/crypto's nodeVerifier, low-S
+// checked). The main thread then runs the stateful rules, which check that each key may sign in its role.
+// Batch format (big-endian): repeated { u32 entry index, u32 length, entry bytes }.
 import { parentPort } from 'node:worker_threads';
 import { createNodeVerifier } from '../crypto/bulk-verify';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { fromBase64 } from '../crypto/encoding';
+import { parsePublicKey } from '../crypto/secp256k1';
+import type { SignedRecord } from '../crypto/envelope';
+import { RuleError, parseEntry } from './rules';
 
-export interface BatchFailure {
-  index: number;
-  signature: number;
-  reason: string;
-  detail: string;
-}
+export type WorkerEntry =
+  | { index: number; envelope: SignedRecord }
+  | { index: number; rule: { code: string; status: number; message: string; field?: string } }
+  | { index: number; signature: { at: number; reason: string; detail: string } };
 
 export interface BatchResult {
   verified: number;
-  failures: BatchFailure[];
+  entries: WorkerEntry[];
 }
 
 const verifier = createNodeVerifier();
+const keys = new Map<string, Uint8Array | null>();
 
-export function verifyPacked(buf: Uint8Array): BatchResult {
+function key(hex: string): Uint8Array | null {
+  let k = keys.get(hex);
+  if (k === undefined) {
+    try {
+      k = parsePublicKey(hex);
+    } catch {
+      k = null; // malformed: the main thread's rules report it with the field
+    }
+    keys.set(hex, k);
+  }
+  return k;
+}
+
+export function processBatch(buf: Uint8Array): BatchResult {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const failures: BatchFailure[] = [];
+  const entries: WorkerEntry[] = [];
   let verified = 0;
-  let p = 0;
-  while (p < buf.length) {
+  for (let p = 0; p < buf.length; ) {
     const index = view.getUint32(p);
     const len = view.getUint32(p + 4);
-    const bytes = buf.subarray(p + 8, p + 8 + len);
+    const entry = buf.subarray(p + 8, p + 8 + len);
     p += 8 + len;
-    const count = buf[p]!;
-    p += 1;
-    const message = { bytes, digest: sha256(bytes) };
-    for (let k = 0; k < count; k++) {
-      const sig = buf.subarray(p, p + 64);
-      const pub = buf.subarray(p + 64, p + 97);
-      p += 97;
-      const out = verifier.verify(sig, message, pub);
-      if (out.ok) verified++;
-      else failures.push({ index, signature: k, reason: out.reason, detail: out.detail });
+    let parsed: ReturnType<typeof parseEntry>;
+    try {
+      parsed = parseEntry(entry);
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      entries.push({ index, rule: { code: err.code, status: err.status, message: err.message, ...(err.field !== undefined ? { field: err.field } : {}) } });
+      continue;
     }
+    let failed: WorkerEntry | undefined;
+    for (const [at, s] of parsed.envelope.signatures.entries()) {
+      const pub = key(s.publicKey);
+      if (!pub) continue;
+      const out = verifier.verify(fromBase64(s.sig, 'sig'), parsed.message, pub);
+      if (!out.ok) {
+        failed = { index, signature: { at, reason: out.reason, detail: out.detail } };
+        break;
+      }
+      verified++;
+    }
+    entries.push(failed ?? { index, envelope: parsed.envelope });
   }
-  return { verified, failures };
+  return { verified, entries };
 }
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (msg: { id: number; buf: Uint8Array }) => {
-    port.postMessage({ id: msg.id, result: verifyPacked(msg.buf) });
+    port.postMessage({ id: msg.id, result: processBatch(msg.buf) });
   });
 }

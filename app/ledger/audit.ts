@@ -14,6 +14,7 @@ import { type NoteVerifier, parseVerifierKey } from './note';
 import { LedgerState, RuleError, parseEntry } from './rules';
 import type { TileFetcher } from './tiles';
 import type { BatchResult } from './audit-worker';
+import type { LedgerRecord } from '../records/schemas';
 
 export interface AuditOptions {
   /** Pin the log key (vkey text); otherwise the genesis entry's logKey is used and reported. */
@@ -44,31 +45,19 @@ export interface AuditSummary {
   totalMs: number;
 }
 
-interface Pending {
-  index: number;
-  message: Uint8Array;
-  sigs: Array<{ sig: Uint8Array; pub: Uint8Array }>;
-}
-
 const BATCH_ENTRIES = 256;
 
-function pack(batch: Pending[]): Uint8Array {
+function pack(entries: readonly Uint8Array[], from: number, to: number): Uint8Array {
   let size = 0;
-  for (const e of batch) size += 9 + e.message.length + 97 * e.sigs.length;
+  for (let i = from; i < to; i++) size += 8 + entries[i]!.length;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let p = 0;
-  for (const e of batch) {
-    view.setUint32(p, e.index);
-    view.setUint32(p + 4, e.message.length);
-    out.set(e.message, p + 8);
-    p += 8 + e.message.length;
-    out[p++] = e.sigs.length;
-    for (const s of e.sigs) {
-      out.set(s.sig, p);
-      out.set(s.pub, p + 64);
-      p += 97;
-    }
+  for (let i = from; i < to; i++) {
+    view.setUint32(p, i);
+    view.setUint32(p + 4, entries[i]!.length);
+    out.set(entries[i]!, p + 8);
+    p += 8 + entries[i]!.length;
   }
   return out;
 }
@@ -125,6 +114,24 @@ function genesisLogKey(entries: readonly Uint8Array[]): NoteVerifier {
 export async function auditLog(fetcher: TileFetcher, opts: AuditOptions = {}): Promise<AuditSummary> {
   const t0 = performance.now();
   const pinned = opts.logKey !== undefined ? parseVerifierKey(opts.logKey) : undefined;
+  const nWorkers = opts.workers ?? Math.max(1, availableParallelism());
+  // Start the workers first: their start-up (module compilation) overlaps with reading the log.
+  const pool = nWorkers > 0 ? new VerifyPool(nWorkers) : undefined;
+  try {
+    return await audit(fetcher, opts, pinned, nWorkers, pool, t0);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function audit(
+  fetcher: TileFetcher,
+  opts: AuditOptions,
+  pinned: NoteVerifier | undefined,
+  nWorkers: number,
+  pool: VerifyPool | undefined,
+  t0: number,
+): Promise<AuditSummary> {
   let genesisKey: NoteVerifier | undefined;
   const loaded = await loadLog(fetcher, {
     resolveLogKey: (entries) => {
@@ -139,63 +146,59 @@ export async function auditLog(fetcher: TileFetcher, opts: AuditOptions = {}): P
   const t1 = performance.now();
   const entries = loaded.entries;
 
-  const nWorkers = opts.workers ?? Math.max(1, availableParallelism());
-  const pool = nWorkers > 0 ? new VerifyPool(nWorkers) : undefined;
-  let current: Pending | undefined;
-  const deferred: Secp256k1Verifier = {
-    name: 'deferred-to-workers',
-    verify(signature, message, publicKey) {
-      current!.message = message.bytes;
-      current!.sigs.push({ sig: signature, pub: publicKey });
-      return { ok: true };
-    },
-  };
-  const counting: Secp256k1Verifier = {
-    name: 'node:crypto (main thread)',
-    verify(signature, message, publicKey) {
-      signatures++;
-      return nodeVerifier.verify(signature, message, publicKey);
-    },
-  };
   const state = new LedgerState();
-  const inflight: Array<Promise<BatchResult>> = [];
-  let batch: Pending[] = [];
-  let signatures = 0;
-  let ruleError: LogVerifyError | undefined;
   const types: Record<string, number> = {};
-  try {
+  let signatures = 0;
+  const reject = (i: number, message: string, cause?: unknown) =>
+    new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${i}: ${message}`, { index: i }, cause === undefined ? undefined : { cause });
+  if (!pool) {
+    const counting: Secp256k1Verifier = {
+      name: 'node:crypto (main thread)',
+      verify(signature, message, publicKey) {
+        signatures++;
+        return nodeVerifier.verify(signature, message, publicKey);
+      },
+    };
     for (let i = 0; i < entries.length; i++) {
-      current = { index: i, message: new Uint8Array(0), sigs: [] };
       try {
-        const applied = state.apply(entries[i]!, { verifier: pool ? deferred : counting });
+        const applied = state.apply(entries[i]!, { verifier: counting });
         types[applied.record.type] = (types[applied.record.type] ?? 0) + 1;
       } catch (err) {
-        if (!(err instanceof RuleError)) throw err;
-        ruleError = new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${i}: ${err.message}`, { index: i }, { cause: err });
-        break;
+        if (err instanceof RuleError) throw reject(i, err.message, err);
+        throw err;
       }
-      if (pool) {
-        batch.push(current);
-        if (batch.length >= BATCH_ENTRIES) {
-          inflight.push(pool.run(pack(batch)));
-          batch = [];
-          // Backpressure: keep a few batches per worker in flight.
-          if (inflight.length > nWorkers * 4) await inflight[inflight.length - nWorkers * 4 - 1];
+    }
+  } else {
+    // Workers parse and verify signatures in parallel; the main thread applies the stateful rules in order.
+    {
+      const batches: Array<Promise<BatchResult>> = [];
+      let sent = 0;
+      const fill = () => {
+        while (sent < entries.length && batches.length < nWorkers * 3) {
+          const to = Math.min(entries.length, sent + BATCH_ENTRIES);
+          batches.push(pool.run(pack(entries, sent, to)));
+          sent = to;
         }
+      };
+      fill();
+      while (batches.length > 0) {
+        const result = await batches.shift()!;
+        fill();
+        signatures += result.verified;
+        for (const r of result.entries) {
+          if ('rule' in r) throw reject(r.index, r.rule.message);
+          if ('signature' in r) throw reject(r.index, `signature ${r.signature.at} does not verify (${r.signature.reason}: ${r.signature.detail})`);
+          try {
+            const applied = state.applyParsed({ envelope: r.envelope, record: r.envelope.record as unknown as LedgerRecord }, { signaturesVerified: true });
+            types[applied.record.type] = (types[applied.record.type] ?? 0) + 1;
+          } catch (err) {
+            if (err instanceof RuleError) throw reject(r.index, err.message, err);
+            throw err;
+          }
+        }
+        if (opts.onProgress) opts.onProgress('rules', state.size, entries.length);
       }
-      if (opts.onProgress && i % 1000 === 0) opts.onProgress('rules', i, entries.length);
     }
-    if (pool && batch.length > 0) inflight.push(pool.run(pack(batch)));
-    const results = await Promise.all(inflight);
-    const failures = results.flatMap((r) => r.failures).sort((a, b) => a.index - b.index);
-    const first = failures[0];
-    if (first && (!ruleError || first.index < (ruleError.where.index ?? Infinity))) {
-      throw new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${first.index}: signature ${first.signature} does not verify (${first.reason}: ${first.detail})`, { index: first.index });
-    }
-    if (ruleError) throw ruleError;
-    if (pool) signatures = results.reduce((a, r) => a + r.verified, 0);
-  } finally {
-    await pool?.close();
   }
   const t2 = performance.now();
 
