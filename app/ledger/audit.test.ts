@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from './audit';
+import { auditLog, loadLedgerState } from './audit';
 import { LogVerifyError, LogWriter, loadLog } from './log';
 import { parseSignerKey } from './note';
 import { parseEntry } from './rules';
@@ -50,6 +50,13 @@ describe('auditLog', () => {
     const main = await auditLog(new FsLogDriver(join(base, 'seed', 'log')), { workers: 0 });
     expect(main.signatures).toBe(s.signatures);
     expect(s.logKeyPinned).toBe(true);
+  });
+
+  it('gives other services a verified view of membership', async () => {
+    const { state, size } = await loadLedgerState(new FsLogDriver(join(base, 'seed', 'log')), { logKey: seeded.vkey });
+    expect(size).toBe(200);
+    const roles = [...state.members.values()].map((m) => m.role).sort();
+    expect(roles).toEqual(['admin', 'admin', 'admin', 'custodian', 'custodian', 'investigator', 'investigator', 'investigator', 'investigator', 'provider', 'supervisor']);
   });
 
   it('finds a bad signature in a log whose tree and checkpoint are valid (worker threads)', async () => {

@@ -86,16 +86,40 @@ class VerifyPool {
   }
 
   run(buf: Uint8Array): Promise<BatchResult> {
+    return this.send({ buf }, [buf.buffer as ArrayBuffer]) as Promise<BatchResult>;
+  }
+
+  private send(msg: object, transfer: ArrayBuffer[] = [], worker?: Worker): Promise<unknown> {
     const id = this.nextId++;
-    const w = this.workers[this.turn++ % this.workers.length]!;
+    const w = worker ?? this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, buf }, [buf.buffer as ArrayBuffer]);
+      this.waiting.set(id, { resolve: resolve as (r: BatchResult) => void, reject });
+      w.postMessage({ id, ...msg }, transfer);
     });
+  }
+
+  /** Every worker verifies one signature in a loop for `ms`: the pool's raw ceiling (sum of rates). */
+  async rawRate(sample: { sig: Uint8Array; bytes: Uint8Array; pub: Uint8Array }, ms: number): Promise<number> {
+    const rates = await Promise.all(this.workers.map((w) => this.send({ raw: { ...sample, ms } }, [], w) as Promise<number>));
+    return rates.reduce((a, b) => a + b, 0);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Raw node:crypto verifications per second with `threads` worker threads verifying at once (each on its own
+ * core when the machine has them): the baseline the audit's signature throughput is compared with.
+ */
+export async function measureRawVerifyRate(threads: number, sample: { sig: Uint8Array; bytes: Uint8Array; pub: Uint8Array }, ms = 2000): Promise<number> {
+  const pool = new VerifyPool(threads);
+  try {
+    await pool.rawRate(sample, 200); // warm-up: module start-up and JIT
+    return await pool.rawRate(sample, ms);
+  } finally {
+    await pool.close();
   }
 }
 
@@ -228,4 +252,30 @@ async function audit(
     rulesMs: t2 - t1,
     totalMs: t2 - t0,
   };
+}
+
+/**
+ * A verified local view of a ledger for other services (e.g. the provider's membership directory): loads and
+ * verifies the log (tiles, checkpoint by the pinned or genesis log key) and replays every entry through the
+ * rules with node:crypto signature checks. `state.members` maps key ids to role, enrolment and revocation.
+ */
+export async function loadLedgerState(fetcher: TileFetcher, opts: { logKey?: string } = {}): Promise<{ state: LedgerState; size: number; checkpointNote: string }> {
+  const pinned = opts.logKey !== undefined ? parseVerifierKey(opts.logKey) : undefined;
+  const loaded = await loadLog(fetcher, {
+    resolveLogKey: (entries) => {
+      const k = genesisLogKey(entries);
+      if (pinned && k.vkey !== pinned.vkey) throw new LogVerifyError('LEDGER_CHECKPOINT_INVALID', `the genesis names log key ${k.vkey}, not the pinned ${pinned.vkey}`, { index: 0 });
+      return k;
+    },
+  });
+  const state = new LedgerState();
+  for (const [i, e] of loaded.entries.entries()) {
+    try {
+      state.apply(e, { verifier: nodeVerifier });
+    } catch (err) {
+      if (err instanceof RuleError) throw new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${i}: ${err.message}`, { index: i }, { cause: err });
+      throw err;
+    }
+  }
+  return { state, size: loaded.entries.length, checkpointNote: loaded.checkpoint.note };
 }
