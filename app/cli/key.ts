@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { PassphraseError } from '../crypto/errors';
 import { createKeystore, readKeystoreInfo, type KeystoreInfo } from '../crypto/keystore';
 import { publicKeyToPem } from '../crypto/secp256k1';
-import { writeFileAtomic } from '../crypto/atomic-file';
+import { writeFileAtomic } from '../fs/atomic';
 
 /** Environment variable a script sets instead of typing the passphrase. */
 export const PASSPHRASE_ENV = 'EVIDENCE_PASSPHRASE';

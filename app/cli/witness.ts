@@ -6,7 +6,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from '../crypto/atomic-file';
+import { writeFileAtomic } from '../fs/atomic';
 import { utf8ToBytes } from '../ledger/bytes';
 import { FsLogDriver } from '../ledger/storage/fs';
 import type { TileFetcher } from '../ledger/tiles';

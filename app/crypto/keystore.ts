@@ -25,7 +25,7 @@ import {
   PassphraseError,
 } from './errors';
 import { fromBase64, fromHex, toBase64, toHex } from './encoding';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../fs/atomic';
 import { canonicalJson } from './record-digest';
 import { generatePrivateKey, getPublicKey, keyIdOf } from './secp256k1';
 import { signerFromPrivateKey, type DisposableSigner } from './signer';

@@ -26,7 +26,7 @@ import { openPromise } from '../ledger/promise';
 import { inclusionProofFromTiles } from '../ledger/tiles';
 import { depositionRequestRecord, type GenesisRecord } from '../records/schemas';
 import { checkPolicy, parsePolicy } from '../witness/cosignature';
-import { writeJsonAtomic } from '../provider/atomic';
+import { writeJsonAtomic } from '../fs/atomic';
 import type { ProviderClient } from '../provider/client';
 import { hashFile } from '../provider/store';
 import { tileFetcherFor } from '../provider/ledger-members';

@@ -15,7 +15,7 @@ import {
 import { generatePrivateKey, getPublicKey, keyIdOf } from '../crypto/secp256k1';
 import { signerFromPrivateKey, type DisposableSigner, type Signer } from '../crypto/signer';
 import { CryptoError } from '../crypto/errors';
-import { fsyncDir } from './atomic';
+import { fsyncDir } from '../fs/atomic';
 import { HostError } from './errors';
 
 export const IDENTITIES_DIR = 'identities';

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { settingsSchema, describeZodError, type Settings, type SettingsPatch } from '../contract/api';
-import { writeFileAtomic } from './atomic';
+import { writeJsonAtomic } from '../fs/atomic';
 import { HostError, SettingsFileError } from './errors';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -57,7 +57,7 @@ export class SettingsStore {
   async update(patch: SettingsPatch): Promise<Settings> {
     const run = this.queue.then(async () => {
       const next = this.merge(patch);
-      await writeFileAtomic(this.path, `${JSON.stringify(next, null, 2)}\n`);
+      await writeJsonAtomic(this.path, next);
       this.current = next;
       return this.get();
     });

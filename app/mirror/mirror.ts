@@ -18,7 +18,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeVerifier } from '../crypto/bulk-verify';
-import { writeFileAtomic } from '../crypto/atomic-file';
+import { writeFileAtomic } from '../fs/atomic';
 import { bytesEqual, utf8Decode, utf8ToBytes } from '../ledger/bytes';
 import { type Checkpoint, openCheckpoint } from '../ledger/checkpoint';
 import { decodeBundle, encodeBundle, entriesPath, hashesAtLevel, TILE_WIDTH, tilePath, tileWidthAt } from '../ledger/layout';

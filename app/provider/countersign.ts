@@ -11,7 +11,7 @@ import { describeReport, parseSignedRecord, signRecord, verifyEnvelope, type Sig
 import { CryptoError } from '../crypto/errors';
 import { recordDigest, type JsonObject, type JsonRecord } from '../crypto/record-digest';
 import type { Signer } from '../crypto/signer';
-import { createAtomic } from './atomic';
+import { createFileAtomic } from '../fs/atomic';
 import { BadRequestError, ConflictError, ForbiddenError, ProviderError } from './errors';
 import type { Member, MemberDirectory } from './members';
 import { depositionRequestSchema, depositionRequestRecord } from '../records/schemas';
@@ -179,7 +179,7 @@ export class Countersigner {
     if (rebuilt !== requestDigest) throw new Error(`internal: the deposition rebuilds request digest ${rebuilt}, not ${requestDigest}`);
     const signed = signRecord(deposition, 'provider', this.o.signer);
     const entry: StoredReceipt = { requestDigest, request: envelope, deposition: signed };
-    if (!(await createAtomic(join(this.o.dir, `${id}.json`), JSON.stringify(entry) + '\n'))) {
+    if (!(await createFileAtomic(join(this.o.dir, `${id}.json`), JSON.stringify(entry) + '\n'))) {
       // Another provider process issued it between our read and write: return that one.
       const winner = await this.receiptFor(id);
       if (!winner) throw new Error(`receipt ${id} exists but cannot be read`);

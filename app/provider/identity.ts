@@ -7,7 +7,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createKeystore, unlockKeystore, type KeystoreInfo, type ScryptParams, type UnlockedKeystore } from '../crypto/keystore';
 import { initWitness } from '../witness/witness';
-import { writeJsonAtomic } from './atomic';
+import { writeJsonAtomic } from '../fs/atomic';
 import { ProviderError } from './errors';
 
 export const PROVIDER_FORMAT = 'evidence-provider/v1';

@@ -2,7 +2,7 @@
 // nonces.log before the request is served, so a replay is refused even after the provider restarts. Entries
 // older than the window can never be replayed (their time is rejected), so they are dropped on compaction.
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { writeAtomic } from './atomic';
+import { writeFileAtomic } from '../fs/atomic';
 
 interface Entry {
   k: string;
@@ -41,7 +41,7 @@ export class NonceCache {
       }
       if (typeof e.k === 'string' && typeof e.n === 'string' && typeof e.t === 'number' && e.t >= now - windowMs) live.push(e);
     }
-    await writeAtomic(file, live.map((e) => JSON.stringify(e) + '\n').join(''));
+    await writeFileAtomic(file, live.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600, overwrite: true });
     const cache = new NonceCache(file, windowMs, await open(file, 'a'));
     for (const e of live) cache.seen.set(`${e.k}:${e.n}`, e.t);
     return cache;
@@ -73,7 +73,7 @@ export class NonceCache {
       return JSON.stringify({ k: key.slice(0, i), n: key.slice(i + 1), t } satisfies Entry) + '\n';
     });
     await this.fh.close();
-    await writeAtomic(this.file, lines.join(''));
+    await writeFileAtomic(this.file, lines.join(''), { mode: 0o600, overwrite: true });
     this.fh = await open(this.file, 'a');
     this.appendsSinceCompaction = 0;
   }

@@ -10,7 +10,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
 import type { KvStore, Upload } from '@tus/utils';
-import { writeJsonAtomic } from './atomic';
+import { writeJsonAtomic } from '../fs/atomic';
 import { storeErrorFrom } from './errors';
 
 /** tus's KvStore with atomic, fsynced writes (temp → fsync → rename → fsync folder). */

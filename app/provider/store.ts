@@ -8,6 +8,7 @@ import { chmod, link, lstat, mkdir, open, readdir, rm, stat, unlink } from 'node
 import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fsyncDir } from '../fs/atomic';
 import {
   BadRequestError,
   IntegrityError,
@@ -56,15 +57,6 @@ export function assertSize(size: unknown, what = 'size'): asserts size is number
   }
 }
 
-/** fsync a folder so a rename/link/unlink in it is durable (POSIX: the entry lives in the folder). */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 /** SHA-256 and size of a file, streamed. */
 export async function hashFile(path: string): Promise<ObjectInfo> {

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { PreviousUpload, UrlStorage } from 'tus-js-client';
-import { writeJsonAtomic } from './atomic';
+import { writeJsonAtomic } from '../fs/atomic';
 
 type Stored = Record<string, Omit<PreviousUpload, 'urlStorageKey'>>;
 

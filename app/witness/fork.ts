@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../crypto/atomic-file';
+import { writeFileAtomic } from '../fs/atomic';
 import { utf8ToBytes } from '../ledger/bytes';
 import { peekCheckpoint } from '../ledger/checkpoint';
 

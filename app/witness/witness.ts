@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { writeFileAtomic } from '../crypto/atomic-file';
+import { writeFileAtomic } from '../fs/atomic';
 import { bytesEqual, bytesToHex, fromBase64, utf8Decode, utf8ToBytes } from '../ledger/bytes';
 import { type Checkpoint, peekCheckpoint, openCheckpoint } from '../ledger/checkpoint';
 import { EMPTY_ROOT, HASH_SIZE, verifyConsistency } from '../ledger/merkle';

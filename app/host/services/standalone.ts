@@ -27,10 +27,13 @@ import type { Member, MemberDirectory } from '../../provider/members';
 import { ObjectStore } from '../../provider/store';
 import { checkPolicy, cosignCheckpoint, generateCosignerKey, parsePolicy, type ParsedPolicy } from '../../witness/cosignature';
 import type { MemberRole } from '../../records/schemas';
-import { writeFileAtomic } from '../atomic';
+import { writeFileAtomic } from '../../fs/atomic';
 import type { HostLogger } from '../dispatch';
 
 export const STANDALONE_DIR = 'standalone';
+
+/** Private state files: owner-only, each write replacing the last. */
+const REPLACE = { mode: 0o600, overwrite: true } as const;
 
 /** The keys of the standalone parties: kept in one 0600 file, never sent anywhere. */
 interface KeysFile {
@@ -219,10 +222,10 @@ export class StandaloneStack {
     const line = cosignCheckpoint(text, this.witness.skey, BigInt(Math.floor(Date.now() / 1000)));
     const ok = await this.sequencer.addCosignatures(addSignatureLines(published.note, [line]));
     this.witnessed = { size: cp.size, root: cp.root };
-    await writeFileAtomic(join(this.dir, 'witness-state.json'), JSON.stringify({ size: cp.size, root: toHex(cp.root) }));
+    await writeFileAtomic(join(this.dir, 'witness-state.json'), JSON.stringify({ size: cp.size, root: toHex(cp.root) }), REPLACE);
     if (ok) {
       this.checkpoints.push({ size: cp.size, root: toHex(cp.root), time: new Date().toISOString(), cosigners: [this.witness.name], final: true });
-      await writeFileAtomic(join(this.dir, 'checkpoints.json'), JSON.stringify(this.checkpoints));
+      await writeFileAtomic(join(this.dir, 'checkpoints.json'), JSON.stringify(this.checkpoints), REPLACE);
     }
     this.onChange();
   }
@@ -236,7 +239,7 @@ export class StandaloneStack {
 
   async rememberLocalCopy(exhibitId: string, copy: LocalCopy): Promise<void> {
     this.localCopies.set(exhibitId, copy);
-    await writeFileAtomic(join(this.dir, 'local-copies.json'), JSON.stringify(Object.fromEntries(this.localCopies)));
+    await writeFileAtomic(join(this.dir, 'local-copies.json'), JSON.stringify(Object.fromEntries(this.localCopies)), REPLACE);
   }
 
   /** Signs with the provider key (standalone only). */
@@ -284,7 +287,7 @@ async function loadOrCreateKeys(dir: string): Promise<KeysFile> {
     witnessSkey: witness.skey,
     witnessVkey: witness.vkey,
   };
-  await writeFileAtomic(path, JSON.stringify(keys), 0o600);
+  await writeFileAtomic(path, JSON.stringify(keys), REPLACE);
   return keys;
 }
 

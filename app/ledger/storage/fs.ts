@@ -1,54 +1,21 @@
 // Local-files storage driver. The public folder is exactly the C2SP tlog-tiles layout (checkpoint, tile/…), so
 // any static HTTP server can serve it as-is. Every write is temp → fsync → rename → fsync(dir); a new
 // directory is fsynced into its parent too, so a crash never leaves a renamed file that is not durable.
-import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
-import { randomBytes, createHash } from 'node:crypto';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { NotFoundError } from '../tiles';
 import type { Journal, LogDriver } from './driver';
+import { ensureDirDurable as ensureDir, fsyncDir, writeFileAtomic } from '../../fs/atomic';
 
 export class StorageError extends Error {
   override name = 'StorageError';
   readonly code = 'LEDGER_STORAGE';
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** mkdir -p that fsyncs each parent of a directory it creates. */
-async function ensureDir(dir: string): Promise<void> {
-  const created = await mkdir(dir, { recursive: true });
-  if (created === undefined) return;
-  // `created` is the first directory made: fsync the parent of every directory from `dir` up to it.
-  for (let d = dir; ; d = dirname(d)) {
-    await fsyncDir(dirname(d));
-    if (d === created || dirname(d) === d) break;
-  }
-}
-
-/** Writes `data` to `path` durably and atomically (temp → fsync → rename → fsync dir). */
+/** Writes `data` to `path` durably and atomically (temp → fsync → rename → fsync dir), creating folders. */
 export async function writeFileDurable(path: string, data: Uint8Array, mode = 0o644): Promise<void> {
-  const dir = dirname(path);
-  await ensureDir(dir);
-  const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } catch (err) {
-    await fh.close();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await fh.close();
-  await rename(tmp, path);
-  await fsyncDir(dir);
+  await writeFileAtomic(path, data, { mode, overwrite: true, mkdir: true });
 }
 
 // Journal frame: u32 BE payload length ‖ SHA-256(payload)[:8] ‖ payload. The checksum finds a torn tail.

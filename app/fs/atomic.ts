@@ -1,5 +1,6 @@
-// Durable file creation: write a temp file in the same directory, fsync it, move it into place, fsync the
-// directory — so after a crash the path holds either nothing (or the old file) or the complete new file.
+// Durable file writes, the one implementation every part uses (keystores, settings, journals, receipts, tiles):
+// write a temp file in the same folder, fsync it, move it into place, fsync the folder — so after a crash the
+// path holds either nothing (or the old file) or the complete new file, never a torn one.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -9,14 +10,17 @@ export interface AtomicWriteOptions {
   mode: number;
   /** Replace an existing file (rename). Without it the write fails with EEXIST if `path` exists (link). */
   overwrite?: boolean;
+  /** Create missing parent folders first, each fsynced into its parent (`ensureDirDurable`). */
+  mkdir?: boolean;
 }
 
 /**
  * Writes `data` to `path` atomically and durably. Without `overwrite`, the final step is link(2), which
  * fails with EEXIST instead of replacing a file that appeared meanwhile; with it, rename(2).
  */
-export async function writeFileAtomic(path: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
   const dir = dirname(path);
+  if (options.mkdir) await ensureDirDurable(dir);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', options.mode);
   let closed = false;
@@ -42,6 +46,22 @@ export async function writeFileAtomic(path: string, data: Uint8Array, options: A
   }
 }
 
+/** `writeFileAtomic` of pretty-printed JSON, replacing any earlier version (mode 0600 unless given). */
+export async function writeJsonAtomic(path: string, value: unknown, mode = 0o600): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', { mode, overwrite: true });
+}
+
+/** Atomically creates `path` with `data`; resolves false (writing nothing) when `path` already exists. */
+export async function createFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<boolean> {
+  try {
+    await writeFileAtomic(path, data, { mode });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
 /** fsync a directory so a rename/link/unlink in it survives a crash (POSIX; a no-op where unsupported). */
 export async function fsyncDir(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
@@ -52,5 +72,16 @@ export async function fsyncDir(dir: string): Promise<void> {
     if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
   } finally {
     await handle.close();
+  }
+}
+
+/** mkdir -p that fsyncs the parent of every folder it creates, so a new folder is itself durable. */
+export async function ensureDirDurable(dir: string): Promise<void> {
+  const created = await fs.mkdir(dir, { recursive: true });
+  if (created === undefined) return;
+  // `created` is the first folder made: fsync the parent of every folder from `dir` up to it.
+  for (let d = dir; ; d = dirname(d)) {
+    await fsyncDir(dirname(d));
+    if (d === created || dirname(d) === d) break;
   }
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { createFileAtomic, writeFileAtomic, writeJsonAtomic } from './atomic';
 
 let dir: string;
 beforeAll(() => {
@@ -42,5 +42,23 @@ describe('writeFileAtomic', () => {
 
   it('fails cleanly when the directory does not exist', async () => {
     await expect(writeFileAtomic(join(dir, 'missing', 'x'), enc('x'), { mode: 0o600 })).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('createFileAtomic and writeJsonAtomic', () => {
+  it('creates once, then reports false and keeps the first content', async () => {
+    const path = join(dir, 'once.json');
+    expect(await createFileAtomic(path, 'first')).toBe(true);
+    expect(await createFileAtomic(path, 'second')).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('first');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('replaces JSON and creates missing folders durably when asked', async () => {
+    const path = join(dir, 'x', 'y', 'v.json');
+    await writeFileAtomic(path, '{}', { mode: 0o644, mkdir: true });
+    await writeJsonAtomic(path, { a: 1 });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ a: 1 });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 });
