@@ -354,7 +354,18 @@ export const ledgerStatusSchema = z.strictObject({
   finalAt: z.string().nullable(),
   witnessQuorum: z.number().int(),
   witnesses: z.array(z.string()),
-  peers: z.array(z.strictObject({ name: z.string(), role: z.string(), url: z.string().nullable(), state: z.string() })),
+  /** The parties: `local` ones run inside this workstation (standalone). */
+  peers: z.array(
+    z.strictObject({
+      name: z.string(),
+      role: z.enum(['ledger', 'provider', 'witness']),
+      url: z.string().nullable(),
+      local: z.boolean(),
+      state: z.enum(['online', 'cosigned', 'not-cosigned', 'unreachable']),
+      /** ledger: its size; provider: bytes stored. */
+      amount: z.number().nullable(),
+    }),
+  ),
   forks: z.array(z.strictObject({ message: z.string(), detectedAt: z.string() })),
 });
 export type LedgerStatus = z.infer<typeof ledgerStatusSchema>;

@@ -158,9 +158,16 @@ export class LedgerService {
       witnessQuorum: s.policy.quorum,
       witnesses: s.policy.witnesses.map((w) => w.name),
       peers: [
-        { name: 'Sequencer (this computer)', role: 'ledger', url: null, state: `size ${cp.size}` },
-        { name: 'Provider (this computer)', role: 'provider', url: null, state: `${s.store.usedBytes} bytes stored` },
-        ...s.policy.witnesses.map((w) => ({ name: w.name, role: 'witness', url: null, state: cp.cosigners.includes(w.name) ? 'cosigned the current checkpoint' : 'has not cosigned the current checkpoint' })),
+        { name: 'sequencer', role: 'ledger', url: null, local: true, state: 'online', amount: cp.size },
+        { name: 'provider', role: 'provider', url: null, local: true, state: 'online', amount: s.store.usedBytes },
+        ...s.policy.witnesses.map((w) => ({
+          name: w.name,
+          role: 'witness' as const,
+          url: null,
+          local: true,
+          state: cp.cosigners.includes(w.name) ? ('cosigned' as const) : ('not-cosigned' as const),
+          amount: null,
+        })),
       ],
       forks: [],
     };

@@ -110,11 +110,12 @@ export function CustodyTimeline({ events, testId }: { events: TimelineEvent[]; t
               <div className="event-head">
                 <LocalTime iso={e.time} />
                 <span className="event-index">#{e.index}</span>
-                <EventVerdict e={e} />
+                <StatusTag verdict={e.verdict} />
               </div>
               <div className="event-title">
                 <EventTitle e={e} />
               </div>
+              {e.verdict === 'failed' && <div className="event-reason">{reasonText(e, t)}</div>}
               <ChecksLine e={e} />
             </div>
           ),

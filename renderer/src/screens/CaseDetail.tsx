@@ -225,7 +225,9 @@ export function CaseDetail({ caseId }: { caseId: string }) {
             </Descriptions.Item>
             <Descriptions.Item label={t('cases.agency')}>{summary.agency}</Descriptions.Item>
             <Descriptions.Item label={t('cases.openedBy')}>
-              {summary.openedBy.name} · <LocalTime iso={summary.openedAt} />
+              <span>
+                {summary.openedBy.name} · <LocalTime iso={summary.openedAt} />
+              </span>
             </Descriptions.Item>
             <Descriptions.Item label={t('cases.description')} span={3}>
               {summary.description || '—'}
@@ -239,7 +241,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
             key: 'exhibits',
             label: t('case.exhibitsTab', { n: exhibits.length }),
             children: (
-              <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.15fr) minmax(0, 1fr)', gap: 12, alignItems: 'start' }}>
+              <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.3fr) minmax(0, 1fr)', gap: 12, alignItems: 'start' }}>
                 <Table<ExhibitSummary>
                   data-testid="exhibits-table"
                   size="small"
@@ -256,12 +258,12 @@ export function CaseDetail({ caseId }: { caseId: string }) {
                     tabIndex: 0,
                   })}
                   columns={[
-                    { title: t('exhibit.id'), dataIndex: 'exhibitId', width: 150, render: (v: string) => <span className="mono">{v}</span> },
-                    { title: t('exhibit.name'), dataIndex: 'name', ellipsis: true },
-                    { title: t('exhibit.size'), dataIndex: 'size', width: 90, align: 'right', render: (v: number) => formatBytes(v, i18n.language) },
+                    { title: t('exhibit.id'), dataIndex: 'exhibitId', width: 172, render: (v: string) => <span className="mono">{v}</span> },
+                    { title: t('exhibit.name'), dataIndex: 'name', ellipsis: { showTitle: true } },
+                    { title: t('exhibit.size'), dataIndex: 'size', width: 82, align: 'right', render: (v: number) => formatBytes(v, i18n.language) },
                     {
                       title: t('exhibit.status'),
-                      width: 200,
+                      width: 150,
                       render: (_v, r) => {
                         const v = exhibitVerdict(r.exhibitId);
                         return v ? <StatusTag verdict={v} text={v === 'failed' ? t('exhibit.failedShort') : undefined} /> : null;

@@ -1,7 +1,8 @@
 // The ledger view: its state (size, last final checkpoint, witness policy), the parties and their state, the
 // checkpoints (blocks) with size, root, time and cosigning witnesses, and any fork alarm.
 import { useEffect, useState } from 'react';
-import { Alert, Descriptions, Table, Tag } from 'antd';
+import { Alert, Descriptions, Table, Tag, Typography } from 'antd';
+import { formatBytes } from '../core/format';
 import { useTranslation } from 'react-i18next';
 import type { CheckpointView } from '../../../app/contract/api';
 import { HostCallError, unwrap, ws } from '../host';
@@ -12,7 +13,7 @@ import { LocalTime } from '../components/LocalTime';
 import { StatusTag } from '../components/StatusTag';
 
 export function LedgerScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const status = useLedger((s) => s.status);
   const revision = useLedger((s) => s.revision);
   const [checkpoints, setCheckpoints] = useState<CheckpointView[]>();
@@ -55,9 +56,26 @@ export function LedgerScreen() {
             rowKey="name"
             dataSource={status.peers}
             columns={[
-              { title: t('ledger.peer'), dataIndex: 'name' },
-              { title: t('ledger.role'), dataIndex: 'role', width: 100, render: (v: string) => <Tag>{t(`ledger.peerRole.${v}`)}</Tag> },
-              { title: t('ledger.peerState'), dataIndex: 'state' },
+              {
+                title: t('ledger.peer'),
+                render: (_v, p) => (
+                  <span>
+                    {p.role === 'witness' ? <span className="mono">{p.name}</span> : t(`ledger.peerName.${p.role}`)}
+                    {p.local && <Typography.Text type="secondary"> · {t('ledger.thisComputer')}</Typography.Text>}
+                  </span>
+                ),
+              },
+              { title: t('ledger.role'), dataIndex: 'role', width: 90, render: (v: string) => <Tag>{t(`ledger.peerRole.${v}`)}</Tag> },
+              {
+                title: t('ledger.peerState'),
+                width: 220,
+                render: (_v, p) =>
+                  p.role === 'ledger'
+                    ? t('ledger.peerSize', { n: p.amount ?? 0 })
+                    : p.role === 'provider'
+                      ? t('ledger.peerBytes', { size: formatBytes(p.amount ?? 0, i18n.language) })
+                      : t(`ledger.peerState_${p.state.replace('-', '_')}`),
+              },
             ]}
           />
         </div>
