@@ -1,0 +1,46 @@
+// The pure parts of the intake and deposition screens: rows from an intake result, and the wizard's step.
+import { describe, expect, it } from 'vitest';
+import type { DepositionProgress, ExhibitSummary, IntakeItem } from '../../../app/contract/api';
+import { draftItems } from './Intake';
+import { wizardStep } from './DepositWizard';
+
+const item = (index: number, name: string, sha: string | null, error: IntakeItem['error'] = null): IntakeItem => ({
+  index,
+  root: 0,
+  path: `/staging/${name}`,
+  relPath: null,
+  displayPath: name,
+  name,
+  kind: 'file',
+  size: 10,
+  mtime: null,
+  ctime: null,
+  hashes: sha ? { sha256: sha } : null,
+  mediaType: null,
+  error,
+});
+
+describe('draftItems', () => {
+  it('suggests free exhibit numbers, flags duplicates in the drop and in the case, and excludes failures', () => {
+    const a = 'a'.repeat(64);
+    const b = 'b'.repeat(64);
+    const existing = [{ exhibitId: 'C-E01', sha256: b } as ExhibitSummary];
+    const rows = draftItems('C', [item(0, 'one', a), item(1, 'two', a), item(2, 'three', b), item(3, 'bad', null, { code: 'E_CHANGED', message: 'changed while read' })], existing, (i) => i.error?.message ?? '');
+    expect(rows.map((r) => r.exhibitId)).toEqual(['C-E02', 'C-E03', 'C-E04', 'C-E05']);
+    expect(rows.map((r) => r.duplicateOf)).toEqual([null, 'one', 'C-E01', null]);
+    expect(rows.map((r) => r.include)).toEqual([true, false, false, false]);
+    expect(rows[3]!.error).toBe('changed while read');
+  });
+});
+
+describe('wizardStep', () => {
+  const p = (step: DepositionProgress['step']): DepositionProgress => ({ depositionId: step, exhibitId: 'x', step, bytesDone: 0, bytesTotal: 1, signedBy: [], entryIndex: null, cosigners: [], error: null });
+  it('follows the slowest exhibit and finishes only when all are witnessed', () => {
+    expect(wizardStep([], 2)).toBe(1);
+    expect(wizardStep([p('signed')], 2)).toBe(2);
+    expect(wizardStep([p('countersigned'), p('recorded')], 2)).toBe(3);
+    expect(wizardStep([p('witnessed'), p('recorded')], 2)).toBe(4);
+    expect(wizardStep([p('witnessed'), p('witnessed')], 2)).toBe(6);
+    expect(wizardStep([p('witnessed'), p('failed')], 2)).toBe(2);
+  });
+});
