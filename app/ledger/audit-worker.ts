@@ -84,6 +84,7 @@ export function rawVerifyLoop(sig: Uint8Array, bytes: Uint8Array, pub: Uint8Arra
 
 if (parentPort) {
   const port = parentPort;
+  port.postMessage({ ready: true });
   port.on('message', (msg: { id: number; buf?: Uint8Array; raw?: { sig: Uint8Array; bytes: Uint8Array; pub: Uint8Array; ms: number } }) => {
     if (msg.raw) port.postMessage({ id: msg.id, result: rawVerifyLoop(msg.raw.sig, msg.raw.bytes, msg.raw.pub, msg.raw.ms) });
     else port.postMessage({ id: msg.id, result: processBatch(msg.buf!) });

@@ -41,6 +41,8 @@ export interface AuditSummary {
   witnessQuorum: number;
   final: boolean;
   readMs: number;
+  /** When the verification workers had started (module loading), from the start of the audit. */
+  workersReadyMs: number;
   rulesMs: number;
   totalMs: number;
 }
@@ -68,12 +70,22 @@ class VerifyPool {
   private readonly waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: unknown) => void }>();
   private nextId = 0;
   private turn = 0;
+  /** Resolves (ms since construction) once every worker has loaded its modules. */
+  readonly ready: Promise<number>;
 
   constructor(n: number) {
+    const t0 = performance.now();
+    let readyCount = 0;
+    let markReady: (ms: number) => void = () => undefined;
+    this.ready = new Promise((r) => (markReady = r));
     const url = new URL('./audit-worker.mjs', import.meta.url);
     this.workers = Array.from({ length: n }, () => {
       const w = new Worker(url);
-      w.on('message', (m: { id: number; result: BatchResult }) => {
+      w.on('message', (m: { id: number; result: BatchResult; ready?: boolean }) => {
+        if (m.ready) {
+          if (++readyCount === n) markReady(performance.now() - t0);
+          return;
+        }
         this.waiting.get(m.id)?.resolve(m.result);
         this.waiting.delete(m.id);
       });
@@ -249,6 +261,7 @@ async function audit(
     witnessQuorum: g.witnessPolicy.quorum,
     final: cp.cosignatures.length >= g.witnessPolicy.quorum,
     readMs: t1 - t0,
+    workersReadyMs: pool ? await pool.ready : 0,
     rulesMs: t2 - t1,
     totalMs: t2 - t0,
   };
