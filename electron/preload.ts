@@ -15,11 +15,29 @@ const api = buildWorkstationApi(
   },
 );
 
+/**
+ * The host path of a dropped item: the file's own path, or — for a file found inside a dropped folder
+ * (`relativePath` `phone/DCIM/a.jpg`) — the path of that top folder, so that the folder is taken as one exhibit
+ * as in the web host. String work only: a sandboxed preload has no node:path.
+ */
+export function topLevelPath(filePath: string, relativePath: string | undefined): string {
+  if (filePath === '' || relativePath === undefined || !relativePath.includes('/')) return filePath;
+  let top = filePath;
+  for (let n = relativePath.split('/').length - 1; n > 0; n--) {
+    const cut = Math.max(top.lastIndexOf('/'), top.lastIndexOf('\\'));
+    if (cut <= 0) return filePath;
+    top = top.slice(0, cut);
+  }
+  return top;
+}
+
 const shell: ShellApi<File> = {
   kind: 'electron',
   // A dropped file or folder is already on this computer: its path is all intake needs.
   async stageFiles(items: DroppedItem<File>[]) {
-    const paths = items.map((item) => webUtils.getPathForFile(item.file)).filter((p) => p !== '');
+    const paths = [
+      ...new Set(items.map((item) => topLevelPath(webUtils.getPathForFile(item.file), item.relativePath)).filter((p) => p !== '')),
+    ];
     if (paths.length === 0) {
       return { ok: false, error: { code: 'NO_PATH', message: 'The dropped items are not files on this computer. Drop files or folders from a disk.' } };
     }
