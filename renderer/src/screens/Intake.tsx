@@ -6,7 +6,8 @@ import { Alert, Button, Checkbox, Empty, Form, Input, Progress, Select, Space, T
 import { CloudUploadOutlined, DeleteOutlined, InboxOutlined, StopOutlined, WarningFilled } from '@ant-design/icons';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
-import type { CaseSummary, ExhibitSummary, IntakeItem, IntakeProgress } from '../../../app/contract/api';
+import type { CaseSummary, DroppedItem, ExhibitSummary, IntakeItem, IntakeProgress } from '../../../app/contract/api';
+import { droppedItems } from '../transport/drop';
 import { unwrap, ws } from '../host';
 import { errorText } from '../i18n';
 import { appActions, useApp } from '../stores/app';
@@ -147,20 +148,22 @@ export function IntakeScreen() {
     };
   }, [draft?.batchId, draft?.phase]);
 
-  const startBatch = async (files: File[]) => {
-    if (!caseId || files.length === 0) return;
+  const startBatch = async (dropped: DroppedItem<File>[]) => {
+    if (!caseId || dropped.length === 0) return;
     const cid = caseId;
     const w = ws();
     const prev = await workspace.drafts.get(cid);
-    await saveDraft({ caseId: cid, phase: 'staging', batchId: null, dropped: files.map((f) => f.name), items: prev?.items ?? [], error: null, updatedAt: '' });
+    // A dropped folder shows as its name once, not as every file inside it.
+    const names = [...new Set(dropped.map((d) => (d.relativePath ? d.relativePath.split('/')[0]! : d.file.name)))];
+    await saveDraft({ caseId: cid, phase: 'staging', batchId: null, dropped: names, items: prev?.items ?? [], error: null, updatedAt: '' });
     const started = Date.now();
     const staged = await w.shell.stageFiles(
-      files.map((file) => ({ file, ...(file.webkitRelativePath ? { relativePath: file.webkitRelativePath } : {}) })),
+      dropped,
       (done, total) => {
         setStaged({ done, total });
         const secs = (Date.now() - started) / 1000;
         const rate = secs > 0 ? done / secs : 0;
-        statusActions.setActivity({ kind: 'upload', label: files.map((f) => f.name).join(', '), bytesDone: done, bytesTotal: total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
+        statusActions.setActivity({ kind: 'upload', label: names.join(', '), bytesDone: done, bytesTotal: total, rate, etaSeconds: rate > 0 ? (total - done) / rate : null });
       },
     );
     setStaged(undefined);
@@ -221,6 +224,16 @@ export function IntakeScreen() {
         </Button>
       </div>
 
+      {/* Drops are read here (capture phase) so that folders are walked with their relative paths (the
+          transport's droppedItems); the Dragger itself handles clicking to choose files. */}
+      <div
+        onDropCapture={(e) => {
+          if (!caseId || busy || e.dataTransfer.items.length === 0) return;
+          e.preventDefault();
+          e.stopPropagation();
+          void droppedItems(e.dataTransfer, ws().shell.kind).then(startBatch);
+        }}
+      >
       <Upload.Dragger
         multiple
         showUploadList={false}
@@ -229,7 +242,7 @@ export function IntakeScreen() {
           // Called once per file with the whole drop: take the drop when its first file arrives.
           if (file === list[0]) {
             pending.current = [...list];
-            void startBatch(pending.current);
+            void startBatch(pending.current.map((f) => ({ file: f, ...(f.webkitRelativePath ? { relativePath: f.webkitRelativePath } : {}) })));
           }
           return false;
         }}
@@ -253,6 +266,7 @@ export function IntakeScreen() {
           </>
         )}
       </Upload.Dragger>
+      </div>
 
       {draft?.phase === 'staging' && (
         <div className="panel" style={{ marginBottom: 12 }} data-testid="staging">
