@@ -26,6 +26,14 @@ export class CliArgumentError extends Error {
   readonly code = 'CLI_BAD_ARGUMENT';
 }
 
+/** A check the command ran did not pass (main() prints it and exits 1). */
+export class CheckFailedError extends Error {
+  override name = 'CheckFailedError';
+  constructor(readonly code: 'RECEIPT_INVALID' | 'MIRROR_FORKED', message: string) {
+    super(message);
+  }
+}
+
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliArgumentError(`--port ${JSON.stringify(value)} is not a TCP port: give a number from 0 to 65535`);
@@ -36,15 +44,11 @@ export function parsePort(value: string): number {
 export async function serveUntilSignal(server: Server, what: string, port: number, host: string, onClose?: () => Promise<void>): Promise<void> {
   const url = await listen(server, port, host);
   process.stdout.write(`${what} listening on ${url}\n`);
-  await new Promise<void>((done) => {
+  await new Promise<void>((done, fail) => {
     const stop = (): void => {
       closeServer(server)
         .then(() => onClose?.())
-        .then(done, (err: unknown) => {
-          process.stderr.write(`${what}: did not stop cleanly: ${(err as Error).message}\n`);
-          process.exitCode = 1;
-          done();
-        });
+        .then(done, (err: unknown) => fail(new Error(`${what} did not stop cleanly: ${(err as Error).message}`, { cause: err })));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -144,7 +148,8 @@ export function registerMirror(program: Command): void {
       await m.syncAll();
       await m.gossipAll();
       for (const s of m.states()) process.stdout.write(`${describeState(s)}\n`);
-      if (m.states().some((s) => s.state === 'fork' || s.state === 'halted')) process.exitCode = 1;
+      const bad = m.states().filter((s) => s.state === 'fork' || s.state === 'halted');
+      if (bad.length > 0) throw new CheckFailedError('MIRROR_FORKED', `${bad.map((s) => `${s.origin} is ${s.state}`).join('; ')}`);
     });
   mirror
     .command('serve')
@@ -217,7 +222,8 @@ export function registerMirror(program: Command): void {
       const failed = r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
       if (failed.length > 0) {
         process.stdout.write(`FAILED: ${failed.join(', ')}\n`);
-        process.exitCode = 1;
-      } else process.stdout.write('receipt verified\n');
+        throw new CheckFailedError('RECEIPT_INVALID', `receipt ${path} failed: ${failed.join(', ')}`);
+      }
+      process.stdout.write('receipt verified\n');
     });
 }
