@@ -68,6 +68,11 @@ describe('node-side witness client', () => {
     r = await cosignAndPublish(writer, await writer.append(entries(500, 7)), fresh, policy, log.verifier);
     expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true]);
     expect(r.final).toBe(true);
+
+    // A retry with the cosigned note asks nobody again and does not grow the note.
+    const again = await fresh.cosign(r.note, (a, b) => writer.tree.consistencyProof(a, b));
+    expect(again.note).toBe(r.note);
+    expect(again.outcomes.every((o) => o.ok)).toBe(true);
   });
 
   it('is not final with one witness and reports why the others failed', async () => {

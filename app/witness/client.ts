@@ -51,7 +51,21 @@ export class WitnessClient {
 
   /** Pushes `note` (log-signed checkpoint) to every witness in parallel and returns the note with their cosignatures. */
   async cosign(note: string, proofs: ConsistencySource): Promise<CosignResult> {
-    const outcomes = await Promise.all(this.witnesses.map((w) => this.pushOne(w, note, proofs)));
+    const parsed = parseNote(note);
+    const outcomes = await Promise.all(this.witnesses.map((w) => {
+      // A witness whose valid cosignature the note already carries is not asked again (a retry for the other
+      // witnesses must not grow the note by one line per witness per round).
+      const have = parsed.signatures.find((s) => s.name === w.verifier.name && s.keyId === w.verifier.keyId);
+      if (have) {
+        try {
+          const time = verifyCosignature(parsed.text, have.line, w.verifier);
+          return { witness: w.verifier.name, ok: true, line: have.line, time } as WitnessOutcome;
+        } catch (err) {
+          return { witness: w.verifier.name, ok: false, error: `the note carries a cosignature line of this witness that does not verify: ${(err as Error).message}` } as WitnessOutcome;
+        }
+      }
+      return this.pushOne(w, note, proofs);
+    }));
     const lines = outcomes.filter((o): o is Extract<WitnessOutcome, { ok: true }> => o.ok).map((o) => o.line);
     return { note: lines.length > 0 ? addSignatureLines(note, lines) : note, outcomes };
   }
