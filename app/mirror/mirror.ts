@@ -15,10 +15,10 @@
 // be views of one append-only tree. Both notes are kept in DIR/forks/<origin hash>/ and the log enters the
 // 'fork' state, which stops it from advancing.
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeVerifier } from '../crypto/bulk-verify';
-import { writeFileAtomic } from '../fs/atomic';
+import { ensureDirDurable, writeFileAtomic } from '../fs/atomic';
 import { bytesEqual, utf8Decode, utf8ToBytes } from '../ledger/bytes';
 import { type Checkpoint, openCheckpoint } from '../ledger/checkpoint';
 import { decodeBundle, encodeBundle, entriesPath, hashesAtLevel, TILE_WIDTH, tilePath, tileWidthAt } from '../ledger/layout';
@@ -513,7 +513,7 @@ export async function readMirrorConfig(dir: string): Promise<MirrorConfig> {
 /** Adds or replaces a followed log in DIR/mirror.json (atomic write). */
 export async function addMirrorLog(dir: string, log: MirrorLogConfig): Promise<MirrorConfig> {
   parseVerifierKey(log.logKey);
-  await mkdir(dir, { recursive: true });
+  await ensureDirDurable(dir);
   const cfg = await readMirrorConfig(dir);
   const next: MirrorConfig = { logs: [...cfg.logs.filter((l) => l.origin !== log.origin), log] };
   await writeFileAtomic(join(dir, MIRROR_CONFIG_FILE), utf8ToBytes(`${JSON.stringify(next, null, 2)}\n`), { mode: 0o644, overwrite: true });

@@ -3,9 +3,9 @@
 // larger tree's prefix). Each is kept in DIR/forks/ as an immutable JSON file holding both signed notes verbatim,
 // so anyone can re-check the log's misbehaviour with the log's public key alone.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../fs/atomic';
+import { ensureDirDurable, writeFileAtomic } from '../fs/atomic';
 import { utf8ToBytes } from '../ledger/bytes';
 import { peekCheckpoint } from '../ledger/checkpoint';
 
@@ -43,7 +43,7 @@ export class ForkStore {
     const key = `${e.origin}|${pairKey(e.ours, e.theirs)}`;
     if (this.seen.has(key)) return false;
     this.seen.add(key);
-    await mkdir(this.dir, { recursive: true });
+    await ensureDirDurable(this.dir);
     const ev: ForkEvidence = { ...e, detectedAt: new Date().toISOString() };
     const name = `${Date.now()}-${randomBytes(4).toString('hex')}.json`;
     await writeFileAtomic(join(this.dir, name), utf8ToBytes(`${JSON.stringify(ev, null, 2)}\n`), { mode: 0o444 });

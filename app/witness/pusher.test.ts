@@ -62,7 +62,9 @@ describe('WitnessPusher', () => {
     const ports = [1, 2].map((i) => Number(new URL(servers[i]!.url).port));
     await closeServer(servers[1]!.server);
     await closeServer(servers[2]!.server);
-    for (const n of [5, 6, 7]) pusher.push((await writer.append(bytes(n))).note);
+    const notes: string[] = [];
+    for (const n of [5, 6, 7]) notes.push((await writer.append(bytes(n))).note);
+    for (const note of notes) pusher.push(note);
     await pusher.settled();
     expect(results.length).toBeLessThan(3);
     expect(results.at(-1)).toMatchObject({ size: 18, final: false });

@@ -6,10 +6,10 @@
 // race it describes). Requests that fail a consistency check with a valid log signature are kept in
 // DIR/rejected/ (append-only) as possible evidence of log misbehaviour.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { writeFileAtomic } from '../fs/atomic';
+import { ensureDirDurable, writeFileAtomic } from '../fs/atomic';
 import { bytesEqual, bytesToHex, fromBase64, utf8Decode, utf8ToBytes } from '../ledger/bytes';
 import { type Checkpoint, peekCheckpoint, openCheckpoint } from '../ledger/checkpoint';
 import { EMPTY_ROOT, HASH_SIZE, verifyConsistency } from '../ledger/merkle';
@@ -64,7 +64,7 @@ const text = (status: number, body: string): WitnessReply => ({ status, contentT
 
 /** Creates DIR with a fresh (or the given) cosigner key (0600) and an empty log list. Refuses to overwrite a witness. */
 export async function initWitness(dir: string, name: string, skey?: string): Promise<WitnessConfig> {
-  await mkdir(dir, { recursive: true });
+  await ensureDirDurable(dir);
   const kp = skey === undefined ? generateCosignerKey(name) : parseSignerKey(skey);
   if (kp.verifier.type !== SIG_COSIGNATURE_V1 || kp.verifier.name !== name) throw new WitnessError('WITNESS_CONFIG', `the given key is not a cosignature/v1 key named ${name}`);
   try {
@@ -282,7 +282,7 @@ export class Witness {
     // Keep the log's own signature lines (the ones the witness verified) and our cosignature.
     const logLines = parsed.signatures.filter((s) => s.name === state.logKey.name && s.keyId === state.logKey.keyId).map((s) => s.line);
     const note = `${parsed.text}\n${[...logLines, line].join('\n')}\n`;
-    await mkdir(join(this.dir, 'state'), { recursive: true });
+    await ensureDirDurable(join(this.dir, 'state'));
     await writeFileAtomic(join(this.dir, 'state', `${originHash(state.origin)}.checkpoint`), utf8ToBytes(note), { mode: 0o644, overwrite: true });
     state.latest = { checkpoint: cp, note };
     return text(200, `${line}\n`);
@@ -319,7 +319,7 @@ export class Witness {
   /** Keeps a rejected (but log-signed) request in DIR/rejected/ as possible proof of misbehaviour. */
   private async reject(state: LogState, req: AddCheckpointRequest, status: number, reason: string): Promise<WitnessReply> {
     const dir = join(this.dir, 'rejected');
-    await mkdir(dir, { recursive: true });
+    await ensureDirDurable(dir);
     const record = {
       reason,
       status,
