@@ -206,6 +206,11 @@ export class ProviderClient {
     return this.json<SignedRecord>('POST', `/objects/${sha256}/verify`, {});
   }
 
+  /** Sends an integrity.check (scope provider, signed as checker, carrying the provider's result) for its signature. */
+  async countersignIntegrity(check: SignedRecord): Promise<SignedRecord> {
+    return this.json<SignedRecord>('POST', '/integrity/countersign', { check });
+  }
+
   /** Downloads an object to `dest`, checking its SHA-256 on the way in (dest appears only when it matches). */
   async download(sha256: string, dest: string): Promise<{ size: number }> {
     const res = await this.fetchSigned('GET', `/objects/${sha256}`);

@@ -7,14 +7,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeVerifier } from '../crypto/bulk-verify';
 import { toHex } from '../crypto/encoding';
-import { describeReport, parseSignedRecord, signRecord, verifyEnvelope, type SignedRecord } from '../crypto/envelope';
+import { addSignature, describeReport, parseSignedRecord, signRecord, verifyEnvelope, type SignedRecord } from '../crypto/envelope';
 import { CryptoError } from '../crypto/errors';
 import { recordDigest, type JsonObject, type JsonRecord } from '../crypto/record-digest';
 import type { Signer } from '../crypto/signer';
 import { createFileAtomic } from '../fs/atomic';
 import { BadRequestError, ConflictError, ForbiddenError, ProviderError } from './errors';
 import type { Member, MemberDirectory } from './members';
-import { depositionRequestSchema, depositionRequestRecord } from '../records/schemas';
+import { depositionRequestSchema, depositionRequestRecord, integrityCheckSchema } from '../records/schemas';
 import { assertSha256, type ObjectStore } from './store';
 
 /** The ledger's default genesis maxUploadSeconds (7 days), ms. */
@@ -196,6 +196,66 @@ export class Countersigner {
       );
     }
     return existing.deposition;
+  }
+
+  /**
+   * Adds the provider's signature (role provider) to an `integrity.check` of scope provider that the
+   * requester signed as checker, after checking that its `providerResult` is this provider's own signed
+   * re-hash for that requester and that the record reports exactly what that re-hash observed.
+   */
+  async countersignIntegrity(input: unknown, requester: Member): Promise<SignedRecord> {
+    let envelope: SignedRecord;
+    try {
+      envelope = parseSignedRecord(input) as SignedRecord;
+    } catch (err) {
+      if (err instanceof CryptoError) throw new BadRequestError(`check: ${err.message}`);
+      throw err;
+    }
+    const parsed = integrityCheckSchema.safeParse(envelope.record);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new BadRequestError(`check.record.${issue.path.join('.')}: ${issue.message}`);
+    }
+    const rec = parsed.data;
+    if (rec.scope !== 'provider') throw new BadRequestError(`check.record.scope must be "provider", got ${JSON.stringify(rec.scope)}`);
+    if (rec.checker !== requester.keyId) {
+      throw new ForbiddenError('NOT_CHECKER', `the check names checker ${rec.checker}, but it was sent by key ${requester.keyId}`);
+    }
+    if (this.o.origin !== undefined && rec.origin !== this.o.origin) {
+      throw new RequestRejectedError(`the check is for ledger ${JSON.stringify(rec.origin)}; this provider follows ${JSON.stringify(this.o.origin)}`);
+    }
+    const checker = verifyEnvelope(envelope, {
+      requiredRoles: ['checker'],
+      resolveKey: (keyId, role) => (role === 'checker' && keyId === requester.keyId ? requester.publicKey : undefined),
+      verifier: nodeVerifier,
+    });
+    if (!checker.ok) throw new RequestRejectedError(`the checker's signature does not verify: ${describeReport(checker)}`);
+    const pr = rec.providerResult;
+    const own = verifyEnvelope(pr, {
+      requiredRoles: ['provider'],
+      resolveKey: (keyId, role) => (role === 'provider' && keyId === this.o.signer.keyId ? this.o.signer.publicKey : undefined),
+      verifier: nodeVerifier,
+    });
+    if (!own.ok) throw new RequestRejectedError(`providerResult is not a result signed by this provider: ${describeReport(own)}`);
+    const result = (pr as unknown as SignedRecord).record as {
+      type?: string;
+      requestedBy?: string;
+      observed?: { sha256: string; size: number };
+      result?: string;
+    };
+    if (result.type !== 'provider.integrity' || result.requestedBy !== requester.keyId) {
+      throw new RequestRejectedError(`providerResult must be a provider.integrity result made for ${requester.keyId}`);
+    }
+    if (result.observed?.sha256 !== rec.observed.sha256 || result.observed?.size !== rec.observed.size) {
+      throw new RequestRejectedError(`the check reports ${rec.observed.sha256} (${rec.observed.size} bytes), but the provider observed ${String(result.observed?.sha256)} (${String(result.observed?.size)} bytes)`);
+    }
+    if (rec.result === 'match' && result.result !== 'match') {
+      throw new RequestRejectedError(`the check says "match" but the provider's re-hash says ${JSON.stringify(result.result)}`);
+    }
+    if (envelope.signatures.some((sig) => sig.role === 'provider')) {
+      throw new BadRequestError('the check already carries a provider signature');
+    }
+    return addSignature(envelope, 'provider', this.o.signer);
   }
 
   /**

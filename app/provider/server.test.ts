@@ -176,6 +176,23 @@ describe('provider service', () => {
     const result = await client(alice).verifyObject(f.sha256);
     expect(result.record).toMatchObject({ type: 'provider.integrity', sha256: f.sha256, result: 'match', observed: { sha256: f.sha256, size: f.size } });
     expect(result.signatures[0]).toMatchObject({ role: 'provider', keyId: provider.keyId });
+    // The workstation records it as an integrity.check of scope provider, which the provider co-signs.
+    const check = (observed: unknown, who = alice) =>
+      signRecord(
+        { type: 'integrity.check', v: 1, origin: ORIGIN, id: randomUUID(), time: new Date().toISOString(), exhibitId: 'EX-1', checker: who.keyId, scope: 'provider', result: 'match', observed, providerResult: result },
+        'checker',
+        who,
+      ) as SignedRecord;
+    const cosigned = await client(alice).countersignIntegrity(check({ sha256: f.sha256, size: f.size }));
+    expect(cosigned.signatures.map((sig) => sig.role)).toEqual(['checker', 'provider']);
+    const report = verifyEnvelope(cosigned, {
+      requiredRoles: ['checker', 'provider'],
+      resolveKey: (k, role) => (role === 'provider' && k === provider.keyId ? provider.publicKey : role === 'checker' && k === alice.keyId ? alice.publicKey : undefined),
+    });
+    expect(report.ok).toBe(true);
+    await expect(client(alice).countersignIntegrity(check({ sha256: f.sha256, size: f.size + 1 }))).rejects.toMatchObject({ status: 422, code: 'REQUEST_REJECTED' });
+    // Bob cannot reuse a result the provider made for Alice.
+    await expect(client(bob).countersignIntegrity(check({ sha256: f.sha256, size: f.size }, bob))).rejects.toMatchObject({ status: 422 });
   });
 
   it('resumes an interrupted upload across a restart of both sides', async () => {

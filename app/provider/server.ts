@@ -8,6 +8,7 @@
 //   GET  /objects/:sha256               the object, re-hashed on the way out (aborted if it no longer matches)
 //   POST /objects/:sha256/verify        re-hash now; a provider-signed integrity result
 //   POST /deposition/countersign        the depositor's signed deposition.request → provider-signed deposition
+//   POST /integrity/countersign         a checker-signed integrity.check (scope provider) → + provider signature
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
@@ -272,6 +273,11 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
     const member = await requireMember(req);
     const { sha256 } = req.params as { sha256: string };
     return countersigner.verifyObject(sha256, member, options.origin);
+  });
+
+  app.post('/integrity/countersign', async (req) => {
+    const member = await requireMember(req);
+    return countersigner.countersignIntegrity((req.body as { check?: unknown } | undefined)?.check, member);
   });
 
   app.post('/deposition/countersign', async (req) => {
