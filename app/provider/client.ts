@@ -48,6 +48,29 @@ export interface UploadResult {
   alreadyStored: boolean;
 }
 
+/**
+ * tus-js-client file source reading the file in 1 MiB blocks (its own reads 64 KiB; measured: larger reads
+ * cut the client's CPU per byte on loopback), sliced by offset so a resumed upload reads only the rest.
+ */
+class FileSliceSource {
+  constructor(
+    private readonly path: string,
+    readonly size: number,
+  ) {}
+  slice(start: number, end: number): Promise<{ value: Readable & { size: number }; done: boolean }> {
+    const stop = Math.min(end, this.size);
+    const stream = createReadStream(this.path, { start, end: Math.max(start, stop - 1), highWaterMark: 1 << 20 }) as unknown as Readable & { size: number };
+    // tus-js-client sends `size` as Content-Length; an empty slice must not read byte `start`.
+    stream.size = stop - start;
+    if (stream.size === 0) {
+      stream.destroy();
+      return Promise.resolve({ value: Readable.from([]) as Readable & { size: number }, done: true });
+    }
+    return Promise.resolve({ value: stream, done: stop >= this.size });
+  }
+  close(): void {}
+}
+
 async function errorFromResponse(res: Response, what: string): Promise<ProviderRequestError> {
   const text = await res.text().catch(() => '');
   return errorFromBody(res.status, text, what);
@@ -131,8 +154,9 @@ export class ProviderClient {
     const fingerprint = `evidence-v1:${signer.keyId}:${declared.sha256}:${declared.size}:${endpoint}`;
     await new Promise<void>((resolve, reject) => {
       let resumed = false;
-      const upload: Upload = new Upload(createReadStream(file), {
+      const upload: Upload = new Upload(file as unknown as Buffer, {
         endpoint,
+        fileReader: { openFile: async () => new FileSliceSource(file, declared.size) },
         uploadSize: declared.size,
         metadata: { sha256: declared.sha256, size: String(declared.size), filename: basename(file) },
         chunkSize: options.chunkSize ?? Number.POSITIVE_INFINITY,

@@ -182,7 +182,7 @@ describe('provider service', () => {
         { type: 'integrity.check', v: 1, origin: ORIGIN, id: randomUUID(), time: new Date().toISOString(), exhibitId: 'EX-1', checker: who.keyId, scope: 'provider', result: 'match', observed, providerResult: result },
         'checker',
         who,
-      ) as SignedRecord;
+      ) as unknown as SignedRecord;
     const cosigned = await client(alice).countersignIntegrity(check({ sha256: f.sha256, size: f.size }));
     expect(cosigned.signatures.map((sig) => sig.role)).toEqual(['checker', 'provider']);
     const report = verifyEnvelope(cosigned, {
