@@ -1,6 +1,6 @@
 // The provider side of bench/provider.bench.ts, in its own process so its peak RSS is its own: a real provider
 // server (app/provider/server.ts) whose only member is the benchmark's depositor key (BENCH_DEPOSITOR_KEY_ID,
-// BENCH_DEPOSITOR_PUBLIC_KEY). Prints `listening on URL`; on SIGTERM prints `maxrss KIB` and exits.
+// BENCH_DEPOSITOR_PUBLIC_KEY). Prints `listening on URL`; on SIGTERM prints `maxrss KIB`, `cpu µs` and exits.
 import { generateSigner } from '../app/crypto/signer';
 import { StaticMemberDirectory } from '../app/provider/members';
 import { createProviderServer } from '../app/provider/server';
@@ -22,7 +22,8 @@ const url = await server.listen(0);
 process.stdout.write(`listening on ${url}\n`);
 process.once('SIGTERM', () => {
   void server.close().then(() => {
-    process.stdout.write(`maxrss ${process.resourceUsage().maxRSS}\n`);
+    const u = process.resourceUsage();
+    process.stdout.write(`maxrss ${u.maxRSS}\ncpu ${u.userCPUTime + u.systemCPUTime}\n`);
     process.exit(0);
   });
 });

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateSigner } from '../app/crypto/signer';
 import { ProviderClient } from '../app/provider/client';
@@ -39,6 +40,9 @@ interface Measured {
   oursSeconds: number;
   serverRss: number;
   clientRss: number;
+  /** CPU time (user + sys) each side spent: what the run costs independent of other load on the machine. */
+  serverCpuSeconds: number;
+  clientCpuSeconds: number;
 }
 
 /** cp, cp + fsync and our upload of the same file, all in `root`. */
@@ -75,9 +79,11 @@ async function measure(root: string, size: number): Promise<Measured> {
     server.once('exit', (code) => fail(new Error(`the provider exited (${code}) before listening`)));
   });
   const client = new ProviderClient({ baseUrl: url, signer: depositor, urlStorageFile: join(root, 'uploads.json') });
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const result = await client.upload(file, { sha256, size });
   const oursSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   if (result.alreadyStored) throw new Error('the object was already stored: the measurement is void');
   const exited = new Promise<void>((r) => server.once('exit', () => r()));
   server.kill('SIGTERM');
@@ -88,6 +94,8 @@ async function measure(root: string, size: number): Promise<Measured> {
     cpFsyncSeconds,
     oursSeconds,
     serverRss: Number(/maxrss (\d+)/.exec(out)?.[1] ?? NaN) * 1024,
+    serverCpuSeconds: Number(/cpu (\d+)/.exec(out)?.[1] ?? NaN) / 1e6,
+    clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
     clientRss: process.resourceUsage().maxRSS * 1024,
   };
 }
@@ -105,6 +113,7 @@ export async function run(): Promise<void> {
     console.log(`  upload + verify + store (fsynced) ${m.oursSeconds.toFixed(2)} s (${mibs(m.oursSeconds)})`);
     const ratio = m.cpSeconds / m.oursSeconds;
     console.log(`  ratio cp/ours = ${ratio.toFixed(2)} (target >= 0.5)${ratio >= 0.5 ? '' : '  BELOW TARGET'}; (cp + fsync)/ours = ${(m.cpFsyncSeconds / m.oursSeconds).toFixed(2)}`);
+    console.log(`  CPU time: provider ${m.serverCpuSeconds.toFixed(2)} s (whole process), workstation client ${m.clientCpuSeconds.toFixed(2)} s; load average ${loadavg()[0]!.toFixed(1)}`);
     console.log(`  peak RSS: provider ${(m.serverRss / MiB).toFixed(0)} MiB, workstation client ${(m.clientRss / MiB).toFixed(0)} MiB`);
   }
 }
