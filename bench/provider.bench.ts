@@ -113,7 +113,7 @@ export async function run(): Promise<void> {
     console.log(`  upload + verify + store (fsynced) ${m.oursSeconds.toFixed(2)} s (${mibs(m.oursSeconds)})`);
     const ratio = m.cpSeconds / m.oursSeconds;
     console.log(`  ratio cp/ours = ${ratio.toFixed(2)} (target >= 0.5)${ratio >= 0.5 ? '' : '  BELOW TARGET'}; (cp + fsync)/ours = ${(m.cpFsyncSeconds / m.oursSeconds).toFixed(2)}`);
-    console.log(`  CPU time: provider ${m.serverCpuSeconds.toFixed(2)} s (whole process), workstation client ${m.clientCpuSeconds.toFixed(2)} s; load average ${loadavg()[0]!.toFixed(1)}`);
+    console.log(`  CPU time: provider ${m.serverCpuSeconds.toFixed(2)} s, workstation client ${m.clientCpuSeconds.toFixed(2)} s; load average ${loadavg()[0]!.toFixed(1)}`);
     console.log(`  peak RSS: provider ${(m.serverRss / MiB).toFixed(0)} MiB, workstation client ${(m.clientRss / MiB).toFixed(0)} MiB`);
   }
 }
