@@ -52,7 +52,7 @@ export function register(program: Command): void {
               { caseId: opts.case, exhibitId, files: [{ path: file }], metadata: { description: opts.description } },
               { signer, provider, nodeUrl: opts.node, ledger, journalDir, receiptsDir, onEvent: (e) => process.stdout.write(formatEvent(e)) },
             );
-            process.stdout.write(`[${exhibitId}] ${r.final ? 'final' : 'recorded'}: entry ${r.index} of ${r.origin}\n`);
+            process.stdout.write(`[${exhibitId}] ${r.final ? 'final' : 'recorded'}: entry ${r.index} of ${r.receipt.origin}; receipt ${r.receiptFile}\n`);
           } catch (err) {
             failed.push(exhibitId);
             process.stderr.write(`[${exhibitId}] failed: ${(err as Error).message}\n  (run the same command again to retry from this stage)\n`);

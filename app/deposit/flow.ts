@@ -27,6 +27,8 @@ import { inclusionProofFromTiles } from '../ledger/tiles';
 import { depositionRequestRecord, type GenesisRecord } from '../records/schemas';
 import { checkPolicy, parsePolicy } from '../witness/cosignature';
 import { writeJsonAtomic } from '../fs/atomic';
+import { buildProof, loadVerifiedLog, ProofBuildError } from '../proof/build';
+import { RECEIPT_EXTENSION, verifyReceipt, type EvidenceReceipt as ProofReceipt } from '../proof/receipt';
 import type { ProviderClient } from '../provider/client';
 import { hashFile } from '../provider/store';
 import { tileFetcherFor } from '../provider/ledger-members';
@@ -120,24 +122,21 @@ export interface DepositJournal {
   receiptFile?: string;
 }
 
-export interface EvidenceReceipt {
-  format: 'evidence-receipt/v1';
-  origin: string;
+/** The outcome of a deposition: the evidence receipt (app/proof format, verifiable offline) and where it is. */
+export interface DepositResult {
   caseId: string;
   exhibitId: string;
   /** The ledger entry: the deposition envelope carrying the depositor's and the provider's signatures. */
   entry: SignedRecord;
   index: number;
-  /** The sequencer's signed inclusion promise (absent if its answer was lost and the entry was found in the log). */
+  /** The sequencer's signed inclusion promise (null if its answer was lost and the entry was found in the log). */
   promise: string | null;
-  /** c2sp.org/tlog-proof@v1: index, inclusion proof and the (cosigned) checkpoint. */
-  proof: string;
+  /** The checkpoint the receipt proves inclusion in is cosigned by the genesis witness quorum. */
   final: boolean;
   cosigners: string[];
-  /** Keys needed to verify offline. */
-  logKey: string;
-  witnessPolicy: GenesisRecord['witnessPolicy'];
-  signers: Array<{ role: string; keyId: string; publicKey: string }>;
+  /** The evidence receipt (RECEIPT.md; `verifyReceipt` in app/proof checks it) and the file it was written to. */
+  receipt: ProofReceipt;
+  receiptFile: string;
   files: Array<{ name: string; sha256: string; size: number }>;
 }
 
@@ -158,8 +157,8 @@ export async function readJournal(journalDir: string, exhibitId: string): Promis
   }
 }
 
-/** Runs (or resumes) the deposition of one exhibit; resolves to its evidence receipt. */
-export async function runDeposition(input: DepositionInput, deps: DepositionDeps): Promise<EvidenceReceipt> {
+/** Runs (or resumes) the deposition of one exhibit; resolves to its outcome and evidence receipt. */
+export async function runDeposition(input: DepositionInput, deps: DepositionDeps): Promise<DepositResult> {
   const { signer, provider, ledger } = deps;
   const ex = input.exhibitId;
   const emit = (e: Omit<DepositEvent, 'exhibitId'>) => deps.onEvent?.({ ...e, exhibitId: ex });
@@ -346,32 +345,47 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
     emit({ stage: 'recorded', status: 'resumed', message: `entry ${index} recorded` });
   }
 
-  // --- evidence receipt ---------------------------------------------------------------------------------
+  // --- evidence receipt (app/proof format) ---------------------------------------------------------------
   const rec = j.recorded;
-  const receipt: EvidenceReceipt = {
-    format: 'evidence-receipt/v1',
-    origin,
+  const log = await loadVerifiedLog(await tileFetcherFor(nodeUrl), { logKey: genesis.logKey });
+  if (log.tree.size <= index || !Buffer.from(log.entries[index]!).equals(Buffer.from(entry))) {
+    throw new DepositError('NOT_RECORDED', 'receipt', `entry ${index} of the log is not this deposition`);
+  }
+  let receipt: ProofReceipt;
+  try {
+    receipt = buildProof(log, index).receipt;
+  } catch (err) {
+    if (!(err instanceof ProofBuildError) || err.code !== 'PROOF_NOT_FINAL') throw err;
+    // Not witnessed yet: the same receipt (entry, proof, enrolment context) under the latest checkpoint, with
+    // the real trust root, so a verifier reports exactly that the witness quorum is missing.
+    const built = buildProof({ ...log, policy: { ...log.policy, quorum: 0 } }, index).receipt;
+    receipt = { ...built, trust: { logKey: built.trust.logKey, witnessPolicy: log.policy } };
+  }
+  const files = j.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size }));
+  // Check it as a court would (everything but the witness quorum must pass; that one passes once final).
+  const report = verifyReceipt(receipt, files.length === 1 ? { file: { sha256: files[0]!.sha256, size: files[0]!.size } } : {});
+  const failed = report.checks.filter((c) => c.status === 'fail' && c.id !== 'witness-quorum');
+  if (failed.length > 0) throw new DepositError('BAD_RECEIPT', 'receipt', `the evidence receipt does not verify: ${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
+  const final = report.checks.find((c) => c.id === 'witness-quorum')?.status === 'pass';
+  const dir = deps.receiptsDir ?? deps.journalDir;
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${ex}${RECEIPT_EXTENSION}`);
+  await writeJsonAtomic(file, receipt, 0o644);
+  j.receiptFile = file;
+  await save(j);
+  emit({ stage: 'receipt', status: 'done', message: `evidence receipt written to ${file}${final ? '' : ' (recorded, not yet final)'}` });
+  return {
     caseId: input.caseId,
     exhibitId: ex,
     entry: j.cosigned,
     index,
     promise: j.submitted.promise,
-    proof: ['c2sp.org/tlog-proof@v1', `index ${index}`, ...rec.proof, '', rec.checkpoint].join('\n'),
-    final: rec.final,
+    final,
     cosigners: rec.cosigners,
-    logKey: genesis.logKey,
-    witnessPolicy: genesis.witnessPolicy,
-    signers: j.cosigned.signatures.map((s) => ({ role: s.role, keyId: s.keyId, publicKey: s.publicKey })),
-    files: j.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size })),
+    receipt,
+    receiptFile: file,
+    files,
   };
-  const dir = deps.receiptsDir ?? deps.journalDir;
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, `${ex}.receipt.json`);
-  await writeJsonAtomic(file, receipt, 0o644);
-  j.receiptFile = file;
-  await save(j);
-  emit({ stage: 'receipt', status: 'done', message: `evidence receipt written to ${file}` });
-  return receipt;
 }
 
 /** Checks the provider's deposition before co-signing it: its signature, its key, and that it is our request. */

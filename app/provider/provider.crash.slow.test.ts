@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyReceipt } from '../proof/receipt';
 import { hashFile } from './store';
 import { BIN, cliEnv, REPO, startCli, startCluster, stop, type Cluster } from './test-cluster';
 
@@ -94,8 +95,8 @@ describe('an upload killed at ~50% resumes', () => {
     // The store holds exactly the original bytes, once; the deposition is recorded.
     const object = join(c.providerDir, 'store', 'objects', expected.sha256.slice(0, 2), expected.sha256.slice(2));
     expect(await hashFile(object)).toEqual(expected);
-    const receipt = JSON.parse(await readFile(join(receipts, 'EX-CRASH-disk.img.receipt.json'), 'utf8')) as { files: Array<{ sha256: string; size: number }> };
-    expect(receipt.files).toEqual([{ name: 'disk.img', sha256: expected.sha256, size: SIZE }]);
+    const receipt = JSON.parse(await readFile(join(receipts, 'EX-CRASH-disk.img.evidence-receipt.json'), 'utf8')) as unknown;
+    expect(verifyReceipt(receipt, { file: expected }).ok).toBe(true);
     expect(await readdir(join(c.providerDir, 'staging'))).toEqual([]);
   }, 600_000);
 });

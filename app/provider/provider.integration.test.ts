@@ -6,6 +6,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyReceipt } from '../proof/receipt';
 import { AUTH_HEADER, bodyDigestOf, signRequest } from './auth';
 import { ProviderClient } from './client';
 import { runCli, startCluster, type Cluster } from './test-cluster';
@@ -89,13 +90,21 @@ describe('provider and ledger node as processes', () => {
     for (const stage of ['sign-request', 'upload', 'countersign', 'cosign', 'submit', 'promise', 'recorded', 'receipt']) {
       expect(r.stdout).toMatch(new RegExp(`\\[EX-INT-exhibit_photo\\.jpg\\] ${stage}: `));
     }
-    const receipt = JSON.parse(await readFile(join(receipts, 'EX-INT-exhibit_photo.jpg.receipt.json'), 'utf8')) as {
-      index: number;
-      entry: { record: { type: string; receipt: { objects: unknown } }; signatures: Array<{ role: string; keyId: string }> };
+    const receipt = JSON.parse(await readFile(join(receipts, 'EX-INT-exhibit_photo.jpg.evidence-receipt.json'), 'utf8')) as { entry: string };
+    const entry = JSON.parse(Buffer.from(receipt.entry, 'base64').toString('utf8')) as {
+      record: { type: string; receipt: { objects: unknown } };
+      signatures: Array<{ role: string; keyId: string }>;
     };
-    expect(receipt.entry.record.type).toBe('deposition');
-    expect(receipt.entry.record.receipt.objects).toEqual([{ sha256: f.sha256, size: f.size }]);
-    expect(Object.fromEntries(receipt.entry.signatures.map((s) => [s.role, s.keyId]))).toEqual({ provider: c.providerKeyId, depositor: c.alice.signer.keyId });
+    expect(entry.record.type).toBe('deposition');
+    expect(entry.record.receipt.objects).toEqual([{ sha256: f.sha256, size: f.size }]);
+    expect(Object.fromEntries(entry.signatures.map((s) => [s.role, s.keyId]))).toEqual({ provider: c.providerKeyId, depositor: c.alice.signer.keyId });
+    // A court's check of the receipt, offline, with the file: every check passes (this ledger needs no witnesses).
+    const report = verifyReceipt(receipt, { file: { sha256: f.sha256, size: f.size } });
+    expect(report.checks.filter((x) => x.status !== 'pass')).toEqual([]);
+    expect(report.ok).toBe(true);
+    const cli = runCli(['verify-receipt', join(receipts, 'EX-INT-exhibit_photo.jpg.evidence-receipt.json'), '--file', f.path]);
+    expect(cli.stdout).not.toMatch(/✗/);
+    expect(cli.status).toBe(0);
     const verify = runCli(['log', 'verify', c.node.url]);
     expect(verify.status).toBe(0);
     expect(verify.stdout).toMatch(/^ok: /);
