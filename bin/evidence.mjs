@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../app/cli/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// A command may set process.exitCode itself (a failed audit, a refused deposit): never reset that to 0.
+if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
