@@ -7,6 +7,7 @@ import { register as registerLedger } from './ledger';
 import { register as registerWitness } from './witness';
 import { register as registerProvider } from './provider';
 import { register as registerDeposit } from './deposit';
+import { register as registerReport } from './report';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerWitness(program);
   registerProvider(program);
   registerDeposit(program);
+  registerReport(program);
   return program;
 }
 

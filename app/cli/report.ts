@@ -1,0 +1,50 @@
+// `evidence report --data DIR --case ID --out FILE.pdf [--lang zh-CN|en|both]`: the chain-of-custody report of
+// one case, generated from a ledger folder alone and printed by headless Chromium. Beside the PDF it writes
+// CASE.report.json (what the footer's SHA-256 covers). `--hash-only` prints that SHA-256 without printing.
+import type { Command } from 'commander';
+import { REPORT_LANGS, type ReportLang } from '../report/labels';
+import { buildReportData, loadLedgerFolder, reportHash } from '../report/model';
+import { exportReport } from '../report/export';
+import { launchChromiumPrinter } from '../report/pdf';
+
+export class ReportArgumentError extends Error {
+  override name = 'ReportArgumentError';
+  readonly code = 'REPORT_BAD_ARGUMENT';
+}
+
+export function parseLang(value: string): ReportLang {
+  if (!(REPORT_LANGS as readonly string[]).includes(value)) throw new ReportArgumentError(`--lang ${JSON.stringify(value)}: use one of ${REPORT_LANGS.join(', ')}`);
+  return value as ReportLang;
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('print the chain-of-custody report of a case to PDF, from a ledger folder alone')
+    .requiredOption('--data <dir>', 'ledger folder: a node, mirror or standalone folder, or a C2SP tlog-tiles folder')
+    .requiredOption('--case <id>', 'case number (the caseId of its case.open record)')
+    .option('--out <file>', 'PDF to write (the report JSON and receipts go beside it)')
+    .option('--lang <lang>', `language: ${REPORT_LANGS.join(', ')}`, 'both')
+    .option('--hash-only', "print the report's SHA-256 (over its canonical JSON data) and exit")
+    .action(async (opts: { data: string; case: string; out?: string; lang: string; hashOnly?: boolean }) => {
+      const lang = parseLang(opts.lang);
+      if (opts.hashOnly) {
+        const data = buildReportData(await loadLedgerFolder(opts.data), opts.case);
+        process.stdout.write(`${reportHash(data)}\n`);
+        return;
+      }
+      if (!opts.out) throw new ReportArgumentError('--out FILE.pdf is required unless --hash-only is given');
+      const printer = await launchChromiumPrinter();
+      try {
+        const r = await exportReport({ dataDir: opts.data, caseId: opts.case, out: opts.out, lang, printer: printer.print });
+        process.stdout.write(
+          `report ${r.pdf}: case ${r.data.case.caseId}, ${r.data.exhibits.length} exhibit(s), ${r.pages} page(s), checkpoint ${r.data.checkpoint.size}\n` +
+            `sha256 ${r.hash} (of ${r.json})\n` +
+            r.receipts.map((p) => `receipt ${p}\n`).join('') +
+            r.extras.map((p) => `file ${p}\n`).join(''),
+        );
+      } finally {
+        await printer.close();
+      }
+    });
+}

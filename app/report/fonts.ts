@@ -1,0 +1,88 @@
+// The report embeds its font so the PDF looks the same on every machine (UI.md, "Type and print"): Noto Sans SC
+// from @fontsource/noto-sans-sc, which ships the font cut into ~100 woff2 subsets, each declared with a CSS
+// unicode-range (CSS Fonts 4 §4.5). Only the subsets that cover a character the page actually uses are inlined,
+// as data: URLs, for the regular and bold weights. Chromium then subsets again when it writes the PDF.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export const REPORT_FONT_FAMILY = 'Noto Sans SC';
+
+export class FontError extends Error {
+  override name = 'FontError';
+  readonly code = 'REPORT_FONT';
+}
+
+interface Face {
+  weight: number;
+  file: string;
+  ranges: Array<[number, number]>;
+}
+
+const FACE_RE = /@font-face\s*{([^}]*)}/g;
+
+/** Parses @fontsource's CSS: one face per subset with its woff2 file and unicode-range (CSS Fonts 4 §4.5). */
+export function parseFontsourceCss(css: string, weight: number): Face[] {
+  const faces: Face[] = [];
+  for (const m of css.matchAll(FACE_RE)) {
+    const body = m[1]!;
+    const file = /url\(\.\/files\/([^)]+?\.woff2)\)/.exec(body)?.[1];
+    const range = /unicode-range:\s*([^;]+);/.exec(body)?.[1];
+    if (!file || !range) continue;
+    const ranges = range.split(',').map((part): [number, number] => {
+      const r = part.trim().replace(/^U\+/i, '');
+      const [a, b] = r.split('-');
+      const lo = parseInt(a!, 16);
+      return [lo, b === undefined ? lo : parseInt(b, 16)];
+    });
+    faces.push({ weight, file, ranges });
+  }
+  return faces;
+}
+
+let cache: { dir: string; faces: Face[] } | undefined;
+const dataUrls = new Map<string, string>();
+
+async function fontsource(): Promise<{ dir: string; faces: Face[] }> {
+  if (cache) return cache;
+  const require = createRequire(import.meta.url);
+  let cssPath: string;
+  try {
+    cssPath = require.resolve('@fontsource/noto-sans-sc/400.css');
+  } catch (err) {
+    throw new FontError('@fontsource/noto-sans-sc is not installed: the report cannot embed its font (npm install)', { cause: err });
+  }
+  const dir = dirname(cssPath);
+  const faces: Face[] = [];
+  for (const weight of [400, 700]) faces.push(...parseFontsourceCss(await readFile(join(dir, `${weight}.css`), 'utf8'), weight));
+  cache = { dir, faces };
+  return cache;
+}
+
+/** Code points used by `text`, sorted. */
+export function codePoints(text: string): number[] {
+  const set = new Set<number>();
+  for (const ch of text) set.add(ch.codePointAt(0)!);
+  return [...set].sort((a, b) => a - b);
+}
+
+/**
+ * @font-face rules, with data: URLs, for the subsets covering `text` in both weights. `text` should be the
+ * whole rendered page (and the header/footer), so no glyph falls back to a system font.
+ */
+export async function embeddedFontCss(text: string): Promise<{ css: string; files: string[] }> {
+  const { dir, faces } = await fontsource();
+  const cps = codePoints(text).filter((c) => c > 0x20);
+  const wanted = faces.filter((f) => cps.some((c) => f.ranges.some(([a, b]) => c >= a && c <= b)));
+  const rules: string[] = [];
+  for (const f of wanted) {
+    let url = dataUrls.get(f.file);
+    if (!url) {
+      url = `data:font/woff2;base64,${(await readFile(join(dir, 'files', f.file))).toString('base64')}`;
+      dataUrls.set(f.file, url);
+    }
+    const range = f.ranges.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
+    rules.push(`@font-face{font-family:'${REPORT_FONT_FAMILY}';font-style:normal;font-weight:${f.weight};font-display:block;src:url(${url}) format('woff2');unicode-range:${range};}`);
+  }
+  return { css: rules.join('\n'), files: wanted.map((f) => f.file) };
+}

@@ -1,0 +1,65 @@
+// Printing the report to PDF. The host and CLI take a `ReportPrinter`: Chromium's own PDF printing, driven here
+// through playwright-core (CLI, web host, tests), or Electron's webContents.printToPDF (electron/ adapter). The
+// page is loaded with JavaScript disabled and every network request refused: the report is static by design.
+import { chromium, type Browser } from 'playwright-core';
+
+export interface PrintJob {
+  html: string;
+  headerTemplate: string;
+  footerTemplate: string;
+}
+
+/** Renders a print job to PDF bytes. */
+export type ReportPrinter = (job: PrintJob) => Promise<Uint8Array>;
+
+export interface ClosablePrinter {
+  print: ReportPrinter;
+  close(): Promise<void>;
+}
+
+export class PrintError extends Error {
+  override name = 'PrintError';
+  constructor(
+    readonly code: 'REPORT_NO_CHROMIUM' | 'REPORT_PRINT_FAILED',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+}
+
+/** Chromium PDF options shared by every printer: A4 portrait, the @page margins of the style sheet. */
+export const PDF_OPTIONS = { format: 'A4', printBackground: true, preferCSSPageSize: true, displayHeaderFooter: true } as const;
+
+/** Starts one headless Chromium and prints jobs in fresh, offline, script-less contexts. */
+export async function launchChromiumPrinter(executablePath = chromiumPath()): Promise<ClosablePrinter> {
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  } catch (err) {
+    throw new PrintError('REPORT_NO_CHROMIUM', `cannot start Chromium at ${executablePath}: ${(err as Error).message.split('\n')[0]} (set CHROMIUM_PATH to a Chromium or Chrome binary)`, { cause: err });
+  }
+  return {
+    async print(job) {
+      const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
+      try {
+        await context.route('**/*', (route) => route.abort('blockedbyclient'));
+        const page = await context.newPage();
+        await page.setContent(job.html, { waitUntil: 'load' });
+        const pdf = await page.pdf({ ...PDF_OPTIONS, headerTemplate: job.headerTemplate, footerTemplate: job.footerTemplate });
+        return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+      } catch (err) {
+        throw new PrintError('REPORT_PRINT_FAILED', `Chromium could not print the report: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+      } finally {
+        await context.close();
+      }
+    },
+    close: () => browser.close(),
+  };
+}

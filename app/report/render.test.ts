@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildReportData, loadLedgerFolder, type ReportData } from './model';
+import { compactAnchor, displayTime, renderReport, sizeText } from './render';
+import { buildCaseLedger } from './test-ledger';
+
+const XSS = '<img src=x onerror=alert(1)>';
+let dir: string;
+let data: ReportData;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'report-render-'));
+  const b = await buildCaseLedger({ dir, exhibits: 2, description: (i) => (i === 1 ? XSS : `Item ${i} 手机`) });
+  data = buildReportData(await loadLedgerFolder(dir), b.caseId);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('renderReport', () => {
+  it('prints record text as text: markup in a description runs nothing', async () => {
+    const r = await renderReport(data, { lang: 'en', generatedAt: new Date('2026-11-27T10:00:00Z') });
+    expect(r.html).toContain('&lt;img src&#61;x onerror&#61;alert(1)&gt;');
+    expect(r.html).not.toContain(XSS);
+    expect(r.html).not.toMatch(/<script/i);
+    expect(r.html).not.toMatch(/\son[a-z]+=/i);
+    expect(r.html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:`);
+  });
+
+  it('carries every exhibit SHA-256, the case number and the footer hash and time', async () => {
+    const r = await renderReport(data, { lang: 'both', generatedAt: new Date('2026-11-27T10:00:00Z') });
+    expect(r.html).toContain(data.case.caseId);
+    for (const ex of data.exhibits) for (const o of ex.objects) expect(r.html).toContain(o.sha256);
+    expect(r.footerTemplate).toContain(r.hash);
+    expect(r.footerTemplate).toContain('2026-11-27 10:00:00 UTC');
+    expect(r.footerTemplate).toContain('class="pageNumber"');
+    expect(r.footerTemplate).toContain('class="totalPages"');
+  });
+
+  it('embeds only the font subsets the page uses', async () => {
+    const en = await renderReport(data, { lang: 'en', generatedAt: new Date() });
+    const zh = await renderReport(data, { lang: 'zh-CN', generatedAt: new Date() });
+    const faces = (h: string) => (h.match(/@font-face/g) ?? []).length;
+    expect(faces(en.html)).toBeGreaterThan(0);
+    expect(faces(zh.html)).toBeGreaterThan(faces(en.html));
+    expect(faces(zh.html)).toBeLessThan(101 * 2);
+    expect(en.html).not.toContain('<!--embedded-font-faces-->');
+  });
+
+  it('puts a QR code per exhibit; the compact anchor names the entry, checkpoint and receipt file', async () => {
+    const r = await renderReport(data, { lang: 'en', generatedAt: new Date() });
+    expect((r.html.match(/<svg/g) ?? []).length).toBe(data.exhibits.length);
+    const ex = data.exhibits[0]!;
+    const text = compactAnchor(data, ex, 'x.evidence-receipt.json');
+    expect(text).toContain(`entry ${ex.deposition.index} ${ex.deposition.leafHash}`);
+    expect(text).toContain(`checkpoint ${data.checkpoint.size} ${data.checkpoint.rootBase64}`);
+    expect(text).toContain(`sha256 ${ex.objects[0]!.sha256}`);
+  });
+
+  it('formats times and sizes for print', () => {
+    expect(displayTime('2026-11-27T08:33:00.000Z')).toBe('2026-11-27 08:33:00 UTC');
+    expect(displayTime('not a time')).toBe('not a time');
+    expect(sizeText(512, 'en')).toBe('512 bytes');
+    expect(sizeText(1_007_919, 'en')).toBe('1,007,919 bytes (984.3 KiB)');
+    expect(sizeText(2048, 'zh-CN')).toBe('2,048 字节 (2.0 KiB)');
+  });
+});
