@@ -15,6 +15,8 @@ const XSS = '<img src=x onerror=alert(1)>';
 let dir: string;
 let ledger: CaseLedger;
 
+// Playwright reads fixtures from a destructured first argument; these hooks use none.
+// eslint-disable-next-line no-empty-pattern
 test.beforeAll(async ({}, testInfo) => {
   test.skip(testInfo.project.name !== 'web', 'prints with headless Chromium; one project is enough');
   dir = mkdtempSync(join(tmpdir(), 'e2e-report-'));
@@ -25,6 +27,7 @@ test.afterAll(() => {
 });
 
 for (const lang of ['en', 'zh-CN', 'both'] as const) {
+  // eslint-disable-next-line no-empty-pattern
   test(`report PDF (${lang}): case number and every SHA-256 in its text, a PNG of each page`, async ({}, testInfo) => {
     const out = join(dir, lang, 'report.pdf');
     const code = await main(['node', 'evidence', 'report', '--data', join(dir, 'node'), '--case', ledger.caseId, '--out', out, '--lang', lang]);

@@ -158,7 +158,7 @@ export interface VerifiedLedger {
  * standalone folder holding one under log/.
  */
 export async function findTileFolder(dir: string): Promise<string> {
-  const candidates = [dir, join(dir, 'log'), join(dir, 'ledger', 'log')];
+  const candidates = [dir, join(dir, 'log'), join(dir, 'standalone', 'log'), join(dir, 'ledger', 'log')];
   for (const c of candidates) {
     try {
       await access(join(c, 'checkpoint'));
