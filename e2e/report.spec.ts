@@ -64,12 +64,13 @@ test('a record holding markup prints as text and runs nothing, even with JavaScr
   await expect(page.getByText(XSS, { exact: true }).first()).toBeVisible();
   expect(await page.locator('img').count()).toBe(0);
   // Even injected markup could not run: the page's CSP forbids inline script.
-  const blocked = await page.evaluate(() => {
+  // (A string, so this Node-typed spec needs no DOM types.)
+  const blocked = await page.evaluate(`(() => {
     const s = document.createElement('script');
     s.textContent = 'window.__ran = true';
     document.body.append(s);
-    return (window as unknown as { __ran?: boolean }).__ran === true;
-  });
+    return window.__ran === true;
+  })()`);
   expect(blocked).toBe(false);
   expect(dialogs).toEqual([]);
   expect(requests.filter((u) => !u.startsWith('data:') && u !== 'about:blank')).toEqual([]);

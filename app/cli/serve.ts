@@ -5,6 +5,7 @@ import { WorkstationHost } from '../host/host';
 import { defaultDataDir } from '../host/paths';
 import { startWebHost } from '../web/server';
 import { fileLogger } from '../web/log';
+import { launchChromiumPrinter } from '../report/pdf';
 
 export function register(program: Command): void {
   program
@@ -20,7 +21,7 @@ export function register(program: Command): void {
       }
       const dataDir = resolve(opts.data);
       const log = fileLogger(dataDir);
-      const host = await WorkstationHost.open({ dataDir, shell: 'web', log });
+      const host = await WorkstationHost.open({ dataDir, shell: 'web', log, printer: () => launchChromiumPrinter(), verifierPath: resolve('out/verifier/verifier.html') });
       const web = await startWebHost({ host, port, rendererDir: resolve(opts.renderer) });
       process.stdout.write(
         `Evidence Ledger Workstation is running.\n` +

@@ -250,6 +250,26 @@ export const intakeFinishedSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// The chain-of-custody report (app/report, app/host/services/report.ts)
+
+/** Report language: Chinese, English, or both side by side. */
+export const reportLangSchema = z.enum(['zh-CN', 'en', 'both']);
+
+export const reportPrintedSchema = z.strictObject({
+  /** The PDF written. */
+  pdf: z.string(),
+  /** CASE.report.json beside it: the exact bytes the report's SHA-256 covers. */
+  json: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  pages: z.number().int(),
+  /** One .evidence-receipt.json per exhibit, when receipts are available. */
+  receipts: z.array(z.string()),
+  /** Other files placed beside the PDF (the offline verifier). */
+  files: z.array(z.string()),
+});
+export type ReportPrinted = z.infer<typeof reportPrintedSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
 // The ledger as the investigator sees it (app/host/services/ledger.ts): cases, depositions, custody, integrity
 // checks, the custody timeline with its verification per event, and the log's checkpoints. Every verdict is
 // computed by the host from the ledger's own data in this session; the UI shows it, it never decides it.
@@ -498,6 +518,16 @@ export const methods = {
     }),
     timelineEventSchema,
     'Transfer custody: the releasing (unlocked) and receiving officers each sign with their passphrase on this workstation.',
+  ),
+  'report.print': method(
+    z.strictObject({
+      caseId: caseIdSchema,
+      lang: reportLangSchema,
+      /** Folder to write into (default: a new folder under the data folder's reports/). */
+      folder: hostPathSchema.optional(),
+    }),
+    reportPrintedSchema,
+    'Print the chain-of-custody report of a case to PDF, generated from the ledger alone, with its JSON, the evidence receipts and the offline verifier beside it.',
   ),
 } as const;
 

@@ -11,6 +11,8 @@ import { SettingsStore } from './settings';
 import { IdentityService } from './identity';
 import { IntakeService } from './intake';
 import { LedgerService } from './services/ledger';
+import { ReportService, type PrinterFactory } from './services/report';
+import { HostError } from './errors';
 import type { ScryptParams } from '../crypto/keystore';
 
 export interface HostOptions {
@@ -23,6 +25,10 @@ export interface HostOptions {
   scrypt?: ScryptParams;
   /** Hash worker threads per intake batch (default: one per core). */
   intakeWorkers?: number;
+  /** Prints reports to PDF: Electron's printToPDF in the app, headless Chromium in the web host. */
+  printer?: PrinterFactory;
+  /** The built offline verifier, copied beside exported reports. */
+  verifierPath?: string;
 }
 
 export const MODE_LABEL: Record<Mode | 'unset', string> = {
@@ -40,6 +46,7 @@ export class WorkstationHost {
   readonly identity: IdentityService;
   readonly intake: IntakeService;
   readonly ledger: LedgerService;
+  readonly report: ReportService;
 
   private constructor(
     readonly options: HostOptions,
@@ -49,6 +56,8 @@ export class WorkstationHost {
     this.identity = new IdentityService(options.dataDir, (status) => this.emit('onIdentityChanged', status), options.scrypt);
     this.intake = new IntakeService(options.dataDir, (e, p) => this.emit(e, p), options.log, options.intakeWorkers);
     this.ledger = new LedgerService(options.dataDir, this.identity, () => this.settings.get().mode, (e, p) => this.emit(e, p), options.log);
+    const noPrinter: PrinterFactory = () => Promise.reject(new HostError('REPORT_NO_PRINTER', 'This workstation was started without a PDF printer; print from the desktop app or `evidence serve`, or run `evidence report`.'));
+    this.report = new ReportService(options.dataDir, () => this.settings.get().mode, options.printer ?? noPrinter, options.log, options.verifierPath);
     this.service = this.buildService();
   }
 
@@ -128,6 +137,7 @@ export class WorkstationHost {
       'intake.cancel': (args) => this.intake.cancel(args.batchId),
       'intake.get': (args) => this.intake.get(args.batchId),
       ...this.ledger.methods(),
+      ...this.report.methods(),
     };
   }
 }
