@@ -3,10 +3,9 @@
 // page is loaded with JavaScript disabled and every network request refused: the report is static by design.
 import { chromium, type Browser } from 'playwright-core';
 
+/** A self-contained page; its header and footer are CSS page-margin boxes, so printers add nothing. */
 export interface PrintJob {
   html: string;
-  headerTemplate: string;
-  footerTemplate: string;
 }
 
 /** Renders a print job to PDF bytes. */
@@ -34,8 +33,8 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 }
 
-/** Chromium PDF options shared by every printer: A4 portrait, the @page margins of the style sheet. */
-export const PDF_OPTIONS = { format: 'A4', printBackground: true, preferCSSPageSize: true, displayHeaderFooter: true } as const;
+/** Chromium PDF options shared by every printer: A4 portrait, the @page margins and margin boxes of the style sheet. */
+export const PDF_OPTIONS = { format: 'A4', printBackground: true, preferCSSPageSize: true, displayHeaderFooter: false } as const;
 
 /** Starts one headless Chromium and prints jobs in fresh, offline, script-less contexts. */
 export async function launchChromiumPrinter(executablePath = chromiumPath()): Promise<ClosablePrinter> {
@@ -52,7 +51,7 @@ export async function launchChromiumPrinter(executablePath = chromiumPath()): Pr
         await context.route('**/*', (route) => route.abort('blockedbyclient'));
         const page = await context.newPage();
         await page.setContent(job.html, { waitUntil: 'load' });
-        const pdf = await page.pdf({ ...PDF_OPTIONS, headerTemplate: job.headerTemplate, footerTemplate: job.footerTemplate });
+        const pdf = await page.pdf(PDF_OPTIONS);
         return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength);
       } catch (err) {
         throw new PrintError('REPORT_PRINT_FAILED', `Chromium could not print the report: ${(err as Error).message.split('\n')[0]}`, { cause: err });

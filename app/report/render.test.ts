@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, loadLedgerFolder, type ReportData } from './model';
-import { compactAnchor, displayTime, renderReport, sizeText } from './render';
+import { compactAnchor, cssString, displayTime, renderReport, sizeText } from './render';
 import { buildCaseLedger } from './test-ledger';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -31,10 +31,12 @@ describe('renderReport', () => {
     const r = await renderReport(data, { lang: 'both', generatedAt: new Date('2026-11-27T10:00:00Z') });
     expect(r.html).toContain(data.case.caseId);
     for (const ex of data.exhibits) for (const o of ex.objects) expect(r.html).toContain(o.sha256);
-    expect(r.footerTemplate).toContain(r.hash);
-    expect(r.footerTemplate).toContain('2026-11-27 10:00:00 UTC');
-    expect(r.footerTemplate).toContain('class="pageNumber"');
-    expect(r.footerTemplate).toContain('class="totalPages"');
+    // Footer and header are CSS page-margin boxes: page x of y, the report hash and the generation time.
+    const margins = /@page\{@top-left.*?\}\}/.exec(r.html)?.[0] ?? '';
+    expect(margins).toContain(r.hash);
+    expect(margins).toContain('2026-11-27 10:00:00 UTC');
+    expect(margins).toMatch(/counter\(page\).*counter\(pages\)/);
+    expect(margins).toContain(data.case.caseId);
   });
 
   it('embeds only the font subsets the page uses', async () => {
@@ -55,6 +57,12 @@ describe('renderReport', () => {
     expect(text).toContain(`entry ${ex.deposition.index} ${ex.deposition.leafHash}`);
     expect(text).toContain(`checkpoint ${data.checkpoint.size} ${data.checkpoint.rootBase64}`);
     expect(text).toContain(`sha256 ${ex.objects[0]!.sha256}`);
+  });
+
+  it('quotes margin-box text as CSS strings that cannot end the string or the style sheet', () => {
+    expect(cssString('CASE-1 · 报告')).toBe('"CASE-1 \\b7  \\62a5 \\544a "');
+    const hostile = cssString('"}</style><script>alert(1)</script>');
+    expect(hostile.slice(1, -1)).not.toMatch(/["<>{}]/);
   });
 
   it('formats times and sizes for print', () => {
