@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, loadLedgerFolder, type ReportData } from './model';
-import { compactAnchor, cssString, displayTime, renderReport, sizeText } from './render';
+import { compactAnchor, cssString, displayTime, exhibitQr, renderReport, sizeText } from './render';
 import { buildCaseLedger } from './test-ledger';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -63,6 +63,14 @@ describe('renderReport', () => {
     expect(cssString('CASE-1 · 报告')).toBe('"CASE-1 \\b7  \\62a5 \\544a "');
     const hostile = cssString('"}</style><script>alert(1)</script>');
     expect(hostile.slice(1, -1)).not.toMatch(/["<>{}]/);
+  });
+
+  it('carries the whole receipt when it fits a QR code, else the compact anchor', async () => {
+    const ex = data.exhibits[0]!;
+    expect((await exhibitQr(data, ex, '{"small":"receipt"}', 'r.json')).full).toBe(true);
+    const big = await exhibitQr(data, ex, 'x'.repeat(5000), 'r.json');
+    expect(big.full).toBe(false);
+    expect(big.svg.html).toMatch(/^<svg [^>]*viewBox="0 0 \d+ \d+"/);
   });
 
   it('formats times and sizes for print', () => {

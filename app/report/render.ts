@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import QRCode from 'qrcode';
+import * as QRCode from 'qrcode/lib/core/qrcode';
 import { embeddedFontCss } from './fonts';
 import { LABELS, PHRASES, type ReportLang, label, labels, plain } from './labels';
 import { type ExhibitData, type Person, type ReportData, reportHash } from './model';
@@ -34,6 +34,9 @@ export interface RenderedReport {
 export const receiptFileNameFor = (exhibitId: string): string => `${exhibitId.replace(/[^A-Za-z0-9._-]/g, '_')}.evidence-receipt.json`;
 
 const FONT_MARKER = '<!--embedded-font-faces-->';
+
+/** Margin boxes do not inherit the body's font: each names it. */
+const MARGIN_FONT = `'Noto Sans SC',sans-serif`;
 
 /** A CSS string literal (CSS Syntax 3 §4.3.5): everything but plain ASCII letters, digits and a few marks as a hex escape. */
 export function cssString(text: string): string {
@@ -97,23 +100,32 @@ export function compactAnchor(data: ReportData, ex: ExhibitData, receiptFile: st
   ].join('\n');
 }
 
-async function qrSvg(text: string): Promise<SafeHtml> {
-  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#000000', light: '#ffffff' } });
-  // The library draws modules as <path> from the encoded bits; the text itself never appears in the markup.
-  return trustedHtml(svg);
+/**
+ * A QR code (ISO/IEC 18004, encoded by `qrcode`) as an SVG: one path of unit squares for the dark modules and a
+ * 4-module quiet zone. The text is encoded into modules; it never appears in the markup.
+ */
+export function qrSvg(text: string): SafeHtml {
+  const { size, data } = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+  const q = 4;
+  let d = '';
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) if (data[y * size + x]) d += `M${x + q} ${y + q}h1v1h-1z`;
+  }
+  const n = size + 2 * q;
+  return trustedHtml(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n} ${n}" shape-rendering="crispEdges"><rect width="${n}" height="${n}" fill="#fff"/><path fill="#000" d="${d}"/></svg>`);
 }
 
 /** The QR payload for one exhibit and what the caption says about it. */
 export async function exhibitQr(data: ReportData, ex: ExhibitData, receipt: string | undefined, receiptFile: string): Promise<{ svg: SafeHtml; full: boolean }> {
   if (receipt !== undefined) {
     try {
-      return { svg: await qrSvg(receipt), full: true };
+      return { svg: qrSvg(receipt), full: true };
     } catch (err) {
       // qrcode throws when the data exceed version 40's capacity: fall back to the compact anchor below.
       if (!/too big|amount of data/i.test((err as Error).message)) throw err;
     }
   }
-  return { svg: await qrSvg(compactAnchor(data, ex, receiptFile)), full: false };
+  return { svg: qrSvg(compactAnchor(data, ex, receiptFile)), full: false };
 }
 
 function howTo(data: ReportData, lang: ReportLang): SafeHtml[] {
@@ -238,10 +250,10 @@ export async function renderReport(data: ReportData, opts: RenderOptions): Promi
   // 2-4x slower.)
   const margins =
     `@page{` +
-    `@top-left{content:${cssString(headerText)};font-size:7pt;vertical-align:bottom;padding-bottom:2mm}` +
-    `@top-right{content:${cssString(data.ledger.origin)};font-size:7pt;vertical-align:bottom;padding-bottom:2mm}` +
-    `@bottom-left{content:${cssString(footerText)};font-size:6.3pt;vertical-align:top;padding-top:2mm;width:70%}` +
-    `@bottom-right{content:${counterCss};font-size:7pt;vertical-align:top;padding-top:2mm;white-space:nowrap}` +
+    `@top-left{font-family:${MARGIN_FONT};content:${cssString(headerText)};font-size:7pt;vertical-align:bottom;padding-bottom:2mm}` +
+    `@top-right{font-family:${MARGIN_FONT};content:${cssString(data.ledger.origin)};font-size:7pt;vertical-align:bottom;padding-bottom:2mm}` +
+    `@bottom-left{font-family:${MARGIN_FONT};content:${cssString(footerText)};font-size:6.3pt;vertical-align:top;padding-top:2mm;width:70%}` +
+    `@bottom-right{font-family:${MARGIN_FONT};content:${counterCss};font-size:7pt;vertical-align:top;padding-top:2mm;white-space:nowrap}` +
     `}`;
   const view2 = { ...view, css: trustedHtml(`${tpl.css}\n${margins}`) };
   const first = tpl.page(view2);
