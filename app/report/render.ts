@@ -1,11 +1,12 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./qrcode-core.d.ts" />
+// (The reference gives every project that reaches this file, e2e included, the QR encoder's types.)
 // Report data → one self-contained HTML page (template and style sheet from assets/report/, the font embedded,
 // one QR code per exhibit as inline SVG, the header and footer as CSS page-margin boxes). Everything
 // that comes from a record goes through the escaping template; the page's CSP forbids every script.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-// Every project that reaches this file (node, e2e) must see the encoder's types, not only those including app/**.
-/// <reference path="./qrcode-core.d.ts" />
 import * as QRCode from 'qrcode/lib/core/qrcode';
 import { embeddedFontCss } from './fonts';
 import { LABELS, PHRASES, type ReportLang, label, labels, plain } from './labels';
