@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import * as QRCode from 'qrcode/lib/core/qrcode';
+import * as QRCode from 'qrcode/lib/core/qrcode.js';
 import { embeddedFontCss } from './fonts';
 import { LABELS, PHRASES, type ReportLang, label, labels, plain } from './labels';
 import { type ExhibitData, type Person, type ReportData, reportHash } from './model';
