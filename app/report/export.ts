@@ -3,7 +3,7 @@
 // and the workstation host; the printer is injected (Chromium here, Electron's printToPDF in the app).
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../crypto/atomic-file';
+import { writeFileAtomic } from '../fs/atomic';
 import type { ReportLang } from './labels';
 import { buildReportData, loadLedgerFolder, type ReportData, reportJson, type VerifiedLedger } from './model';
 import type { ReportPrinter } from './pdf';
