@@ -1,7 +1,7 @@
 // The deposition wizard (antd Steps): review → sign with passphrase → upload → provider countersigned →
 // recorded (entry index) → witnessed (k of n, final). Each step says what happened and who signed; the steps
 // advance only on the host's onDepositionProgress events, which follow the real flow.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Descriptions, Form, Input, Modal, Progress, Result, Steps, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DepositionProgress } from '../../../app/contract/api';
@@ -39,12 +39,18 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
   const [form] = Form.useForm<{ passphrase: string }>();
   const lng = i18n.language;
 
+  // When each upload started, for its rate and ETA in the status strip.
+  const uploadStarted = useRef(new Map<string, number>());
   useEffect(
     () =>
       ws().onDepositionProgress((p) => {
         setProgress((all) => ({ ...all, [p.depositionId]: p }));
         if (p.step === 'uploading') {
-          statusActions.setActivity({ kind: 'upload', label: p.exhibitId, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rate: 0, etaSeconds: null });
+          const started = uploadStarted.current.get(p.depositionId) ?? Date.now();
+          uploadStarted.current.set(p.depositionId, started);
+          const secs = (Date.now() - started) / 1000;
+          const rate = secs > 0 ? p.bytesDone / secs : 0;
+          statusActions.setActivity({ kind: 'upload', label: p.exhibitId, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rate, etaSeconds: rate > 0 ? (p.bytesTotal - p.bytesDone) / rate : null });
         } else if (p.step !== 'signed') statusActions.setActivity(undefined);
       }),
     [],
