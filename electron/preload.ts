@@ -1,5 +1,6 @@
 // Preload: tiny, exposes one object (Signal Desktop's pattern). `window.workstation` is generated from the
 // contract's method and event lists; the renderer never sees ipcRenderer or an IPC event object.
+import '../app/contract/jitless';
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { buildWorkstationApi, type DroppedItem, type ShellApi } from '../app/contract/api';
 import { eventChannel, methodChannel } from './channels';

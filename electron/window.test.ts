@@ -110,5 +110,25 @@ describe('hardenSession', () => {
     expect(cancel('https://cdn.example/x.js')).toBe(true);
     expect(cancel('http://127.0.0.1:8080/')).toBe(true);
     expect(cancel('file:///etc/passwd')).toBe(true);
+    expect(cancel('ws://localhost:5173/')).toBe(true); // no dev server in the packaged app
+  });
+
+  it('while developing, also lets the dev server and its hot-reload socket through', () => {
+    let beforeRequest: ((details: { url: string }, cb: (r: { cancel: boolean }) => void) => void) | undefined;
+    const session = {
+      setPermissionRequestHandler: () => undefined,
+      setPermissionCheckHandler: () => undefined,
+      webRequest: { onBeforeRequest: (fn: never) => (beforeRequest = fn) },
+    } as unknown as Session;
+    hardenSession(session, new URL('http://localhost:5173/'), () => undefined);
+    const cancel = (url: string) => {
+      let r: { cancel: boolean } | undefined;
+      beforeRequest?.({ url }, (x) => (r = x));
+      return r?.cancel;
+    };
+    expect(cancel('http://localhost:5173/src/main.tsx')).toBe(false);
+    expect(cancel('ws://localhost:5173/')).toBe(false);
+    expect(cancel('ws://localhost:5174/')).toBe(true);
+    expect(cancel('https://cdn.example/')).toBe(true);
   });
 });

@@ -88,9 +88,12 @@ export function hardenSession(
     callback(false);
   });
   session.setPermissionCheckHandler(() => false);
+  // Only while developing is the app origin an http dev server; its hot-reload socket is then allowed too.
+  const devSocket = appOrigin.protocol === 'http:' ? new URL(appOrigin.href.replace(/^http/, 'ws')) : undefined;
   session.webRequest.onBeforeRequest((details, callback) => {
     const ok =
       isSameOrigin(details.url, appOrigin) ||
+      (devSocket !== undefined && isSameOrigin(details.url, devSocket)) ||
       details.url.startsWith('devtools:') ||
       details.url.startsWith('data:') ||
       details.url.startsWith('blob:');

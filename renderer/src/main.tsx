@@ -1,3 +1,5 @@
+// First: the CSP forbids eval; zod must know before the contract builds its schemas.
+import '../../app/contract/jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n';
