@@ -194,4 +194,11 @@ test('investigator: intake to verified timeline, mismatch, transfer, 中文', as
   await page.getByText('English').click();
   await page.getByRole('menuitem', { name: 'Ledger' }).click();
   await shot('15-ledger');
+
+  // The chain-of-custody report of the case, in both languages.
+  await page.getByRole('menuitem', { name: 'Reports' }).click();
+  await page.getByText('Both', { exact: true }).click();
+  await page.getByTestId('print-report').click();
+  await expect(page.getByTestId('report-printed')).toContainText('.pdf', { timeout: 90_000 });
+  await shot('16-report');
 });

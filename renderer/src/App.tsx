@@ -16,10 +16,10 @@ import { ForkAlarms, StatusStrip } from './components/StatusStrip';
 import { FirstRun } from './screens/FirstRun';
 import { Unlock } from './screens/Unlock';
 import { SettingsScreen } from './screens/Settings';
-import { NotYet } from './components/NotYet';
 import { CasesScreen } from './screens/Cases';
 import { IntakeScreen } from './screens/Intake';
 import { LedgerScreen } from './screens/Ledger';
+import { ReportsScreen } from './screens/Reports';
 
 const { Sider, Content } = Layout;
 
@@ -42,7 +42,7 @@ function WorkArea({ screen }: { screen: Screen }) {
     case 'ledger':
       return <LedgerScreen />;
     case 'reports':
-      return <NotYet service="reports" />;
+      return <ReportsScreen />;
   }
 }
 
