@@ -8,6 +8,7 @@ import { register as registerWitness } from './witness';
 import { register as registerProvider } from './provider';
 import { register as registerDeposit } from './deposit';
 import { register as registerReport } from './report';
+import { register as registerVerify } from './verify';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerProvider(program);
   registerDeposit(program);
   registerReport(program);
+  registerVerify(program);
   return program;
 }
 

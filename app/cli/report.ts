@@ -1,11 +1,14 @@
 // `evidence report --data DIR --case ID --out FILE.pdf [--lang zh-CN|en|both]`: the chain-of-custody report of
 // one case, generated from a ledger folder alone and printed by headless Chromium. Beside the PDF it writes
-// CASE.report.json (what the footer's SHA-256 covers). `--hash-only` prints that SHA-256 without printing.
+// CASE.report.json (what the footer's SHA-256 covers), each exhibit's evidence receipt and the offline verifier
+// (when built). `--hash-only` prints that SHA-256 without printing.
 import type { Command } from 'commander';
 import { REPORT_LANGS, type ReportLang } from '../report/labels';
 import { buildReportData, loadLedgerFolder, reportHash } from '../report/model';
 import { exportReport } from '../report/export';
 import { launchChromiumPrinter } from '../report/pdf';
+import { proofReceipt } from '../report/receipts';
+import { readVerifier } from '../report/verifier-file';
 
 export class ReportArgumentError extends Error {
   override name = 'ReportArgumentError';
@@ -36,12 +39,13 @@ export function register(program: Command): void {
       if (!opts.out) throw new ReportArgumentError('--out FILE.pdf is required unless --hash-only is given');
       const printer = await launchChromiumPrinter();
       try {
-        const r = await exportReport({ dataDir: opts.data, caseId: opts.case, out: opts.out, lang, printer: printer.print });
+        const r = await exportReport({ dataDir: opts.data, caseId: opts.case, out: opts.out, lang, printer: printer.print, receipts: proofReceipt, extras: await readVerifier() });
         process.stdout.write(
           `report ${r.pdf}: case ${r.data.case.caseId}, ${r.data.exhibits.length} exhibit(s), ${r.pages} page(s), checkpoint ${r.data.checkpoint.size}\n` +
             `sha256 ${r.hash} (of ${r.json})\n` +
             r.receipts.map((p) => `receipt ${p}\n`).join('') +
-            r.extras.map((p) => `file ${p}\n`).join(''),
+            r.extras.map((p) => `file ${p}\n`).join('') +
+            r.warnings.map((w) => `warning: ${w}\n`).join(''),
         );
       } finally {
         await printer.close();

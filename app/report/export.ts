@@ -34,6 +34,7 @@ export interface ExportResult {
   bytes: number;
   receipts: string[];
   extras: string[];
+  warnings: string[];
   data: ReportData;
 }
 
@@ -49,7 +50,13 @@ export async function exportReport(o: ExportOptions): Promise<ExportResult> {
   const ledger = await loadLedgerFolder(o.dataDir);
   const data = buildReportData(ledger, o.caseId);
   const receipts = new Map<string, string>();
-  if (o.receipts) for (const ex of data.exhibits) receipts.set(ex.exhibitId, await o.receipts(ledger, ex.deposition.index));
+  const warnings: string[] = [];
+  if (o.receipts && !data.checkpoint.final) {
+    // A receipt needs a checkpoint the witness quorum cosigned (app/proof refuses otherwise); the report says so.
+    warnings.push(`no evidence receipts: checkpoint ${data.checkpoint.size} is not final yet (${data.checkpoint.cosignatures.length} of ${data.ledger.witnessPolicy.quorum} witness cosignatures); print again once the witnesses have cosigned`);
+  } else if (o.receipts) {
+    for (const ex of data.exhibits) receipts.set(ex.exhibitId, await o.receipts(ledger, ex.deposition.index));
+  }
   const rendered = await renderReport(data, { lang: o.lang, generatedAt: o.generatedAt ?? new Date(), receipts, ...(o.assetsDir ? { assetsDir: o.assetsDir } : {}) });
   const pdf = await o.printer(rendered);
   const dir = dirname(o.out);
@@ -70,5 +77,5 @@ export async function exportReport(o: ExportOptions): Promise<ExportResult> {
     extras.push(path);
   }
   await write(o.out, pdf);
-  return { pdf: o.out, json, hash: rendered.hash, pages: pdfPageCount(pdf), bytes: pdf.length, receipts: receiptPaths, extras, data };
+  return { pdf: o.out, json, hash: rendered.hash, pages: pdfPageCount(pdf), bytes: pdf.length, receipts: receiptPaths, extras, warnings, data };
 }

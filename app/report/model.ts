@@ -9,7 +9,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { nodeVerifier } from '../crypto/bulk-verify';
 import { canonicalJson } from '../crypto/record-digest';
 import { bytesToHex, toBase64 } from '../ledger/bytes';
-import { loadLog } from '../ledger/log';
+import { type LoadedLog, loadLog } from '../ledger/log';
 import { leafHash } from '../ledger/merkle';
 import { parseVerifierKey } from '../ledger/note';
 import { type AppliedEntry, LedgerState, parseEntry } from '../ledger/rules';
@@ -151,6 +151,8 @@ export interface VerifiedLedger {
   /** The checkpoint note as published (the log's signature and the cosignatures). */
   note: string;
   entries: Uint8Array[];
+  /** The verified log as app/ledger loaded it (tree, checkpoint, entries): app/proof builds receipts from it. */
+  log: LoadedLog;
 }
 
 /**
@@ -223,6 +225,7 @@ export async function loadVerifiedLedger(fetcher: TileFetcher): Promise<Verified
     leafHashes,
     note: loaded.checkpoint.note,
     entries: loaded.entries,
+    log: loaded,
     checkpoint: { size: cp.size, rootHex: bytesToHex(cp.root), rootBase64: toBase64(cp.root), cosignatures, final },
   };
 }

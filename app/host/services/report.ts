@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Mode, ParsedArgs, Service } from '../../contract/api';
 import { exportReport, type ExportResult } from '../../report/export';
 import type { ClosablePrinter } from '../../report/pdf';
+import { proofReceipt } from '../../report/receipts';
 import type { HostLogger } from '../dispatch';
 import { HostError } from '../errors';
 
@@ -51,7 +52,8 @@ export class ReportService {
     const printer = await this.printer();
     let r: ExportResult;
     try {
-      r = await exportReport({ dataDir: this.dataDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, extras: await this.extras() });
+      r = await exportReport({ dataDir: this.dataDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, receipts: proofReceipt, extras: await this.extras() });
+      for (const w of r.warnings) this.log.warn(`report: ${w}`);
     } finally {
       await printer.close();
     }
