@@ -9,6 +9,7 @@ import { WorkstationHost } from '../app/host/host';
 import { PRODUCT_NAME } from '../app/host/paths';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
+import { electronPrinter } from './printer';
 import { APP_ENTRY, APP_SCHEME, privilegedSchemes, serveAppRequest } from './protocol';
 import { hardenSession, hardenWebContents, windowOptions } from './window';
 
@@ -76,7 +77,13 @@ export function startShell(): void {
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
 
     const dataDir = app.getPath('userData');
-    host = await WorkstationHost.open({ dataDir, shell: 'electron', log, version: app.getVersion() });
+    host = await WorkstationHost.open({
+      dataDir,
+      shell: 'electron',
+      log,
+      version: app.getVersion(),
+      printer: async () => electronPrinter((options) => new BrowserWindow(options)),
+    });
     registerIpc(ipcMain, host, new URL(appOrigin.href));
     forwardEvents(host, () => win?.webContents);
 
