@@ -8,24 +8,13 @@ import { toHex } from '../crypto/encoding';
 import { type MemberRole, depositionRequestRecord } from '../records/schemas';
 import { generateNoteKey, type NoteKeyPair, SIG_COSIGNATURE_V1 } from './note';
 import { adminRole } from './rules';
+import { rng } from '../common/rng';
 
 export interface SampleMember {
   signer: DisposableSigner;
   name: string;
   badge: string;
   role: MemberRole;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32) so a seed reproduces the same content. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIRST = ['Li', 'Wang', 'Zhang', 'Liu', 'Chen', 'Anna', 'James', 'Maria', 'Omar', 'Sofia', 'Kenji', 'Priya'];

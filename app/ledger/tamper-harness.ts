@@ -6,6 +6,8 @@ import { join, relative } from 'node:path';
 import { auditLog } from './audit';
 import { LogVerifyError } from './log';
 import { FsLogDriver } from './storage/fs';
+import { rng } from '../common/rng';
+export { rng };
 
 export type Tamper = 'flip-tile' | 'flip-bundle' | 'flip-checkpoint' | 'delete-entry' | 'reorder-entries' | 'delete-file';
 export const TAMPERS: readonly Tamper[] = ['flip-tile', 'flip-bundle', 'flip-checkpoint', 'delete-entry', 'reorder-entries', 'delete-file'];
@@ -90,13 +92,3 @@ export async function tamperTrial(nodeDir: string, work: string, kind: Tamper, r
   throw new Error(`tamper not detected: ${what}`);
 }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

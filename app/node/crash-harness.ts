@@ -17,6 +17,7 @@ import { parseEntry, replay } from '../ledger/rules';
 import { SampleNetwork, entryBytes } from '../ledger/sample';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { initNode } from './init';
+import { rng } from '../common/rng';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/evidence.mjs');
 
@@ -34,17 +35,6 @@ export interface CrashRunResult {
   size: number;
   /** Submissions answered 409 after a restart: journaled before the crash, but the answer was lost. */
   recoveredUnacked: number;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class NodeProcess {
