@@ -1,8 +1,7 @@
 // `evidence witness …` (a C2SP tlog-witness), `evidence mirror …` (verified peer sync, gossip, fork alarms),
 // `evidence log proof` (tlog-proof + evidence receipt) and `evidence verify-receipt` (offline receipt checks).
 import type { Command } from 'commander';
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +19,7 @@ import { closeServer, listen } from '../witness/http';
 import { createWitnessServer } from '../witness/server';
 import { Witness, addWitnessLog, initWitness } from '../witness/witness';
 import { parseVerifierKey } from '../ledger/note';
+import { hashFileSha256 } from './verify';
 
 export class CliArgumentError extends Error {
   override name = 'CliArgumentError';
@@ -107,16 +107,6 @@ export async function openLogSource(source: string): Promise<TileFetcher> {
     throw new CliArgumentError(`${source} mirrors ${logs.length} logs: give the folder of one, ${join(source, 'logs', '<origin hash>')}`);
   }
   throw new CliArgumentError(`${source} is not a log: expected a URL, a node folder, a mirror folder or a folder with a checkpoint file`);
-}
-
-async function sha256File(path: string): Promise<{ sha256: string; size: number }> {
-  const h = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    h.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: h.digest('hex'), size };
 }
 
 function describeState(s: SyncState): string {
@@ -211,7 +201,7 @@ export function registerMirror(program: Command): void {
       } catch (err) {
         throw new CliArgumentError(`${path} is not a readable JSON receipt: ${(err as Error).message}`);
       }
-      const file = o.file ? await sha256File(o.file) : undefined;
+      const file = o.file ? await hashFileSha256(o.file) : undefined;
       const r = verifyReceipt(receipt, file ? { file } : {});
       if (r.entry) process.stdout.write(`entry ${r.entry.index} (${r.entry.type} ${r.entry.id})\n`);
       for (const c of r.checks) {
