@@ -1,11 +1,21 @@
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
+import { stageReportResources } from './app/report/resources';
+
+/** Copies the report's template and font into out/report/ after main is built (the app ships no node_modules). */
+const reportResources = () => ({
+  name: 'evidence-report-resources',
+  async closeBundle() {
+    await stageReportResources(__dirname, resolve(__dirname, 'out'));
+  },
+});
 
 // main: ESM (out/main/index.js), self-contained; preload: CJS (out/preload/index.cjs), required by
 // `sandbox: true`, self-contained too (a sandboxed preload can require only 'electron').
 export default defineConfig({
   main: {
+    plugins: [reportResources()],
     build: {
       // Bundle every dependency into main (only electron and node: stay external): the packaged app then needs no
       // node_modules, which keeps app.asar small and packing fast (see electron-builder.yml).

@@ -6,6 +6,7 @@ import log from 'electron-log/main';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { WorkstationHost } from '../app/host/host';
+import { builtReportResources } from '../app/report/resources';
 import { PRODUCT_NAME } from '../app/host/paths';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
@@ -83,6 +84,8 @@ export function startShell(): void {
       log,
       version: app.getVersion(),
       printer: async () => electronPrinter((options) => new BrowserWindow(options)),
+      // out/ of the build (inside app.asar once packaged): the report's template, font and verifier are staged there.
+      reportResources: builtReportResources(join(here, '..')),
     });
     registerIpc(ipcMain, host, new URL(appOrigin.href));
     forwardEvents(host, () => win?.webContents);

@@ -7,7 +7,11 @@ import { promisify } from 'node:util';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { extractFile, listPackage } from '@electron/asar';
+import { extractAll, extractFile, listPackage } from '@electron/asar';
+import { buildReportData, loadLedgerFolder } from '../app/report/model';
+import { renderReport } from '../app/report/render';
+import { builtReportResources } from '../app/report/resources';
+import { buildCaseLedger } from '../app/report/test-ledger';
 
 const run = promisify(execFile);
 const electronVersion = (JSON.parse(readFileSync('node_modules/electron/package.json', 'utf8')) as { version: string }).version;
@@ -24,7 +28,9 @@ beforeAll(async () => {
   writeFileSync(join(standIn, 'electron'), '#!/bin/sh\necho "stand-in for the Electron runtime" >&2\nexit 1\n');
   chmodSync(join(standIn, 'electron'), 0o755);
   writeFileSync(join(standIn, 'version'), `v${electronVersion}`);
+  // What `npm run dist` builds first (`npm run build`): main, preload, renderer, report resources, verifier.
   await run(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']);
+  await run(process.execPath, ['bin/run-ts.mjs', 'assets/verifier/build.ts']);
   await run(
     process.execPath,
     [
@@ -78,5 +84,27 @@ describe('electron-builder.yml', () => {
     const preload = extractFile(asar, 'out/preload/index.cjs').toString('utf8');
     const preloadRequires = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     expect(preloadRequires).toEqual(['electron']);
+  });
+
+  it('packs what report.print reads at run time: template, the font subsets and the offline verifier', () => {
+    const files = new Set(listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/')));
+    for (const f of ['/out/report/template/report.html', '/out/report/template/report.css', '/out/report/fonts/noto-sans-sc/400.css', '/out/report/fonts/noto-sans-sc/700.css', '/out/verifier/verifier.html']) {
+      expect(files, f).toContain(f);
+    }
+    const woff2 = [...files].filter((f) => f.startsWith('/out/report/fonts/noto-sans-sc/files/'));
+    expect(woff2.length).toBeGreaterThan(100);
+    expect(woff2.every((f) => /-(400|700)-normal\.woff2$/.test(f))).toBe(true); // only the two weights used
+  });
+
+  it('renders a bilingual report from the packed resources alone, with the font embedded', async () => {
+    const unpacked = join(work, 'unpacked');
+    extractAll(asar, unpacked);
+    const ledgerDir = join(work, 'ledger');
+    const b = await buildCaseLedger({ dir: ledgerDir, exhibits: 1, description: () => '手机 phone' });
+    const data = buildReportData(await loadLedgerFolder(ledgerDir), b.caseId);
+    const r = await renderReport(data, { lang: 'both', generatedAt: new Date('2026-11-27T10:00:00Z'), resources: builtReportResources(join(unpacked, 'out')) });
+    expect(r.html).toContain(b.caseId);
+    expect(r.html).toMatch(/@font-face\{font-family:'Noto Sans SC';font-style:normal;font-weight:400;[^}]*src:url\(data:font\/woff2;base64,/);
+    expect(r.html).toMatch(/font-weight:700;[^}]*src:url\(data:font\/woff2;base64,/);
   });
 });

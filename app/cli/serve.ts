@@ -6,6 +6,7 @@ import { defaultDataDir } from '../host/paths';
 import { startWebHost } from '../web/server';
 import { fileLogger } from '../web/log';
 import { launchChromiumPrinter } from '../report/pdf';
+import { checkoutReportResources } from '../report/resources';
 
 export function register(program: Command): void {
   program
@@ -21,7 +22,7 @@ export function register(program: Command): void {
       }
       const dataDir = resolve(opts.data);
       const log = fileLogger(dataDir);
-      const host = await WorkstationHost.open({ dataDir, shell: 'web', log, printer: () => launchChromiumPrinter(), verifierPath: resolve('out/verifier/verifier.html') });
+      const host = await WorkstationHost.open({ dataDir, shell: 'web', log, printer: () => launchChromiumPrinter(), reportResources: checkoutReportResources() });
       const web = await startWebHost({ host, port, rendererDir: resolve(opts.renderer) });
       process.stdout.write(
         `Evidence Ledger Workstation is running.\n` +

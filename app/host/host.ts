@@ -12,6 +12,7 @@ import { IdentityService } from './identity';
 import { IntakeService } from './intake';
 import { LedgerService } from './services/ledger';
 import { ReportService, type PrinterFactory } from './services/report';
+import type { ReportResources } from '../report/resources';
 import { HostError } from './errors';
 import type { ScryptParams } from '../crypto/keystore';
 
@@ -27,8 +28,8 @@ export interface HostOptions {
   intakeWorkers?: number;
   /** Prints reports to PDF: Electron's printToPDF in the app, headless Chromium in the web host. */
   printer?: PrinterFactory;
-  /** The built offline verifier, copied beside exported reports. */
-  verifierPath?: string;
+  /** The report's template, font and offline verifier (app/report/resources.ts): built copies in the desktop app. */
+  reportResources?: ReportResources;
 }
 
 export const MODE_LABEL: Record<Mode | 'unset', string> = {
@@ -57,7 +58,7 @@ export class WorkstationHost {
     this.intake = new IntakeService(options.dataDir, (e, p) => this.emit(e, p), options.log, options.intakeWorkers);
     this.ledger = new LedgerService(options.dataDir, this.identity, () => this.settings.get().mode, (e, p) => this.emit(e, p), options.log);
     const noPrinter: PrinterFactory = () => Promise.reject(new HostError('REPORT_NO_PRINTER', 'This workstation was started without a PDF printer; print from the desktop app or `evidence serve`, or run `evidence report`.'));
-    this.report = new ReportService(options.dataDir, () => this.settings.get().mode, options.printer ?? noPrinter, options.log, options.verifierPath);
+    this.report = new ReportService(options.dataDir, () => this.settings.get().mode, options.printer ?? noPrinter, options.log, options.reportResources);
     this.service = this.buildService();
   }
 

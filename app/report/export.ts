@@ -8,6 +8,7 @@ import type { ReportLang } from './labels';
 import { buildReportData, loadLedgerFolder, type ReportData, reportJson, type VerifiedLedger } from './model';
 import type { ReportPrinter } from './pdf';
 import { receiptFileNameFor, renderReport } from './render';
+import type { ReportResources } from './resources';
 
 /** Builds the evidence receipt (JSON text) for one exhibit's deposition entry of a verified ledger. */
 export type ReceiptBuilder = (ledger: VerifiedLedger, entryIndex: number) => Promise<string> | string;
@@ -23,7 +24,8 @@ export interface ExportOptions {
   receipts?: ReceiptBuilder;
   /** Extra files to place beside the PDF (e.g. the offline verifier): name → bytes. */
   extras?: ReadonlyArray<{ name: string; bytes: Uint8Array }>;
-  assetsDir?: string;
+  /** Template and font folders (render.ts); this checkout's when absent. */
+  resources?: Pick<ReportResources, 'templateDir' | 'fontDir'>;
 }
 
 export interface ExportResult {
@@ -57,7 +59,7 @@ export async function exportReport(o: ExportOptions): Promise<ExportResult> {
   } else if (o.receipts) {
     for (const ex of data.exhibits) receipts.set(ex.exhibitId, await o.receipts(ledger, ex.deposition.index));
   }
-  const rendered = await renderReport(data, { lang: o.lang, generatedAt: o.generatedAt ?? new Date(), receipts, ...(o.assetsDir ? { assetsDir: o.assetsDir } : {}) });
+  const rendered = await renderReport(data, { lang: o.lang, generatedAt: o.generatedAt ?? new Date(), receipts, ...(o.resources ? { resources: o.resources } : {}) });
   const pdf = await o.printer(rendered);
   const dir = dirname(o.out);
   await mkdir(dir, { recursive: true });

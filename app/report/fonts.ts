@@ -3,8 +3,7 @@
 // unicode-range (CSS Fonts 4 §4.5). Only the subsets that cover a character the page actually uses are inlined,
 // as data: URLs, for the regular and bold weights. Chromium then subsets again when it writes the PDF.
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 export const REPORT_FONT_FAMILY = 'Noto Sans SC';
 
@@ -40,23 +39,25 @@ export function parseFontsourceCss(css: string, weight: number): Face[] {
   return faces;
 }
 
-let cache: { dir: string; faces: Face[] } | undefined;
+const faceCache = new Map<string, Face[]>();
 const dataUrls = new Map<string, string>();
 
-async function fontsource(): Promise<{ dir: string; faces: Face[] }> {
-  if (cache) return cache;
-  const require = createRequire(import.meta.url);
-  let cssPath: string;
-  try {
-    cssPath = require.resolve('@fontsource/noto-sans-sc/400.css');
-  } catch (err) {
-    throw new FontError('@fontsource/noto-sans-sc is not installed: the report cannot embed its font (npm install)', { cause: err });
+/** The faces of the regular and bold weights in `dir` (a copy of @fontsource/noto-sans-sc, see resources.ts). */
+async function fontFaces(dir: string): Promise<Face[]> {
+  let faces = faceCache.get(dir);
+  if (faces) return faces;
+  faces = [];
+  for (const weight of [400, 700]) {
+    let css: string;
+    try {
+      css = await readFile(join(dir, `${weight}.css`), 'utf8');
+    } catch (err) {
+      throw new FontError(`the report font is missing: ${join(dir, `${weight}.css`)} cannot be read (npm install, or rebuild the app)`, { cause: err });
+    }
+    faces.push(...parseFontsourceCss(css, weight));
   }
-  const dir = dirname(cssPath);
-  const faces: Face[] = [];
-  for (const weight of [400, 700]) faces.push(...parseFontsourceCss(await readFile(join(dir, `${weight}.css`), 'utf8'), weight));
-  cache = { dir, faces };
-  return cache;
+  faceCache.set(dir, faces);
+  return faces;
 }
 
 /** Code points used by `text`, sorted. */
@@ -70,16 +71,17 @@ export function codePoints(text: string): number[] {
  * @font-face rules, with data: URLs, for the subsets covering `text` in both weights. `text` should be the
  * whole rendered page (and the header/footer), so no glyph falls back to a system font.
  */
-export async function embeddedFontCss(text: string): Promise<{ css: string; files: string[] }> {
-  const { dir, faces } = await fontsource();
+export async function embeddedFontCss(text: string, dir: string): Promise<{ css: string; files: string[] }> {
+  const faces = await fontFaces(dir);
   const cps = codePoints(text).filter((c) => c > 0x20);
   const wanted = faces.filter((f) => cps.some((c) => f.ranges.some(([a, b]) => c >= a && c <= b)));
   const rules: string[] = [];
   for (const f of wanted) {
-    let url = dataUrls.get(f.file);
+    const path = join(dir, 'files', f.file);
+    let url = dataUrls.get(path);
     if (!url) {
-      url = `data:font/woff2;base64,${(await readFile(join(dir, 'files', f.file))).toString('base64')}`;
-      dataUrls.set(f.file, url);
+      url = `data:font/woff2;base64,${(await readFile(path)).toString('base64')}`;
+      dataUrls.set(path, url);
     }
     const range = f.ranges.map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`)).join(',');
     rules.push(`@font-face{font-family:'${REPORT_FONT_FAMILY}';font-style:normal;font-weight:${f.weight};font-display:block;src:url(${url}) format('woff2');unicode-range:${range};}`);

@@ -5,16 +5,13 @@
 // one QR code per exhibit as inline SVG, the header and footer as CSS page-margin boxes). Everything
 // that comes from a record goes through the escaping template; the page's CSP forbids every script.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import * as QRCode from 'qrcode/lib/core/qrcode.js';
 import { embeddedFontCss } from './fonts';
 import { LABELS, PHRASES, type ReportLang, label, labels, plain } from './labels';
 import { type ExhibitData, type Person, type ReportData, reportHash } from './model';
+import { checkoutReportResources, type ReportResources } from './resources';
 import { compileTemplate, html, joinHtml, type SafeHtml, trustedHtml } from './template';
-
-/** assets/report/ of this checkout (the host passes its own when bundled). */
-export const DEFAULT_REPORT_ASSETS = fileURLToPath(new URL('../../assets/report/', import.meta.url));
 
 export interface RenderOptions {
   lang: ReportLang;
@@ -23,7 +20,8 @@ export interface RenderOptions {
   receipts?: ReadonlyMap<string, string>;
   /** File name of an exhibit's receipt beside the PDF (printed in the compact QR form). */
   receiptFileName?: (exhibitId: string) => string;
-  assetsDir?: string;
+  /** Template and font folders; this checkout's when absent (the desktop app passes its built copies). */
+  resources?: Pick<ReportResources, 'templateDir' | 'fontDir'>;
 }
 
 export interface RenderedReport {
@@ -160,7 +158,8 @@ export async function renderReport(data: ReportData, opts: RenderOptions): Promi
   const { lang } = opts;
   const L = labels(lang);
   const hash = reportHash(data);
-  const tpl = await assets(opts.assetsDir ?? DEFAULT_REPORT_ASSETS);
+  const resources = opts.resources ?? checkoutReportResources();
+  const tpl = await assets(resources.templateDir);
   const receiptName = opts.receiptFileName ?? receiptFileNameFor;
   const phrase = (p: readonly [string, string]): SafeHtml => label(p, lang);
 
@@ -261,7 +260,7 @@ export async function renderReport(data: ReportData, opts: RenderOptions): Promi
   const view2 = { ...view, css: trustedHtml(`${tpl.css}\n${margins}`) };
   const first = tpl.page(view2);
   // The font subsets are chosen from every character of the page (margin boxes included).
-  const font = await embeddedFontCss(first + headerText + footerText + counter.join(''));
+  const font = await embeddedFontCss(first + headerText + footerText + counter.join(''), resources.fontDir);
   // Escaped record text can never contain '<', so the marker's first occurrence is the template's own.
   const page = first.replace(FONT_MARKER, () => font.css);
   return { html: page, hash, title };

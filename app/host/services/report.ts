@@ -8,6 +8,7 @@ import type { Mode, ParsedArgs, Service } from '../../contract/api';
 import { exportReport, type ExportResult } from '../../report/export';
 import type { ClosablePrinter } from '../../report/pdf';
 import { proofReceipt } from '../../report/receipts';
+import type { ReportResources } from '../../report/resources';
 import type { HostLogger } from '../dispatch';
 import { HostError } from '../errors';
 
@@ -24,8 +25,8 @@ export class ReportService {
     private readonly mode: () => Mode | null,
     private readonly printer: PrinterFactory,
     private readonly log: HostLogger,
-    /** The built offline verifier (out/verifier/verifier.html), copied beside each report when present. */
-    private readonly verifierPath?: string,
+    /** Template, font and the built offline verifier (copied beside each report when present); this checkout's when absent. */
+    private readonly resources?: ReportResources,
   ) {}
 
   methods(): ReportMethods {
@@ -33,14 +34,15 @@ export class ReportService {
   }
 
   private async extras(): Promise<Array<{ name: string; bytes: Uint8Array }>> {
-    if (!this.verifierPath) return [];
+    if (!this.resources) return [];
+    const path = this.resources.verifier;
     try {
-      await access(this.verifierPath);
+      await access(path);
     } catch {
-      this.log.warn(`report: the offline verifier ${this.verifierPath} is not built (npm run build:verifier); the report is exported without it`);
+      this.log.warn(`report: the offline verifier ${path} is not built (npm run build:verifier); the report is exported without it`);
       return [];
     }
-    return [{ name: 'verifier.html', bytes: new Uint8Array(await readFile(this.verifierPath)) }];
+    return [{ name: 'verifier.html', bytes: new Uint8Array(await readFile(path)) }];
   }
 
   async print(a: ParsedArgs<'report.print'>): Promise<{ pdf: string; json: string; sha256: string; pages: number; receipts: string[]; files: string[] }> {
@@ -52,7 +54,7 @@ export class ReportService {
     const printer = await this.printer();
     let r: ExportResult;
     try {
-      r = await exportReport({ dataDir: this.dataDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, receipts: proofReceipt, extras: await this.extras() });
+      r = await exportReport({ dataDir: this.dataDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, receipts: proofReceipt, extras: await this.extras(), ...(this.resources ? { resources: this.resources } : {}) });
       for (const w of r.warnings) this.log.warn(`report: ${w}`);
     } finally {
       await printer.close();
