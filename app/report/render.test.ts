@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, loadLedgerFolder, type ReportData } from './model';
-import { compactAnchor, cssString, displayTime, exhibitQr, renderReport, sizeText } from './render';
+import * as QRCode from 'qrcode/lib/core/qrcode.js';
+import { compactAnchor, cssString, displayTime, exhibitQr, qrSvg, renderReport, sizeText } from './render';
 import { buildCaseLedger } from './test-ledger';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -79,5 +80,22 @@ describe('renderReport', () => {
     expect(sizeText(512, 'en')).toBe('512 bytes');
     expect(sizeText(1_007_919, 'en')).toBe('1,007,919 bytes (984.3 KiB)');
     expect(sizeText(2048, 'zh-CN')).toBe('2,048 字节 (2.0 KiB)');
+  });
+
+  it('draws exactly the dark modules of the QR code, with the 4-module quiet zone', () => {
+    for (const text of ['EVIDENCE-ANCHOR/1\nentry 1', 'x'.repeat(900)]) {
+      const { size, data: modules } = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+      const svg = qrSvg(text).html;
+      const drawn = new Set<string>();
+      for (const m of svg.matchAll(/M(\d+) (\d+)h(\d+)v1h-(\d+)z/g)) {
+        const [x, y, run, back] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+        expect(back).toBe(run);
+        for (let i = 0; i < run; i++) drawn.add(`${x - 4 + i},${y - 4}`);
+      }
+      const dark = new Set<string>();
+      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (modules[y * size + x]) dark.add(`${x},${y}`);
+      expect(drawn).toEqual(dark);
+      expect(svg).toContain(`viewBox="0 0 ${size + 8} ${size + 8}"`);
+    }
   });
 });
