@@ -98,6 +98,17 @@ export interface ApplyOptions {
   verifier?: Secp256k1Verifier;
 }
 
+/** `applyParsed` options for entries checked elsewhere (the audit's worker threads). */
+export interface PreparedOptions extends ApplyOptions {
+  /**
+   * Every signature was already verified against its own publicKey (whose fingerprint is its keyId); the
+   * rules still check that each key may sign in its role at this index.
+   */
+  signaturesVerified?: boolean;
+  /** checkEntryAlone already passed for this entry (it is not run again). */
+  checkedAlone?: boolean;
+}
+
 /** What verifying an entry's signatures established. */
 export interface SignatureCheck {
   /** Hex SHA-256 the signatures are over (app/crypto recordDigest); empty when they were verified elsewhere. */
@@ -166,7 +177,7 @@ export class LedgerState {
    * `signaturesVerified`, every signature must already have been verified against its own publicKey, whose
    * fingerprint is its keyId; this still checks that each key may sign in its role at this index.
    */
-  applyParsed(parsed: ParsedEntry, opts: ApplyOptions & { signaturesVerified?: boolean } = {}): AppliedEntry {
+  applyParsed(parsed: ParsedEntry, opts: PreparedOptions = {}): AppliedEntry {
     const index = this.size;
     const checked = checkEntry(this, parsed, index, opts);
     commit(this, checked);
@@ -203,7 +214,18 @@ function messageFromEntry(entry: Uint8Array, type: string): SignedMessage {
   bytes.set(tag);
   bytes[tag.length] = 0x0a;
   bytes.set(entry.subarray(RECORD_PREFIX, end), tag.length + 1);
-  return { bytes, digest: sha256(bytes) };
+  return lazyDigestMessage(bytes);
+}
+
+/** A signed message whose SHA-256 is computed on first use: node:crypto's verify hashes the bytes itself. */
+function lazyDigestMessage(bytes: Uint8Array): SignedMessage {
+  let digest: Uint8Array | undefined;
+  return {
+    bytes,
+    get digest(): Uint8Array {
+      return (digest ??= sha256(bytes));
+    },
+  };
 }
 
 /** Parses entry bytes: UTF-8, JSON, canonical (RFC 8785), envelope shape, record schema; and the signed message. */
@@ -253,8 +275,38 @@ interface Checked extends AppliedEntry {
   effects: () => void;
 }
 
-function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts: ApplyOptions & { signaturesVerified?: boolean }): Checked {
+/**
+ * The rules that need no ledger state: an entry failing one of these fails at any index. Run wherever the entry
+ * is parsed (the audit's worker threads); `apply` runs them first, then the stateful rules (checkEntry).
+ */
+export function checkEntryAlone(parsed: ParsedEntry): void {
   const { envelope, record } = parsed;
+  switch (record.type) {
+    case 'genesis':
+      genesisAlone(record);
+      break;
+    case 'member.enroll': {
+      const m = record.member;
+      if (keyIdOf(m.publicKey) !== m.keyId) throw bad('record.member.keyId', `is not the key id of member.publicKey (that is ${keyIdOf(m.publicKey)})`);
+      break;
+    }
+    case 'deposition':
+      depositionAlone(record, envelope.record);
+      break;
+    case 'custody.transfer':
+      if (record.to === record.from) throw bad('record.to', 'must differ from record.from');
+      break;
+    case 'disposition':
+      if (record.witnessOfficer === record.authorisedBy) throw bad('record.witnessOfficer', 'must differ from record.authorisedBy');
+      break;
+    default:
+      break;
+  }
+}
+
+function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts: PreparedOptions): Checked {
+  const { envelope, record } = parsed;
+  if (!opts.checkedAlone) checkEntryAlone(parsed);
   // With signatures verified elsewhere the message is not needed (computing it was the main thread's top cost).
   const message = parsed.message ?? (opts.signaturesVerified ? undefined : recordMessage(envelope.record));
   if (index === 0 && record.type !== 'genesis') throw bad('record.type', `entry 0 must be the genesis, got ${record.type}`, 'LEDGER_RULE_GENESIS');
@@ -272,7 +324,6 @@ function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts
       break;
     case 'member.enroll': {
       const m = record.member;
-      if (keyIdOf(m.publicKey) !== m.keyId) throw bad('record.member.keyId', `is not the key id of member.publicKey (that is ${keyIdOf(m.publicKey)})`);
       if (state.members.has(m.keyId)) {
         throw new RuleError('LEDGER_RULE_DUPLICATE_MEMBER', 409, `key ${m.keyId} is already enrolled${state.members.get(m.keyId)!.revokedAt !== undefined ? ' (and revoked: a revoked key is never re-enrolled)' : ''}`, 'record.member.keyId');
       }
@@ -302,12 +353,11 @@ function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts
       break;
     }
     case 'deposition':
-      effects = depositionRule(state, record, envelope.record, ctx, index);
+      effects = depositionRule(state, record, ctx, index);
       break;
     case 'custody.transfer': {
       const ex = liveExhibit(state, record.exhibitId);
       if (record.from !== ex.holder) throw new RuleError('LEDGER_RULE_NOT_HOLDER', 422, `key ${record.from} does not hold exhibit ${ex.exhibitId}; ${ex.holder} does`, 'record.from');
-      if (record.to === record.from) throw bad('record.to', 'must differ from record.from');
       ctx.roles({ releasing: record.from, receiving: record.to });
       effects = () => {
         ex.holder = record.to;
@@ -332,7 +382,6 @@ function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts
     }
     case 'disposition': {
       const ex = liveExhibit(state, record.exhibitId);
-      if (record.witnessOfficer === record.authorisedBy) throw bad('record.witnessOfficer', 'must differ from record.authorisedBy');
       ctx.roles({ supervisor: record.authorisedBy, 'witness-officer': record.witnessOfficer });
       effects = () => {
         ex.disposedAt = index;
@@ -383,7 +432,7 @@ class SignatureContext {
     private readonly envelope: SignedRecord,
     private readonly message: SignedMessage | undefined,
     private readonly index: number,
-    private readonly opts: ApplyOptions & { signaturesVerified?: boolean },
+    private readonly opts: PreparedOptions,
   ) {}
 
   /** Every genesis admin must sign (roles admin / admin.<n>). */
@@ -502,7 +551,7 @@ class SignatureContext {
   }
 }
 
-function genesisRule(state: LedgerState, record: GenesisRecord, ctx: SignatureContext): () => void {
+function genesisAlone(record: GenesisRecord): void {
   const ids = new Set<string>();
   for (const [i, a] of record.admins.entries()) {
     if (keyIdOf(a.publicKey) !== a.keyId) throw bad(`record.admins.${i}.keyId`, `is not the key id of its publicKey (that is ${keyIdOf(a.publicKey)})`);
@@ -519,6 +568,9 @@ function genesisRule(state: LedgerState, record: GenesisRecord, ctx: SignatureCo
     vkeys.add(v);
   }
   vkeyOf(record.logKey, 'record.logKey', SIG_ED25519);
+}
+
+function genesisRule(state: LedgerState, record: GenesisRecord, ctx: SignatureContext): () => void {
   ctx.genesisAdminsSign(record.admins);
   return () => {
     state.genesis = record;
@@ -537,12 +589,11 @@ function vkeyOf(vkey: string, field: string, type: number): string {
   }
 }
 
-function depositionRule(state: LedgerState, record: DepositionRecord, original: SignedRecord['record'], ctx: SignatureContext, index: number): () => void {
+/** A deposition's own consistency: request and receipt agree, and the receipt's digest is the request's. */
+function depositionAlone(record: DepositionRecord, original: SignedRecord['record']): void {
   const req = record.request;
   if (req.caseId !== record.caseId) throw bad('record.request.caseId', `is ${req.caseId}, the deposition names case ${record.caseId}`);
   if (req.exhibitId !== record.exhibitId) throw bad('record.request.exhibitId', `is ${req.exhibitId}, the deposition names exhibit ${record.exhibitId}`);
-  if (!state.cases.has(record.caseId)) throw new RuleError('LEDGER_RULE_NO_CASE', 422, `case ${record.caseId} has no case.open in the ledger`, 'record.caseId');
-  if (state.exhibits.has(record.exhibitId)) throw new RuleError('LEDGER_RULE_DUPLICATE_EXHIBIT', 409, `exhibit ${record.exhibitId} is already deposited`, 'record.exhibitId');
   const r = record.receipt;
   if (r.objects.length !== req.objects.length) {
     throw new RuleError('LEDGER_RULE_RECEIPT', 422, `the receipt lists ${r.objects.length} objects, the request ${req.objects.length}`, 'record.receipt.objects');
@@ -562,6 +613,13 @@ function depositionRule(state: LedgerState, record: DepositionRecord, original: 
   if (r.requestDigest !== wanted) {
     throw new RuleError('LEDGER_RULE_RECEIPT', 422, `receipt.requestDigest ${r.requestDigest} is not the digest of the deposition.request record (${wanted})`, 'record.receipt.requestDigest');
   }
+}
+
+function depositionRule(state: LedgerState, record: DepositionRecord, ctx: SignatureContext, index: number): () => void {
+  const req = record.request;
+  const r = record.receipt;
+  if (!state.cases.has(record.caseId)) throw new RuleError('LEDGER_RULE_NO_CASE', 422, `case ${record.caseId} has no case.open in the ledger`, 'record.caseId');
+  if (state.exhibits.has(record.exhibitId)) throw new RuleError('LEDGER_RULE_DUPLICATE_EXHIBIT', 409, `exhibit ${record.exhibitId} is already deposited`, 'record.exhibitId');
   const g = state.genesis!;
   const skew = (g.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS) * 1000;
   const upload = (g.maxUploadSeconds ?? DEFAULT_MAX_UPLOAD_SECONDS) * 1000;
