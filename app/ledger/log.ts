@@ -4,7 +4,7 @@
 // checkpoint last (c2sp.org/tlog-tiles), so a crash at any point leaves the previous checkpoint valid.
 import { bytesEqual, utf8ToBytes } from './bytes';
 import { type Checkpoint, type OpenedCheckpoint, openCheckpoint, peekCheckpoint, signCheckpoint } from './checkpoint';
-import { bundlesForSize, decodeBundle, encodeBundle, entriesPath, hashesAtLevel, MAX_ENTRY_SIZE, TILE_WIDTH, tilePath, tilesForSize, tileWidthAt } from './layout';
+import { bundlesForSize, decodeBundle, encodeBundle, entriesPath, hashesAtLevel, MAX_ENTRY_SIZE, TILE_WIDTH, type TileId, tilePath, tilesForSize, tileWidthAt } from './layout';
 import { MemoryTree, leafHash } from './merkle';
 import type { NoteSigner, NoteVerifier } from './note';
 import type { LogDriver } from './storage/driver';
@@ -63,11 +63,8 @@ export interface LoadedLog {
   readonly entries: Uint8Array[];
 }
 
-/**
- * Reads and verifies a whole log: checkpoint signature, every entry bundle (length prefixes and counts), the
- * root rebuilt from the entries, and (by default) every hash tile against the rebuilt tree.
- */
-export async function loadLog(fetcher: TileFetcher, opts: LoadOptions = {}): Promise<LoadedLog> {
+/** Reads the checkpoint note and parses its body (the signature is checked once the log key is known). */
+export async function readCheckpoint(fetcher: TileFetcher): Promise<{ note: Uint8Array; peeked: Checkpoint }> {
   let note: Uint8Array;
   try {
     note = await fetcher.get('checkpoint');
@@ -75,42 +72,43 @@ export async function loadLog(fetcher: TileFetcher, opts: LoadOptions = {}): Pro
     if (err instanceof NotFoundError) throw new LogVerifyError('LEDGER_CHECKPOINT_MISSING', 'the log has no checkpoint', { path: 'checkpoint' }, { cause: err });
     throw err;
   }
-  let peeked: Checkpoint;
   try {
-    peeked = peekCheckpoint(note);
+    return { note, peeked: peekCheckpoint(note) };
   } catch (err) {
     throw new LogVerifyError('LEDGER_CHECKPOINT_INVALID', `checkpoint: ${(err as Error).message}`, { path: 'checkpoint' }, { cause: err });
   }
-  const size = peeked.size;
-  const tree = new MemoryTree();
-  const entries: Uint8Array[] = [];
-  for (const b of bundlesForSize(size)) {
-    const path = entriesPath(b.index, b.width);
-    let bytes: Uint8Array;
-    try {
-      bytes = await fetchTile(fetcher, b);
-    } catch (err) {
-      if (err instanceof NotFoundError) throw new LogVerifyError('LEDGER_BUNDLE_MISSING', `entry bundle ${path} is missing`, { path, index: b.index * TILE_WIDTH }, { cause: err });
-      throw err;
-    }
-    let list: Uint8Array[];
-    try {
-      list = decodeBundle(bytes);
-      // A full bundle served in place of a partial one holds more entries: keep the ones this size covers.
-      if (list.length > b.width && b.width < TILE_WIDTH) list = list.slice(0, b.width);
-      if (list.length !== b.width) throw new RangeError(`holds ${list.length} entries, expected ${b.width}`);
-    } catch (err) {
-      throw new LogVerifyError('LEDGER_BUNDLE_INVALID', `entry bundle ${path}: ${(err as Error).message}`, { path, index: b.index * TILE_WIDTH }, { cause: err });
-    }
-    for (const e of list) {
-      tree.appendLeafHash(leafHash(e));
-      entries.push(e);
-    }
-    opts.onProgress?.(entries.length, size);
+}
+
+/** Reads entry bundle `b` (c2sp.org/tlog-tiles) and splits it into exactly `b.width` entries, naming it on failure. */
+export async function readBundle(fetcher: TileFetcher, b: TileId): Promise<Uint8Array[]> {
+  const path = entriesPath(b.index, b.width);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fetchTile(fetcher, b);
+  } catch (err) {
+    if (err instanceof NotFoundError) throw new LogVerifyError('LEDGER_BUNDLE_MISSING', `entry bundle ${path} is missing`, { path, index: b.index * TILE_WIDTH }, { cause: err });
+    throw err;
   }
-  const root = tree.root();
-  const rootMatches = bytesEqual(root, peeked.root);
-  if (opts.checkTiles ?? true) {
+  try {
+    let list = decodeBundle(bytes);
+    // A full bundle served in place of a partial one holds more entries: keep the ones this size covers.
+    if (list.length > b.width && b.width < TILE_WIDTH) list = list.slice(0, b.width);
+    if (list.length !== b.width) throw new RangeError(`holds ${list.length} entries, expected ${b.width}`);
+    return list;
+  } catch (err) {
+    throw new LogVerifyError('LEDGER_BUNDLE_INVALID', `entry bundle ${path}: ${(err as Error).message}`, { path, index: b.index * TILE_WIDTH }, { cause: err });
+  }
+}
+
+/**
+ * Checks a tree rebuilt from a log's entries against its checkpoint: (by default) every hash tile against the
+ * tree (the first bad one is named, with the entries it covers), then the root (RFC 9162 §2.1.1).
+ */
+export async function checkTree(fetcher: TileFetcher, tree: MemoryTree, peeked: Checkpoint, checkTiles = true): Promise<void> {
+  const size = peeked.size;
+  if (tree.size !== size) throw new RangeError(`the tree holds ${tree.size} entries, the checkpoint ${size}`);
+  const rootMatches = bytesEqual(tree.root(), peeked.root);
+  if (checkTiles) {
     for (const t of tilesForSize(size)) {
       const path = tilePath(t);
       let got: Uint8Array;
@@ -143,14 +141,37 @@ export async function loadLog(fetcher: TileFetcher, opts: LoadOptions = {}): Pro
   if (!rootMatches) {
     throw new LogVerifyError('LEDGER_ROOT_MISMATCH', `the entries do not hash to the checkpoint's root for size ${size}: an entry or the checkpoint is altered`, { path: 'checkpoint' });
   }
-  const logKey = opts.logKey ?? opts.resolveLogKey?.(entries);
-  if (!logKey) throw new TypeError('loadLog needs logKey or resolveLogKey');
-  let checkpoint: OpenedCheckpoint;
+}
+
+/** Opens (checks the signatures of) a checkpoint note with the log's key, as a LogVerifyError on failure. */
+export function openLogCheckpoint(note: Uint8Array, logKey: NoteVerifier, opts: { origin?: string; witnesses?: readonly NoteVerifier[] } = {}): OpenedCheckpoint {
   try {
-    checkpoint = openCheckpoint(note, logKey, { ...(opts.origin !== undefined ? { origin: opts.origin } : {}), witnesses: opts.witnesses ?? [] });
+    return openCheckpoint(note, logKey, { ...(opts.origin !== undefined ? { origin: opts.origin } : {}), witnesses: opts.witnesses ?? [] });
   } catch (err) {
     throw new LogVerifyError('LEDGER_CHECKPOINT_INVALID', `checkpoint: ${(err as Error).message}`, { path: 'checkpoint' }, { cause: err });
   }
+}
+
+/**
+ * Reads and verifies a whole log: checkpoint signature, every entry bundle (length prefixes and counts), the
+ * root rebuilt from the entries, and (by default) every hash tile against the rebuilt tree.
+ */
+export async function loadLog(fetcher: TileFetcher, opts: LoadOptions = {}): Promise<LoadedLog> {
+  const { note, peeked } = await readCheckpoint(fetcher);
+  const size = peeked.size;
+  const tree = new MemoryTree();
+  const entries: Uint8Array[] = [];
+  for (const b of bundlesForSize(size)) {
+    for (const e of await readBundle(fetcher, b)) {
+      tree.appendLeafHash(leafHash(e));
+      entries.push(e);
+    }
+    opts.onProgress?.(entries.length, size);
+  }
+  await checkTree(fetcher, tree, peeked, opts.checkTiles ?? true);
+  const logKey = opts.logKey ?? opts.resolveLogKey?.(entries);
+  if (!logKey) throw new TypeError('loadLog needs logKey or resolveLogKey');
+  const checkpoint = openLogCheckpoint(note, logKey, opts);
   if (opts.onEntry) for (const [i, e] of entries.entries()) opts.onEntry(e, i);
   return { checkpoint, tree, entries };
 }
