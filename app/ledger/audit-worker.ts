@@ -1,27 +1,48 @@
-// Audit worker thread: parses entries (UTF-8, canonical JSON, envelope, record schema, signed message) and
-// verifies every signature against its own publicKey with node:crypto (app/crypto's nodeVerifier, low-S
-// checked). The main thread then runs the stateful rules, which check that each key may sign in its role.
-// Batch format (big-endian): repeated { u32 entry index, u32 length, entry bytes }.
-import { parentPort } from 'node:worker_threads';
-import { sha256 } from '@noble/hashes/sha2.js';
+// The audit's per-entry work, everything that does not depend on the ledger's state, for one chunk of entries
+// (an entry bundle's format: uint16 length prefixes, c2sp.org/tlog-tiles): the RFC 9162 §2.1.1 leaf hash; the
+// parse (UTF-8, RFC 8785 canonical JSON, envelope, record schema); the rules that need no state
+// (checkEntryAlone); and every signature verified against its own publicKey with node:crypto (low-S checked).
+// What comes back is compact: the leaf hashes in one transferable buffer, and per entry the schema's view of the
+// record with its signers, or why it failed. The main thread only builds the tree and runs the stateful rules.
+//
+// It runs on worker threads (audit.ts bundles this module with esbuild and starts it from that text, so a
+// worker starts in tens of milliseconds) and on the main thread while no worker is ready yet.
+import { createHash } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
 import { createNodeVerifier } from '../crypto/bulk-verify';
 import { fromBase64 } from '../crypto/encoding';
 import { parsePublicKey } from '../crypto/secp256k1';
-import type { SignedRecord } from '../crypto/envelope';
-import { RuleError, parseEntry } from './rules';
+import type { RecordSignature } from '../crypto/envelope';
+import type { LedgerRecord } from '../records/schemas';
+import { HASH_SIZE } from './merkle';
+import { decodeBundle } from './layout';
+import { RuleError, checkEntryAlone, parseEntry } from './rules';
 
+/** One entry's outcome: accepted so far (the stateful rules decide), or the first reason it fails. */
 export type WorkerEntry =
-  | { index: number; envelope: SignedRecord }
-  | { index: number; rule: { code: string; status: number; message: string; field?: string } }
-  | { index: number; signature: { at: number; reason: string; detail: string } };
+  | { record: LedgerRecord; signatures: RecordSignature[] }
+  | { rule: { code: string; status: number; message: string; field?: string } }
+  | { signature: { at: number; reason: string; detail: string } };
 
-export interface BatchResult {
+export interface ChunkRequest {
+  /** Entries in entry-bundle form. */
+  bytes: Uint8Array;
+  /** Only hash the leaves (the audit already failed: the rest is read for the tree checks alone). */
+  hashOnly?: boolean;
+}
+
+export interface ChunkResult {
+  /** 32-byte leaf hashes, concatenated in entry order. */
+  leafHashes: Uint8Array;
+  /** Signatures verified. */
   verified: number;
+  /** One per entry, in order; empty when `hashOnly`. */
   entries: WorkerEntry[];
 }
 
 const verifier = createNodeVerifier();
 const keys = new Map<string, Uint8Array | null>();
+const LEAF_PREFIX = new Uint8Array([0x00]);
 
 function key(hex: string): Uint8Array | null {
   let k = keys.get(hex);
@@ -29,64 +50,66 @@ function key(hex: string): Uint8Array | null {
     try {
       k = parsePublicKey(hex);
     } catch {
-      k = null; // malformed: the main thread's rules report it with the field
+      k = null; // malformed: the main thread's rules report it, naming the field
     }
+    if (keys.size > 10_000) keys.clear();
     keys.set(hex, k);
   }
   return k;
 }
 
-export function processBatch(buf: Uint8Array): BatchResult {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+function check(entry: Uint8Array): { result: WorkerEntry; verified: number } {
+  let parsed: ReturnType<typeof parseEntry>;
+  try {
+    parsed = parseEntry(entry);
+    checkEntryAlone(parsed);
+  } catch (err) {
+    if (!(err instanceof RuleError)) throw err;
+    return { result: { rule: { code: err.code, status: err.status, message: err.message, ...(err.field !== undefined ? { field: err.field } : {}) } }, verified: 0 };
+  }
+  let verified = 0;
+  for (const [at, s] of parsed.envelope.signatures.entries()) {
+    const pub = key(s.publicKey);
+    if (!pub) continue;
+    const out = verifier.verify(fromBase64(s.sig, 'sig'), parsed.message, pub);
+    if (!out.ok) return { result: { signature: { at, reason: out.reason, detail: out.detail } }, verified };
+    verified++;
+  }
+  return { result: { record: parsed.record, signatures: parsed.envelope.signatures }, verified };
+}
+
+/** Processes one chunk: leaf hashes (node:crypto SHA-256), parse, stateless rules and signatures. */
+export function processChunk(req: ChunkRequest): ChunkResult {
+  const list = decodeBundle(req.bytes);
+  const leafHashes = new Uint8Array(list.length * HASH_SIZE);
   const entries: WorkerEntry[] = [];
   let verified = 0;
-  for (let p = 0; p < buf.length; ) {
-    const index = view.getUint32(p);
-    const len = view.getUint32(p + 4);
-    const entry = buf.subarray(p + 8, p + 8 + len);
-    p += 8 + len;
-    let parsed: ReturnType<typeof parseEntry>;
-    try {
-      parsed = parseEntry(entry);
-    } catch (err) {
-      if (!(err instanceof RuleError)) throw err;
-      entries.push({ index, rule: { code: err.code, status: err.status, message: err.message, ...(err.field !== undefined ? { field: err.field } : {}) } });
-      continue;
-    }
-    let failed: WorkerEntry | undefined;
-    for (const [at, s] of parsed.envelope.signatures.entries()) {
-      const pub = key(s.publicKey);
-      if (!pub) continue;
-      const out = verifier.verify(fromBase64(s.sig, 'sig'), parsed.message, pub);
-      if (!out.ok) {
-        failed = { index, signature: { at, reason: out.reason, detail: out.detail } };
-        break;
-      }
-      verified++;
-    }
-    entries.push(failed ?? { index, envelope: parsed.envelope });
+  for (const [i, entry] of list.entries()) {
+    // RFC 9162 §2.1.1: MTH({d(0)}) = SHA-256(0x00 || d(0)).
+    leafHashes.set(createHash('sha256').update(LEAF_PREFIX).update(entry).digest(), i * HASH_SIZE);
+    if (req.hashOnly) continue;
+    const r = check(entry);
+    entries.push(r.result);
+    verified += r.verified;
   }
-  return { verified, entries };
+  return { leafHashes, verified, entries };
 }
 
-/** Raw verifications of one signature for `ms` milliseconds: this thread's ceiling, for benchmarks. */
-export function rawVerifyLoop(sig: Uint8Array, bytes: Uint8Array, pub: Uint8Array, ms: number): number {
-  const message = { bytes, digest: sha256(bytes) };
-  const key = parsePublicKey(pub);
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    for (let i = 0; i < 20; i++) if (!verifier.verify(sig, message, key).ok) throw new Error('raw verify failed');
-    n += 20;
-  }
-  return (n / (performance.now() - t0)) * 1000;
+export interface WorkerRequest {
+  id: number;
+  chunk: ChunkRequest;
 }
+export type WorkerReply = { ready: true } | { id: number; result: ChunkResult };
 
-if (parentPort) {
+/** workerData that marks a thread as an audit worker (audit.ts). */
+export const AUDIT_WORKER_DATA = { evidenceAuditWorker: 1 } as const;
+
+// Started as an audit worker (not when a thread merely imports processChunk).
+if (parentPort && (workerData as typeof AUDIT_WORKER_DATA | undefined)?.evidenceAuditWorker === 1) {
   const port = parentPort;
-  port.postMessage({ ready: true });
-  port.on('message', (msg: { id: number; buf?: Uint8Array; raw?: { sig: Uint8Array; bytes: Uint8Array; pub: Uint8Array; ms: number } }) => {
-    if (msg.raw) port.postMessage({ id: msg.id, result: rawVerifyLoop(msg.raw.sig, msg.raw.bytes, msg.raw.pub, msg.raw.ms) });
-    else port.postMessage({ id: msg.id, result: processBatch(msg.buf!) });
+  port.on('message', (msg: WorkerRequest) => {
+    const result = processChunk(msg.chunk);
+    port.postMessage({ id: msg.id, result } satisfies WorkerReply, [result.leafHashes.buffer as ArrayBuffer]);
   });
+  port.postMessage({ ready: true } satisfies WorkerReply);
 }

@@ -72,6 +72,9 @@ describe('auditLog', () => {
     const err = await failure(dir);
     expect(err.where.index).toBe(123);
     expect(err.message).toMatch(/^entry 123: signature \d+ does not verify/);
+    const onMain = await failure(dir, { workers: 0 });
+    expect(onMain.where.index).toBe(123);
+    expect(onMain.message).toBe(err.message);
   });
 
   it('names the first entry that breaks the rules (a replayed entry)', async () => {

@@ -1,25 +1,35 @@
 // `evidence log verify`: a full audit of a log. Every entry bundle and hash tile is checked against the signed
-// checkpoint (loadLog), every entry against the record rules (the same state machine the sequencer runs), and
-// every signature with node:crypto spread over worker threads while the main thread runs the rules. The log's
-// key comes from its genesis entry (or is pinned with `logKey`); witness cosignatures are checked against the
-// genesis witness policy. On failure the error names the first bad entry index or resource.
+// checkpoint, every entry against the record rules (the same state machine the sequencer runs), and every
+// signature with node:crypto. The log's key comes from its genesis entry (or is pinned with `logKey`); witness
+// cosignatures are checked against the genesis witness policy. On failure the error names the first bad entry
+// index or resource, in the order loadLog would find them: checkpoint, bundles, tiles, root, log key, then the
+// first entry the rules or a signature refuse.
+//
+// One pipeline: bundles are read in order and cut into chunks; worker threads do everything per entry that needs
+// no ledger state (audit-worker.ts: leaf hash, parse, schema, stateless rules, signatures) and send back compact
+// results; the main thread only appends leaf hashes to the tree and runs the stateful rules in log order. The
+// workers start from an esbuild bundle of audit-worker.ts (tens of ms instead of ~0.7 s through tsx); until
+// one is ready, the main thread processes chunks itself.
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Secp256k1Verifier } from '../crypto/secp256k1';
 import { nodeVerifier } from '../crypto/bulk-verify';
+import type { SignedRecord } from '../crypto/envelope';
+import { publicKeyToSpkiDer } from '../crypto/secp256k1';
 import { toBase64 } from './bytes';
 import { openCheckpoint } from './checkpoint';
-import { LogVerifyError, loadLog } from './log';
+import { bundlesForSize, encodeBundle, TILE_WIDTH } from './layout';
+import { LogVerifyError, checkTree, loadLog, openLogCheckpoint, readBundle, readCheckpoint } from './log';
+import { HASH_SIZE, MemoryTree } from './merkle';
 import { type NoteVerifier, parseVerifierKey } from './note';
 import { LedgerState, RuleError, parseEntry } from './rules';
 import type { TileFetcher } from './tiles';
-import type { BatchResult } from './audit-worker';
-import type { LedgerRecord } from '../records/schemas';
+import { AUDIT_WORKER_DATA, type ChunkRequest, type ChunkResult, type WorkerReply, type WorkerRequest, processChunk } from './audit-worker';
 
 export interface AuditOptions {
   /** Pin the log key (vkey text); otherwise the genesis entry's logKey is used and reported. */
   logKey?: string;
-  /** Worker threads for signature verification (default: available parallelism). 0 verifies on the main thread. */
+  /** Worker threads (default: available parallelism). 0 does everything on the main thread. */
   workers?: number;
   onProgress?: (phase: 'read' | 'rules', done: number, total: number) => void;
 }
@@ -32,6 +42,8 @@ export interface AuditSummary {
   logKeyPinned: boolean;
   types: Record<string, number>;
   signatures: number;
+  /** Of `signatures`, those verified on the main thread (before any worker was ready, or with workers: 0). */
+  signaturesOnMainThread: number;
   members: number;
   activeMembers: number;
   cases: number;
@@ -40,105 +52,210 @@ export interface AuditSummary {
   cosignatures: Array<{ witness: string; time: string }>;
   witnessQuorum: number;
   final: boolean;
+  /** Every entry bundle read (overlapping with verification), from the start of the audit. */
   readMs: number;
-  /** When the verification workers had started (module loading), from the start of the audit. */
+  /** Every worker ready (bundling and start-up), from the start of the audit; 0 without workers. */
   workersReadyMs: number;
-  rulesMs: number;
+  /** Every entry parsed, verified and applied to the rules, from the start of the audit. */
+  entriesMs: number;
+  /** Everything, hash tiles, root and checkpoint included. */
   totalMs: number;
 }
 
-const BATCH_ENTRIES = 256;
+/** Entries per worker message: small enough that the last ones keep every worker busy, large enough to amortise a message. */
+const CHUNK_ENTRIES = 64;
+/** Chunks in flight per worker: one being worked on, one waiting, so a worker never idles between messages. */
+const IN_FLIGHT_PER_WORKER = 2;
+/** Chunks read ahead of the rules (bounds memory: ~64 KiB of entries each at most ×64). */
+const MAX_PENDING_CHUNKS = 64;
 
-function pack(entries: readonly Uint8Array[], from: number, to: number): Uint8Array {
-  let size = 0;
-  for (let i = from; i < to; i++) size += 8 + entries[i]!.length;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let p = 0;
-  for (let i = from; i < to; i++) {
-    view.setUint32(p, i);
-    view.setUint32(p + 4, entries[i]!.length);
-    out.set(entries[i]!, p + 8);
-    p += 8 + entries[i]!.length;
-  }
-  return out;
+let bundled: Promise<string> | undefined;
+
+/**
+ * audit-worker.ts and its imports as one CommonJS script, built once per process with esbuild (tsx's own
+ * compiler, ~0.1 s). A worker started from it is ready in tens of milliseconds; one that registers tsx and
+ * loads each module through it took ~0.7 s per worker (measured on 2 cores).
+ */
+export function auditWorkerSource(): Promise<string> {
+  bundled ??= (async () => {
+    const { build } = await import('esbuild');
+    const out = await build({
+      entryPoints: [fileURLToPath(new URL('./audit-worker.ts', import.meta.url))],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
+    return out.outputFiles[0]!.text;
+  })();
+  bundled.catch(() => (bundled = undefined));
+  return bundled;
 }
 
-/** A pool of verification workers; batches are dealt round-robin. */
-class VerifyPool {
-  private readonly workers: Worker[];
-  private readonly waiting = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: unknown) => void }>();
+/** The audit's worker threads failed (not a verdict on the log). */
+export class AuditWorkerError extends Error {
+  override name = 'AuditWorkerError';
+  readonly code = 'LEDGER_AUDIT_WORKER';
+}
+
+interface Job {
+  id: number;
+  req: ChunkRequest;
+  result: Promise<ChunkResult>;
+  resolve: (r: ChunkResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  inFlight: number;
+}
+
+/** Audit workers: chunks are queued and dealt to the least busy ready worker, IN_FLIGHT_PER_WORKER at most each. */
+class AuditPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly sent = new Map<number, { job: Job; slot: Slot }>();
   private nextId = 0;
-  private turn = 0;
-  /** Resolves (ms since construction) once every worker has loaded its modules. */
+  private failure: Error | undefined;
+  private closed = false;
+  private readyCount = 0;
+  private markReady: (ms: number) => void = () => undefined;
+  /** Resolves (ms since `t0`) once every worker is ready. */
   readonly ready: Promise<number>;
 
-  constructor(n: number) {
-    const t0 = performance.now();
-    let readyCount = 0;
-    let markReady: (ms: number) => void = () => undefined;
-    this.ready = new Promise((r) => (markReady = r));
-    const url = new URL('./audit-worker.mjs', import.meta.url);
-    this.workers = Array.from({ length: n }, () => {
-      const w = new Worker(url);
-      w.on('message', (m: { id: number; result: BatchResult; ready?: boolean }) => {
-        if (m.ready) {
-          if (++readyCount === n) markReady(performance.now() - t0);
-          return;
+  constructor(private readonly n: number, private readonly t0: number) {
+    this.ready = new Promise((r) => (this.markReady = r));
+    auditWorkerSource().then(
+      (code) => this.spawn(code),
+      (err: unknown) => this.fail(new AuditWorkerError(`could not build the audit worker: ${(err as Error).message}`, { cause: err })),
+    );
+  }
+
+  get anyReady(): boolean {
+    return this.readyCount > 0;
+  }
+
+  private spawn(code: string): void {
+    if (this.closed) return;
+    for (let i = 0; i < this.n; i++) {
+      // execArgv []: the bundle needs no loader hooks (`--import tsx` would give each worker a loader thread).
+      const worker = new Worker(code, { eval: true, execArgv: [], workerData: AUDIT_WORKER_DATA, name: `evidence-audit-${i}` });
+      const slot: Slot = { worker, ready: false, inFlight: 0 };
+      this.slots.push(slot);
+      worker.on('message', (m: WorkerReply) => {
+        if ('ready' in m) {
+          slot.ready = true;
+          if (++this.readyCount === this.n) this.markReady(performance.now() - this.t0);
+        } else {
+          const s = this.sent.get(m.id);
+          this.sent.delete(m.id);
+          slot.inFlight--;
+          s?.job.resolve(m.result);
         }
-        this.waiting.get(m.id)?.resolve(m.result);
-        this.waiting.delete(m.id);
+        this.pump();
       });
-      w.on('error', (err) => {
-        for (const p of this.waiting.values()) p.reject(err);
-        this.waiting.clear();
+      worker.on('error', (err) => this.fail(new AuditWorkerError(`audit worker ${i} failed: ${err.message}`, { cause: err })));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(new AuditWorkerError(`audit worker ${i} exited (code ${code})`));
       });
-      return w;
-    });
+    }
   }
 
-  run(buf: Uint8Array): Promise<BatchResult> {
-    return this.send({ buf }, [buf.buffer as ArrayBuffer]) as Promise<BatchResult>;
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const j of [...this.queue, ...[...this.sent.values()].map((s) => s.job)]) j.reject(this.failure);
+    this.queue.length = 0;
+    this.sent.clear();
   }
 
-  private send(msg: object, transfer: ArrayBuffer[] = [], worker?: Worker): Promise<unknown> {
-    const id = this.nextId++;
-    const w = worker ?? this.workers[this.turn++ % this.workers.length]!;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (r: BatchResult) => void, reject });
-      w.postMessage({ id, ...msg }, transfer);
-    });
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let best: Slot | undefined;
+      for (const s of this.slots) if (s.ready && s.inFlight < IN_FLIGHT_PER_WORKER && (!best || s.inFlight < best.inFlight)) best = s;
+      if (!best) return;
+      const job = this.queue.shift()!;
+      best.inFlight++;
+      this.sent.set(job.id, { job, slot: best });
+      best.worker.postMessage({ id: job.id, chunk: job.req } satisfies WorkerRequest, [job.req.bytes.buffer as ArrayBuffer]);
+    }
   }
 
-  /** Every worker verifies one signature in a loop for `ms`: the pool's raw ceiling (sum of rates). */
-  async rawRate(sample: { sig: Uint8Array; bytes: Uint8Array; pub: Uint8Array }, ms: number): Promise<number> {
-    const rates = await Promise.all(this.workers.map((w) => this.send({ raw: { ...sample, ms } }, [], w) as Promise<number>));
-    return rates.reduce((a, b) => a + b, 0);
+  submit(req: ChunkRequest): Job {
+    let resolve: (r: ChunkResult) => void = () => undefined;
+    let reject: (e: unknown) => void = () => undefined;
+    const result = new Promise<ChunkResult>((res, rej) => ((resolve = res), (reject = rej)));
+    result.catch(() => undefined); // observed by whoever awaits it; a failed audit may leave some unawaited
+    const job: Job = { id: this.nextId++, req, result, resolve, reject };
+    if (this.failure) reject(this.failure);
+    else {
+      this.queue.push(job);
+      this.pump();
+    }
+    return job;
+  }
+
+  /** Takes back a job no worker has been given yet, while no worker is ready: the caller processes it itself. */
+  reclaim(job: Job): boolean {
+    if (this.anyReady || this.failure) return false;
+    const i = this.queue.indexOf(job);
+    if (i < 0) return false;
+    this.queue.splice(i, 1);
+    return true;
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
+
+const RAW_WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createPublicKey, verify } = require('node:crypto');
+const key = createPublicKey({ key: Buffer.from(workerData.spki), format: 'der', type: 'spki' });
+const sig = Buffer.from(workerData.sig);
+const bytes = Buffer.from(workerData.bytes);
+parentPort.on('message', (ms) => {
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    for (let i = 0; i < 20; i++) if (!verify('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' }, sig)) throw new Error('raw verify failed');
+    n += 20;
+  }
+  parentPort.postMessage((n / (performance.now() - t0)) * 1000);
+});
+`;
 
 /**
- * Raw node:crypto verifications per second with `threads` worker threads verifying at once (each on its own
- * core when the machine has them): the baseline the audit's signature throughput is compared with.
+ * Raw node:crypto verifications per second with `threads` worker threads verifying one signature at once (each
+ * on its own core when the machine has them): the baseline the audit's signature throughput is compared with.
+ * The workers run nothing but node:crypto's verify, and share nothing with the audit's workers.
  */
 export async function measureRawVerifyRate(threads: number, sample: { sig: Uint8Array; bytes: Uint8Array; pub: Uint8Array }, ms = 2000): Promise<number> {
-  const pool = new VerifyPool(threads);
+  const workerData = { spki: publicKeyToSpkiDer(sample.pub), sig: sample.sig, bytes: sample.bytes };
+  const workers = Array.from({ length: threads }, () => new Worker(RAW_WORKER_SOURCE, { eval: true, execArgv: [], workerData }));
+  const round = (t: number) =>
+    Promise.all(workers.map((w) => new Promise<number>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage(t);
+    })));
   try {
-    await pool.rawRate(sample, 200); // warm-up: module start-up and JIT
-    return await pool.rawRate(sample, ms);
+    await round(200); // warm-up: start-up and JIT
+    return (await round(ms)).reduce((a, b) => a + b, 0);
   } finally {
-    await pool.close();
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }
 
-function genesisLogKey(entries: readonly Uint8Array[]): NoteVerifier {
-  if (entries.length === 0) throw new LogVerifyError('LEDGER_ENTRY_REJECTED', 'the log is empty: no genesis names its key', { index: 0 });
+function genesisLogKey(entry0: Uint8Array | undefined): NoteVerifier {
+  if (entry0 === undefined) throw new LogVerifyError('LEDGER_ENTRY_REJECTED', 'the log is empty: no genesis names its key', { index: 0 });
   try {
-    const { record } = parseEntry(entries[0]!);
+    const { record } = parseEntry(entry0);
     if (record.type !== 'genesis') throw new RuleError('LEDGER_RULE_GENESIS', 400, `entry 0 is a ${record.type}, not the genesis`, 'record.type');
     return parseVerifierKey(record.logKey);
   } catch (err) {
@@ -151,107 +268,115 @@ export async function auditLog(fetcher: TileFetcher, opts: AuditOptions = {}): P
   const t0 = performance.now();
   const pinned = opts.logKey !== undefined ? parseVerifierKey(opts.logKey) : undefined;
   const nWorkers = opts.workers ?? Math.max(1, availableParallelism());
-  // Start the workers first: their start-up (module compilation) overlaps with reading the log.
-  const pool = nWorkers > 0 ? new VerifyPool(nWorkers) : undefined;
+  // Start the workers first: bundling and start-up overlap with reading the log.
+  const pool = nWorkers > 0 ? new AuditPool(nWorkers, t0) : undefined;
   try {
-    return await audit(fetcher, opts, pinned, nWorkers, pool, t0);
+    return await audit(fetcher, opts, pinned, pool, t0);
   } finally {
     await pool?.close();
   }
 }
 
-async function audit(
-  fetcher: TileFetcher,
-  opts: AuditOptions,
-  pinned: NoteVerifier | undefined,
-  nWorkers: number,
-  pool: VerifyPool | undefined,
-  t0: number,
-): Promise<AuditSummary> {
-  let genesisKey: NoteVerifier | undefined;
-  const loaded = await loadLog(fetcher, {
-    resolveLogKey: (entries) => {
-      genesisKey = genesisLogKey(entries);
-      if (pinned && genesisKey.vkey !== pinned.vkey) {
-        throw new LogVerifyError('LEDGER_CHECKPOINT_INVALID', `the genesis names log key ${genesisKey.vkey}, not the pinned ${pinned.vkey}`, { index: 0 });
-      }
-      return genesisKey;
-    },
-    ...(opts.onProgress ? { onProgress: (d: number, t: number) => opts.onProgress!('read', d, t) } : {}),
-  });
-  const t1 = performance.now();
-  const entries = loaded.entries;
+interface Pending {
+  first: number;
+  count: number;
+  req: ChunkRequest;
+  job?: Job;
+}
 
+async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerifier | undefined, pool: AuditPool | undefined, t0: number): Promise<AuditSummary> {
+  const { note, peeked } = await readCheckpoint(fetcher);
+  const size = peeked.size;
+  const tree = new MemoryTree();
   const state = new LedgerState();
   const types: Record<string, number> = {};
   let signatures = 0;
-  const reject = (i: number, message: string, cause?: unknown) =>
-    new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${i}: ${message}`, { index: i }, cause === undefined ? undefined : { cause });
-  if (!pool) {
-    const counting: Secp256k1Verifier = {
-      name: 'node:crypto (main thread)',
-      verify(signature, message, publicKey) {
-        signatures++;
-        return nodeVerifier.verify(signature, message, publicKey);
-      },
-    };
-    for (let i = 0; i < entries.length; i++) {
+  let signaturesOnMainThread = 0;
+  /** The first entry the rules or a signature refuse; reported once the tree and checkpoint are known good. */
+  let refused: LogVerifyError | undefined;
+  let entry0: Uint8Array | undefined;
+
+  const refuse = (index: number, message: string, cause?: unknown) => {
+    refused = new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${index}: ${message}`, { index }, cause === undefined ? undefined : { cause });
+  };
+  const apply = (p: Pending, r: ChunkResult) => {
+    for (let i = 0; i < p.count; i++) tree.appendLeafHash(r.leafHashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+    signatures += r.verified;
+    if (refused) return;
+    for (const [k, e] of r.entries.entries()) {
+      const index = p.first + k;
+      if ('rule' in e) {
+        const { code, status, message, field } = e.rule;
+        refuse(index, message, new RuleError(code, status as RuleError['status'], message, field));
+        return;
+      }
+      if ('signature' in e) {
+        refuse(index, `signature ${e.signature.at} does not verify (${e.signature.reason}: ${e.signature.detail})`);
+        return;
+      }
       try {
-        const applied = state.apply(entries[i]!, { verifier: counting });
-        types[applied.record.type] = (types[applied.record.type] ?? 0) + 1;
+        state.applyParsed({ envelope: { record: e.record as unknown as SignedRecord['record'], signatures: e.signatures }, record: e.record }, { signaturesVerified: true, checkedAlone: true });
       } catch (err) {
-        if (err instanceof RuleError) throw reject(i, err.message, err);
-        throw err;
+        if (!(err instanceof RuleError)) throw err;
+        refuse(index, err.message, err);
+        return;
       }
+      types[e.record.type] = (types[e.record.type] ?? 0) + 1;
     }
-  } else {
-    // Workers parse and verify signatures in parallel; the main thread applies the stateful rules in order.
-    {
-      const batches: Array<Promise<BatchResult>> = [];
-      let sent = 0;
-      const fill = () => {
-        while (sent < entries.length && batches.length < nWorkers * 3) {
-          const to = Math.min(entries.length, sent + BATCH_ENTRIES);
-          batches.push(pool.run(pack(entries, sent, to)));
-          sent = to;
-        }
-      };
-      fill();
-      while (batches.length > 0) {
-        const result = await batches.shift()!;
-        fill();
-        signatures += result.verified;
-        for (const r of result.entries) {
-          if ('rule' in r) throw reject(r.index, r.rule.message);
-          if ('signature' in r) throw reject(r.index, `signature ${r.signature.at} does not verify (${r.signature.reason}: ${r.signature.detail})`);
-          try {
-            const applied = state.applyParsed({ envelope: r.envelope, record: r.envelope.record as unknown as LedgerRecord }, { signaturesVerified: true });
-            types[applied.record.type] = (types[applied.record.type] ?? 0) + 1;
-          } catch (err) {
-            if (err instanceof RuleError) throw reject(r.index, err.message, err);
-            throw err;
-          }
-        }
-        if (opts.onProgress) opts.onProgress('rules', state.size, entries.length);
-      }
+    opts.onProgress?.('rules', state.size, size);
+  };
+  const inline = (req: ChunkRequest): ChunkResult => {
+    const r = processChunk(req);
+    signaturesOnMainThread += r.verified;
+    return r;
+  };
+  const pending: Pending[] = [];
+  const settleHead = async () => {
+    const p = pending.shift()!;
+    const r = !p.job || pool!.reclaim(p.job) ? inline(p.req) : await p.job.result;
+    apply(p, r);
+  };
+
+  let read = 0;
+  for (const b of bundlesForSize(size)) {
+    const list = await readBundle(fetcher, b);
+    if (b.index === 0) entry0 = list[0]!.slice();
+    for (let i = 0; i < list.length; i += CHUNK_ENTRIES) {
+      const part = list.slice(i, i + CHUNK_ENTRIES);
+      const req: ChunkRequest = { bytes: encodeBundle(part), ...(refused ? { hashOnly: true } : {}) };
+      pending.push({ first: b.index * TILE_WIDTH + i, count: part.length, req, ...(pool ? { job: pool.submit(req) } : {}) });
     }
+    read += list.length;
+    opts.onProgress?.('read', read, size);
+    while (pending.length > MAX_PENDING_CHUNKS || (pending.length > 0 && !pool)) await settleHead();
   }
+  const t1 = performance.now();
+  while (pending.length > 0) await settleHead();
   const t2 = performance.now();
+
+  await checkTree(fetcher, tree, peeked);
+  const genesisKey = genesisLogKey(entry0);
+  if (pinned && genesisKey.vkey !== pinned.vkey) {
+    throw new LogVerifyError('LEDGER_CHECKPOINT_INVALID', `the genesis names log key ${genesisKey.vkey}, not the pinned ${pinned.vkey}`, { index: 0 });
+  }
+  openLogCheckpoint(note, genesisKey);
+  if (refused) throw refused;
 
   // Witness cosignatures, judged by the genesis witness policy.
   const g = state.genesis!;
   const witnesses = g.witnessPolicy.witnesses.map((w) => parseVerifierKey(w.vkey));
-  const cp = openCheckpoint(loaded.checkpoint.note, genesisKey!, { witnesses });
+  const cp = openCheckpoint(note, genesisKey, { witnesses });
   const members = [...state.members.values()];
   const exhibits = [...state.exhibits.values()];
   return {
     origin: cp.checkpoint.origin,
     size: cp.checkpoint.size,
     root: toBase64(cp.checkpoint.root),
-    logKey: genesisKey!.vkey,
+    logKey: genesisKey.vkey,
     logKeyPinned: pinned !== undefined,
     types,
     signatures,
+    signaturesOnMainThread,
     members: members.length,
     activeMembers: members.filter((m) => m.revokedAt === undefined).length,
     cases: state.cases.size,
@@ -262,8 +387,8 @@ async function audit(
     final: cp.cosignatures.length >= g.witnessPolicy.quorum,
     readMs: t1 - t0,
     workersReadyMs: pool ? await pool.ready : 0,
-    rulesMs: t2 - t1,
-    totalMs: t2 - t0,
+    entriesMs: t2 - t0,
+    totalMs: performance.now() - t0,
   };
 }
 
@@ -276,7 +401,7 @@ export async function loadLedgerState(fetcher: TileFetcher, opts: { logKey?: str
   const pinned = opts.logKey !== undefined ? parseVerifierKey(opts.logKey) : undefined;
   const loaded = await loadLog(fetcher, {
     resolveLogKey: (entries) => {
-      const k = genesisLogKey(entries);
+      const k = genesisLogKey(entries[0]);
       if (pinned && k.vkey !== pinned.vkey) throw new LogVerifyError('LEDGER_CHECKPOINT_INVALID', `the genesis names log key ${k.vkey}, not the pinned ${pinned.vkey}`, { index: 0 });
       return k;
     },
