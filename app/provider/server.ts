@@ -21,6 +21,7 @@ import { Countersigner } from './countersign';
 import { BadRequestError, ForbiddenError, IntegrityError, ProviderError } from './errors';
 import { DEPOSITOR_ROLES, type Member, type MemberDirectory } from './members';
 import { NonceCache } from './nonces';
+import { requestBodyStream } from './request-body';
 import { StagingStore } from './staging';
 import { assertSha256, ObjectStore } from './store';
 
@@ -147,6 +148,16 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
       }
     },
   });
+
+  // PATCH bodies reach the store through requestBodyStream instead of srvx's Readable.toWeb, which copies
+  // every chunk (request-body.ts). The body is set on the request before tus reads it.
+  const patch = tus.handlers.PATCH;
+  const send = patch.send.bind(patch);
+  patch.send = (req, context, headers) => {
+    const node = nodeRequestOf(req as { runtime?: { node?: { req?: unknown } } });
+    if (node) Object.defineProperty(req, 'body', { value: requestBodyStream(node), configurable: true });
+    return send(req, context, headers);
+  };
 
   // Recovery: uploads received completely before a crash are finished now; the others keep their quota.
   for (const id of await staging.configstore.list!()) {
