@@ -81,7 +81,7 @@ export type LabelKey = keyof typeof LABELS;
 /** Fixed phrases with a value, per language. */
 export const PHRASES = {
   match: ['✓ 一致', '✓ MATCH'],
-  mismatch: ['✗ 不一致', '✗ MISMATCH'],
+  mismatch: ['× 不一致', '× MISMATCH'],
   local: ['本地', 'local'],
   providerScope: ['存储方', 'provider'],
   file: ['文件', 'file'],
@@ -95,7 +95,7 @@ export function label(pair: readonly [string, string], lang: ReportLang): SafeHt
   if (lang === 'zh-CN') return trustedHtml(`<span lang="zh-CN">${escapeHtml(pair[0])}</span>`);
   if (lang === 'en') return trustedHtml(`<span lang="en">${escapeHtml(pair[1])}</span>`);
   // A leading status symbol is printed once: "✓ 一致 MATCH", not "✓ 一致 ✓ MATCH".
-  const sym = /^[✓✗] /.exec(pair[0])?.[0] ?? '';
+  const sym = /^[✓×] /.exec(pair[0])?.[0] ?? '';
   const en = sym && pair[1].startsWith(sym) ? pair[1].slice(sym.length) : pair[1];
   return trustedHtml(`<span lang="zh-CN" class="zh">${escapeHtml(pair[0])}</span> <span lang="en" class="en">${escapeHtml(en)}</span>`);
 }

@@ -147,8 +147,8 @@ function howTo(data: ReportData, lang: ReportLang): SafeHtml[] {
   const size = data.checkpoint.size;
   return [
     both(
-      html`每件证物的核验凭证（本 PDF 旁的 <b>证物编号.evidence-receipt.json</b>）可离线核验：在断网的浏览器中打开 <b>verifier.html</b>，放入证据文件及其凭证；或运行 <b>evidence verify 文件 凭证</b>。每项检查均以 ✓/✗ 显示。`,
-      html`Each exhibit's evidence receipt (<b>EXHIBIT-ID.evidence-receipt.json</b>, beside this PDF) verifies offline: open <b>verifier.html</b> in a browser with the network off and drop the evidence file and its receipt, or run <b>evidence verify FILE RECEIPT</b>. Every check is shown with ✓ or ✗.`,
+      html`每件证物的核验凭证（本 PDF 旁的 <b>证物编号.evidence-receipt.json</b>）可离线核验：在断网的浏览器中打开 <b>verifier.html</b>，放入证据文件及其凭证；或运行 <b>evidence verify 文件 凭证</b>。每项检查都显示通过（✓）或未通过。`,
+      html`Each exhibit's evidence receipt (<b>EXHIBIT-ID.evidence-receipt.json</b>, beside this PDF) verifies offline: open <b>verifier.html</b> in a browser with the network off and drop the evidence file and its receipt, or run <b>evidence verify FILE RECEIPT</b>. Every check is shown as passed (✓) or failed.`,
     ),
     both(
       html`只信任下列公钥（应与办案单位公布的公钥一致）：账本公钥签署检查点，且至少 ${q} 个见证方联署，凭证方为有效。`,
@@ -227,7 +227,7 @@ export async function renderReport(data: ReportData, opts: RenderOptions): Promi
   const n = data.ledger.witnessPolicy.witnesses.length;
   const witnessStatus = cp.final
     ? html`✓ ${lang === 'en' ? '' : `已达门限：${cp.cosignatures.length} / ${n} 个见证方联署（门限 ${data.ledger.witnessPolicy.quorum}）`}${lang === 'both' ? html`<br>` : html``}${lang === 'zh-CN' ? '' : `final: cosigned by ${cp.cosignatures.length} of ${n} witnesses (quorum ${data.ledger.witnessPolicy.quorum})`}`
-    : html`<span class="bad">✗ ${lang === 'en' ? '' : `未达门限：仅 ${cp.cosignatures.length} 个见证方联署（需 ${data.ledger.witnessPolicy.quorum}）`}${lang === 'both' ? ' ' : ''}${lang === 'zh-CN' ? '' : `NOT FINAL: ${cp.cosignatures.length} witness cosignature(s), quorum is ${data.ledger.witnessPolicy.quorum}`}</span>`;
+    : html`<span class="bad">× ${lang === 'en' ? '' : `未达门限：仅 ${cp.cosignatures.length} 个见证方联署（需 ${data.ledger.witnessPolicy.quorum}）`}${lang === 'both' ? ' ' : ''}${lang === 'zh-CN' ? '' : `NOT FINAL: ${cp.cosignatures.length} witness cosignature(s), quorum is ${data.ledger.witnessPolicy.quorum}`}</span>`;
   const v = data.verified.entries;
   const verifiedLine = html`✓ ${lang === 'en' ? '' : `账本全部 ${v} 个条目已核验：签名、签名人登记、保管规则、Merkle 根、哈希瓦片`}${lang === 'both' ? html`<br>` : html``}${lang === 'zh-CN' ? '' : `all ${v} ledger entries verified: signatures, signer enrolment, custody rules, Merkle root, hash tiles`}`;
 

@@ -28,6 +28,8 @@ export interface CaseLedgerOptions {
   /** Custody transfers per exhibit (default 2); integrity checks and accesses follow each exhibit's transfers. */
   transfers?: number;
   checks?: number;
+  /** Integrity check c of exhibit i finds a different hash (default: every check matches). */
+  mismatch?: (i: number, c: number) => boolean;
   accesses?: number;
   /** Dispose of every n-th exhibit (default: none). */
   disposeEvery?: number;
@@ -107,7 +109,9 @@ export async function buildCaseLedger(o: CaseLedgerOptions): Promise<CaseLedger>
     }
     for (let c = 0; c < (o.checks ?? 1); c++) {
       const scope = c % 2 === 0 ? 'provider' : 'local';
-      const env = signRecord({ type: 'integrity.check', v: 1, origin, id: id('check'), time: now(), exhibitId, checker: holder.signer.keyId, scope, result: 'match', observed: { sha256: sha.sha256, size: sha.size } } as never, 'checker', holder.signer) as SignedRecord;
+      const bad = o.mismatch?.(i, c) ?? false;
+      const observed = bad ? { sha256: hex('sha256', new TextEncoder().encode(`altered ${exhibitId}`)), size: sha.size } : { sha256: sha.sha256, size: sha.size };
+      const env = signRecord({ type: 'integrity.check', v: 1, origin, id: id('check'), time: now(), exhibitId, checker: holder.signer.keyId, scope, result: bad ? 'mismatch' : 'match', observed } as never, 'checker', holder.signer) as SignedRecord;
       records.push(scope === 'provider' ? addSignature(env, 'provider', provider.signer) : env);
     }
     for (let a = 0; a < (o.accesses ?? 0); a++) {

@@ -1,5 +1,7 @@
-// The QR code per exhibit, read back the way a court's clerk would: the report is printed to PDF by Chromium,
-// rasterised by pdftoppm and scanned by an independent decoder (zbarimg, ZBar). What it yields must be the
+// The printed report, read back with independent tools. Fonts (pdffonts): every glyph comes from the embedded
+// Noto Sans SC, none from whatever fonts this machine happens to have. The QR code per exhibit, read back the way
+// a court's clerk would: the report is printed to PDF by Chromium, rasterised by pdftoppm and scanned by an
+// independent decoder (zbarimg, ZBar). What it yields must be the
 // exhibit's compact anchor (a receipt is too large for a QR code), naming the same entry, checkpoint and SHA-256
 // as the report and the receipt file beside the PDF, which verifies the evidence file.
 import { execFileSync } from 'node:child_process';
@@ -38,10 +40,10 @@ let scanned: string[];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'report-qr-'));
-  caseLedger = await buildCaseLedger({ dir: join(dir, 'ledger'), exhibits: 2, transfers: 1, checks: 0, accesses: 0, content: contents, description: (i) => `Exhibit ${i}` });
+  caseLedger = await buildCaseLedger({ dir: join(dir, 'ledger'), exhibits: 2, transfers: 1, checks: 1, mismatch: (i) => i === 2, accesses: 0, content: contents, description: (i) => `Exhibit ${i} 证物` });
   const printer = await launchChromiumPrinter();
   try {
-    result = await exportReport({ dataDir: join(dir, 'ledger'), caseId: caseLedger.caseId, out: join(dir, 'out', 'report.pdf'), lang: 'en', printer: printer.print, receipts: proofReceipt });
+    result = await exportReport({ dataDir: join(dir, 'ledger'), caseId: caseLedger.caseId, out: join(dir, 'out', 'report.pdf'), lang: 'both', printer: printer.print, receipts: proofReceipt });
   } finally {
     await printer.close();
   }
@@ -50,6 +52,17 @@ beforeAll(async () => {
   scanned = pages.flatMap((p) => scanQr(join(dir, p))).map((b) => b.toString('utf8'));
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the printed report', () => {
+  it('draws every glyph, status marks included, with the embedded font alone', () => {
+    const text = execFileSync('pdftotext', [result.pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('× 不一致 MISMATCH');
+    expect(text).toContain('✓ 一致 MATCH');
+    const fonts = execFileSync('pdffonts', [result.pdf], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.filter((f) => !/^[A-Z]{6}\+NotoSansSC/.test(f))).toEqual([]);
+  });
+});
 
 describe('exhibit QR codes in the printed report', () => {
   it('are found by an independent scanner, one per exhibit', () => {
