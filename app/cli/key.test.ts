@@ -53,7 +53,7 @@ describe('evidence key', () => {
     expect(ossl.status).toBe(0);
     expect(ossl.stdout).toContain('secp256k1');
     expect(run(['key', 'export-pem', file]).out).toBe(readFileSync(pemFile, 'utf8'));
-  });
+  }, 120_000); // four CLI processes and four full-strength scrypt unlocks: slow on a busy 2-core machine
 
   it('without a terminal or EVIDENCE_PASSPHRASE, refuses and writes nothing', () => {
     const file = join(dir, 'none.json');
