@@ -5,18 +5,35 @@
 import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { toHex } from './encoding';
 import { verifyEnvelope, type EnvelopeReport, type VerifyOptions } from './envelope';
-import { checkCompactSignature, publicKeyToSpkiDer, type Secp256k1Verifier } from './secp256k1';
+import { checkCompactSignature, publicKeyToSpkiDer, type Secp256k1Verifier, type VerifyOutcome } from './secp256k1';
 
 const KEY_CACHE_LIMIT = 4096;
 
-/** Imports compressed secp256k1 keys as SPKI DER (RFC 5480), caching KeyObjects (a ledger has few signers). */
+/** A compressed secp256k1 public key (already validated, e.g. by parsePublicKey) as a node:crypto KeyObject (SPKI DER, RFC 5480). */
+export function nodePublicKey(publicKey: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.from(publicKeyToSpkiDer(publicKey)), format: 'der', type: 'spki' });
+}
+
+/**
+ * The node:crypto verifier's check with the key already imported (callers that cache KeyObjects themselves,
+ * e.g. the audit workers by publicKey hex): the shared low-S pre-check, then ECDSA-with-SHA256 over the signed
+ * bytes, the 64-byte r||s read as IEEE P1363.
+ */
+export function verifyWithKeyObject(signature: Uint8Array, bytes: Uint8Array, key: KeyObject): VerifyOutcome {
+  const pre = checkCompactSignature(signature);
+  if (!pre.ok) return pre;
+  const ok = nodeVerify('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' }, signature);
+  return ok ? { ok: true } : { ok: false, reason: 'bad-signature', detail: 'the signature does not verify under this key' };
+}
+
+/** Imports compressed secp256k1 keys as KeyObjects, cached (a ledger has few signers). */
 class KeyCache {
   private readonly keys = new Map<string, KeyObject>();
   get(publicKey: Uint8Array): KeyObject {
     const hex = toHex(publicKey);
     let key = this.keys.get(hex);
     if (key === undefined) {
-      key = createPublicKey({ key: Buffer.from(publicKeyToSpkiDer(publicKey)), format: 'der', type: 'spki' });
+      key = nodePublicKey(publicKey);
       if (this.keys.size >= KEY_CACHE_LIMIT) this.keys.delete(this.keys.keys().next().value as string);
       this.keys.set(hex, key);
     }
@@ -29,13 +46,7 @@ export function createNodeVerifier(): Secp256k1Verifier {
   const cache = new KeyCache();
   return {
     name: 'node:crypto',
-    verify(signature, message, publicKey) {
-      const pre = checkCompactSignature(signature);
-      if (!pre.ok) return pre;
-      // ECDSA-with-SHA256 over the signed bytes; the 64-byte r||s is IEEE P1363 encoding.
-      const ok = nodeVerify('sha256', message.bytes, { key: cache.get(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
-      return ok ? { ok: true } : { ok: false, reason: 'bad-signature', detail: 'the signature does not verify under this key' };
-    },
+    verify: (signature, message, publicKey) => verifyWithKeyObject(signature, message.bytes, cache.get(publicKey)),
   };
 }
 

@@ -7,9 +7,9 @@
 //
 // It runs on worker threads (audit.ts bundles this module with esbuild and starts it from that text, so a
 // worker starts in tens of milliseconds) and on the main thread while no worker is ready yet.
-import { createHash } from 'node:crypto';
+import { type KeyObject, createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createNodeVerifier } from '../crypto/bulk-verify';
+import { nodePublicKey, verifyWithKeyObject } from '../crypto/bulk-verify';
 import { fromBase64 } from '../crypto/encoding';
 import { parsePublicKey } from '../crypto/secp256k1';
 import type { RecordSignature } from '../crypto/envelope';
@@ -40,15 +40,15 @@ export interface ChunkResult {
   entries: WorkerEntry[];
 }
 
-const verifier = createNodeVerifier();
-const keys = new Map<string, Uint8Array | null>();
+/** Imported keys by publicKey hex (a ledger has few signers): no hex or point decoding per signature. */
+const keys = new Map<string, KeyObject | null>();
 const LEAF_PREFIX = new Uint8Array([0x00]);
 
-function key(hex: string): Uint8Array | null {
+function key(hex: string): KeyObject | null {
   let k = keys.get(hex);
   if (k === undefined) {
     try {
-      k = parsePublicKey(hex);
+      k = nodePublicKey(parsePublicKey(hex));
     } catch {
       k = null; // malformed: the main thread's rules report it, naming the field
     }
@@ -71,7 +71,7 @@ function check(entry: Uint8Array): { result: WorkerEntry; verified: number } {
   for (const [at, s] of parsed.envelope.signatures.entries()) {
     const pub = key(s.publicKey);
     if (!pub) continue;
-    const out = verifier.verify(fromBase64(s.sig, 'sig'), parsed.message, pub);
+    const out = verifyWithKeyObject(fromBase64(s.sig, 'sig'), parsed.message.bytes, pub);
     if (!out.ok) return { result: { signature: { at, reason: out.reason, detail: out.detail } }, verified };
     verified++;
   }
