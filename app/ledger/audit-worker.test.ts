@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { signRecord, type SignedRecord } from '../crypto/envelope';
-import { auditWorkerSource } from './audit';
+import { auditWorkerSource } from './audit-bundle';
 import { AUDIT_WORKER_DATA, type ChunkResult, type WorkerReply, processChunk } from './audit-worker';
 import { encodeBundle } from './layout';
 import { leafHash } from './merkle';

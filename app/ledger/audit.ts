@@ -8,10 +8,9 @@
 // One pipeline: bundles are read in order and cut into chunks; worker threads do everything per entry that needs
 // no ledger state (audit-worker.ts: leaf hash, parse, schema, stateless rules, signatures) and send back compact
 // results; the main thread only appends leaf hashes to the tree and runs the stateful rules in log order. The
-// workers start from an esbuild bundle of audit-worker.ts (tens of ms instead of ~0.7 s through tsx); until
+// workers start from a cached esbuild bundle of audit-worker.ts (audit-bundle.ts: tens of ms, not ~0.7 s); until
 // one is ready, the main thread processes chunks itself.
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nodeVerifier } from '../crypto/bulk-verify';
 import type { SignedRecord } from '../crypto/envelope';
@@ -24,6 +23,7 @@ import { HASH_SIZE, MemoryTree } from './merkle';
 import { type NoteVerifier, parseVerifierKey } from './note';
 import { LedgerState, RuleError, parseEntry } from './rules';
 import type { TileFetcher } from './tiles';
+import { auditWorkerSource } from './audit-bundle';
 import { AUDIT_WORKER_DATA, type ChunkRequest, type ChunkResult, type WorkerReply, type WorkerRequest, processChunk } from './audit-worker';
 
 export interface AuditOptions {
@@ -68,31 +68,6 @@ const CHUNK_ENTRIES = 64;
 const IN_FLIGHT_PER_WORKER = 2;
 /** Chunks read ahead of the rules (bounds memory: ~64 KiB of entries each at most ×64). */
 const MAX_PENDING_CHUNKS = 64;
-
-let bundled: Promise<string> | undefined;
-
-/**
- * audit-worker.ts and its imports as one CommonJS script, built once per process with esbuild (tsx's own
- * compiler, ~0.1 s). A worker started from it is ready in tens of milliseconds; one that registers tsx and
- * loads each module through it took ~0.7 s per worker (measured on 2 cores).
- */
-export function auditWorkerSource(): Promise<string> {
-  bundled ??= (async () => {
-    const { build } = await import('esbuild');
-    const out = await build({
-      entryPoints: [fileURLToPath(new URL('./audit-worker.ts', import.meta.url))],
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-    });
-    return out.outputFiles[0]!.text;
-  })();
-  bundled.catch(() => (bundled = undefined));
-  return bundled;
-}
 
 /** The audit's worker threads failed (not a verdict on the log). */
 export class AuditWorkerError extends Error {
@@ -252,6 +227,21 @@ export async function measureRawVerifyRate(threads: number, sample: { sig: Uint8
   }
 }
 
+/**
+ * A chunk of a bundle's entries in entry-bundle form for a worker: one copy of their span of the bundle when
+ * they lie in it back to back behind their length prefixes (as readBundle returns them), else re-encoded.
+ */
+function chunkBytes(part: readonly Uint8Array[]): Uint8Array {
+  const first = part[0]!;
+  const buf = new Uint8Array(first.buffer, 0, first.buffer.byteLength);
+  let p = first.byteOffset;
+  for (const e of part) {
+    if (e.buffer !== first.buffer || e.byteOffset !== p || p < 2 || ((buf[p - 2]! << 8) | buf[p - 1]!) !== e.length) return encodeBundle(part);
+    p += e.length + 2;
+  }
+  return buf.slice(first.byteOffset - 2, p - 2);
+}
+
 function genesisLogKey(entry0: Uint8Array | undefined): NoteVerifier {
   if (entry0 === undefined) throw new LogVerifyError('LEDGER_ENTRY_REJECTED', 'the log is empty: no genesis names its key', { index: 0 });
   try {
@@ -343,7 +333,7 @@ async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerif
     if (b.index === 0) entry0 = list[0]!.slice();
     for (let i = 0; i < list.length; i += CHUNK_ENTRIES) {
       const part = list.slice(i, i + CHUNK_ENTRIES);
-      const req: ChunkRequest = { bytes: encodeBundle(part), ...(refused ? { hashOnly: true } : {}) };
+      const req: ChunkRequest = { bytes: chunkBytes(part), ...(refused ? { hashOnly: true } : {}) };
       pending.push({ first: b.index * TILE_WIDTH + i, count: part.length, req, ...(pool ? { job: pool.submit(req) } : {}) });
     }
     read += list.length;
