@@ -1,15 +1,15 @@
 // `npm run bench -- provider`: upload + verify + store of one file over loopback (tus PATCH to a provider in
 // its own process, which hashes what it receives, checks it against the declared SHA-256 and links it into
 // the write-once store with fsync), as a ratio of `cp` of the same file on the same disk, measured in the same
-// run (target ≥ 0.5). Also the peak RSS of both sides. 512 MiB by default; BENCH_FULL=1 for 2 GiB.
+// run (target ≥ 0.5). Also the peak RSS and CPU time of both sides, each in its own process
+// (bench/provider-server.ts, bench/provider-client.ts). 512 MiB by default; BENCH_FULL=1 for 2 GiB.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generateSigner } from '../app/crypto/signer';
-import { ProviderClient } from '../app/provider/client';
+import { signerFromPrivateKey } from '../app/crypto/signer';
 
 const MiB = 1 << 20;
 
@@ -40,6 +40,9 @@ interface Measured {
   oursSeconds: number;
   serverRss: number;
   clientRss: number;
+  /** RSS of each side before the upload: what the peak is measured against. */
+  serverStartRss: number;
+  clientStartRss: number;
   /** CPU time (user + sys) each side spent: what the run costs independent of other load on the machine. */
   serverCpuSeconds: number;
   clientCpuSeconds: number;
@@ -64,7 +67,8 @@ async function measure(root: string, size: number): Promise<Measured> {
   await rm(join(root, 'copy.img'));
   spawnSync('sync');
 
-  const depositor = generateSigner();
+  const privateKey = randomBytes(32);
+  const depositor = signerFromPrivateKey(Uint8Array.from(privateKey));
   const server = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/provider-server.ts', join(root, 'provider')], {
     env: { ...process.env, BENCH_DEPOSITOR_KEY_ID: depositor.keyId, BENCH_DEPOSITOR_PUBLIC_KEY: depositor.publicKey },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -78,13 +82,15 @@ async function measure(root: string, size: number): Promise<Measured> {
     });
     server.once('exit', (code) => fail(new Error(`the provider exited (${code}) before listening`)));
   });
-  const client = new ProviderClient({ baseUrl: url, signer: depositor, urlStorageFile: join(root, 'uploads.json') });
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const result = await client.upload(file, { sha256, size });
-  const oursSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  if (result.alreadyStored) throw new Error('the object was already stored: the measurement is void');
+  const client = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/provider-client.ts', url, file, sha256, String(size), join(root, 'uploads.json')], {
+    env: { ...process.env, BENCH_DEPOSITOR_PRIVATE_KEY: privateKey.toString('hex') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let got = '';
+  client.stdout.on('data', (d: Buffer) => (got += d.toString()));
+  const status = await new Promise<number | null>((r) => client.once('exit', (code) => r(code)));
+  if (status !== 0) throw new Error(`the upload failed (exit ${status})`);
+  const field = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
   const exited = new Promise<void>((r) => server.once('exit', () => r()));
   server.kill('SIGTERM');
   await exited;
@@ -92,11 +98,13 @@ async function measure(root: string, size: number): Promise<Measured> {
   return {
     cpSeconds,
     cpFsyncSeconds,
-    oursSeconds,
-    serverRss: Number(/maxrss (\d+)/.exec(out)?.[1] ?? NaN) * 1024,
-    serverCpuSeconds: Number(/cpu (\d+)/.exec(out)?.[1] ?? NaN) / 1e6,
-    clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
-    clientRss: process.resourceUsage().maxRSS * 1024,
+    oursSeconds: field(got, 'seconds'),
+    serverRss: field(out, 'maxrss') * 1024,
+    serverStartRss: field(out, 'startrss') * 1024,
+    serverCpuSeconds: field(out, 'cpu') / 1e6,
+    clientCpuSeconds: field(got, 'cpu') / 1e6,
+    clientRss: field(got, 'maxrss') * 1024,
+    clientStartRss: field(got, 'startrss') * 1024,
   };
 }
 
@@ -114,6 +122,7 @@ export async function run(): Promise<void> {
     const ratio = m.cpSeconds / m.oursSeconds;
     console.log(`  ratio cp/ours = ${ratio.toFixed(2)} (target >= 0.5)${ratio >= 0.5 ? '' : '  BELOW TARGET'}; (cp + fsync)/ours = ${(m.cpFsyncSeconds / m.oursSeconds).toFixed(2)}`);
     console.log(`  CPU time: provider ${m.serverCpuSeconds.toFixed(2)} s, workstation client ${m.clientCpuSeconds.toFixed(2)} s; load average ${loadavg()[0]!.toFixed(1)}`);
-    console.log(`  peak RSS: provider ${(m.serverRss / MiB).toFixed(0)} MiB, workstation client ${(m.clientRss / MiB).toFixed(0)} MiB`);
+    const rss = (peak: number, start: number) => `${(peak / MiB).toFixed(0)} MiB (${(start / MiB).toFixed(0)} MiB before the upload)`;
+    console.log(`  peak RSS: provider ${rss(m.serverRss, m.serverStartRss)}, workstation client ${rss(m.clientRss, m.clientStartRss)}`);
   }
 }
