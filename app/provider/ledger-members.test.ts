@@ -9,7 +9,8 @@ import { adminRole } from '../ledger/rules';
 import { SampleNetwork, entryBytes } from '../ledger/sample';
 import { initNode } from '../node/init';
 import { startNodeServer, type LedgerNode } from '../node/server';
-import { LedgerMemberDirectory } from './ledger-members';
+import type { TileFetcher } from '../ledger/tiles';
+import { LedgerMemberDirectory, tileFetcherFor } from './ledger-members';
 
 const ORIGIN = 'provider.test/ledger';
 let dir: string;
@@ -69,6 +70,75 @@ describe('LedgerMemberDirectory', () => {
     await members.refresh();
     expect((await members.lookup(victim.signer.keyId))?.revoked).toBe(true);
     members.close();
+  });
+
+  /** Logs a revocation of `keyId` (signed by the admin quorum) and integrates it. */
+  async function revoke(keyId: string, id: string): Promise<void> {
+    const record = { type: 'member.revoke', v: 1, origin: ORIGIN, id, time: new Date().toISOString(), keyId, reason: 'left the unit' };
+    let env = signRecord(record, adminRole(0), net.admins[0]!.signer) as SignedRecord;
+    for (let i = 1; i < net.adminQuorum; i++) env = addSignature(env, adminRole(i), net.admins[i]!.signer);
+    await submit(env);
+    await node.sequencer.integrate();
+  }
+
+  it('follows the log from the size it verified: only the new checkpoint and bundles are read', async () => {
+    const base = await tileFetcherFor(dir);
+    const read: string[] = [];
+    const counting: TileFetcher = { get: (path) => (read.push(path), base.get(path)) };
+    const members = await LedgerMemberDirectory.open(counting, { refreshMs: 0 });
+    try {
+      expect(read.some((p) => p.startsWith('tile/0/'))).toBe(true); // the first read checks the hash tiles too
+      const size = members.size;
+      const victim = net.officers.at(-1)!;
+      await revoke(victim.signer.keyId, 'revoke-follow-1');
+      read.length = 0;
+      await members.refresh();
+      expect(members.size).toBe(size + 1);
+      expect((await members.lookup(victim.signer.keyId))?.revoked).toBe(true);
+      // The checkpoint and the one (partial) bundle holding the new entry: no tile, no earlier bundle.
+      expect(read).toEqual(['checkpoint', expect.stringMatching(/^tile\/entries\/000(\.p\/\d+)?$/)]);
+      read.length = 0;
+      await members.refresh();
+      expect(read).toEqual(['checkpoint']);
+    } finally {
+      members.close();
+    }
+  });
+
+  it('refuses a checkpoint that does not extend the entries it verified, and keeps its state', async () => {
+    const base = await tileFetcherFor(dir);
+    const older = await base.get('checkpoint');
+    let tamper: 'none' | 'old-checkpoint' | 'altered-entry' = 'none';
+    const fetcher: TileFetcher = {
+      async get(path) {
+        if (tamper === 'old-checkpoint' && path === 'checkpoint') return older;
+        const bytes = await base.get(path);
+        if (tamper === 'altered-entry' && path.startsWith('tile/entries/')) {
+          const copy = Uint8Array.from(bytes);
+          copy[copy.length - 2]! ^= 1; // inside the last entry's bytes, not its length prefix
+          return copy;
+        }
+        return bytes;
+      },
+    };
+    const members = await LedgerMemberDirectory.open(fetcher, { refreshMs: 0 });
+    try {
+      const size = members.size;
+      const victim = net.officers.at(-2)!;
+      await revoke(victim.signer.keyId, 'revoke-follow-2');
+      tamper = 'altered-entry';
+      await expect(members.refresh()).rejects.toMatchObject({ code: 'LEDGER_ROOT_MISMATCH' });
+      expect(members.size).toBe(size);
+      expect((await members.lookup(victim.signer.keyId))?.revoked).toBe(false);
+      tamper = 'none';
+      await members.refresh();
+      expect((await members.lookup(victim.signer.keyId))?.revoked).toBe(true);
+      tamper = 'old-checkpoint';
+      await expect(members.refresh()).rejects.toThrow(/shrank from \d+ to \d+ entries/);
+      expect(members.size).toBe(size + 1);
+    } finally {
+      members.close();
+    }
   });
 
   it('refuses a log of another ledger', async () => {

@@ -1,17 +1,23 @@
 // Membership from the ledger the provider follows: the provider reads the log (C2SP tlog-tiles, from a ledger
 // node's folder or over HTTP from a node or any mirror), verifies it (app/ledger loadLog: checkpoint signature
 // under the genesis log key, every bundle and tile), replays it through the ledger's own rules and answers
-// lookups from the resulting state. It re-reads the log periodically and when an unknown key asks, so a new
-// enrolment or a revocation takes effect without a restart.
+// lookups from the resulting state. It follows the log periodically and when an unknown key asks, so a new
+// enrolment or a revocation takes effect without a restart: a refresh reads only the new checkpoint and the
+// entry bundles past the size it has verified, checks that the checkpoint's root covers the entries verified
+// before plus the new ones (so the log was extended, not rewritten), and replays only the new entries.
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nodeVerifier } from '../crypto/bulk-verify';
-import { loadLog } from '../ledger/log';
-import { parseVerifierKey } from '../ledger/note';
-import { LedgerState, parseEntry, replay } from '../ledger/rules';
+import { bytesEqual } from '../ledger/bytes';
+import { bundlesForSize, TILE_WIDTH } from '../ledger/layout';
+import { loadLog, LogVerifyError, openLogCheckpoint, readBundle, readCheckpoint } from '../ledger/log';
+import { leafHash } from '../ledger/merkle';
+import { type NoteVerifier, parseVerifierKey } from '../ledger/note';
+import { EntryRejectedError, LedgerState, parseEntry, replay, RuleError } from '../ledger/rules';
 import { NotFoundError, type TileFetcher } from '../ledger/tiles';
 import type { GenesisRecord } from '../records/schemas';
 import type { Member, MemberDirectory } from './members';
+import { TreeFrontier } from './tree-frontier';
 
 /** A TileFetcher over a tlog-tiles folder (a ledger node's DIR or its DIR/log) or an HTTP base URL. */
 export async function tileFetcherFor(source: string): Promise<TileFetcher> {
@@ -54,8 +60,17 @@ export interface LedgerMemberDirectoryOptions {
   onRefreshError?: (err: unknown) => void;
 }
 
+/** What a directory has verified: the replayed state and the Merkle frontier of the same entries. */
+interface Verified {
+  state: LedgerState;
+  frontier: TreeFrontier;
+  logKey: NoteVerifier;
+}
+
 export class LedgerMemberDirectory implements MemberDirectory {
-  private state: LedgerState;
+  private readonly state: LedgerState;
+  private readonly frontier: TreeFrontier;
+  private readonly logKey: NoteVerifier;
   private timer: NodeJS.Timeout | undefined;
   private lastRefresh = 0;
   private refreshing: Promise<void> | undefined;
@@ -65,14 +80,16 @@ export class LedgerMemberDirectory implements MemberDirectory {
   private constructor(
     private readonly fetcher: TileFetcher,
     private readonly options: LedgerMemberDirectoryOptions,
-    state: LedgerState,
+    verified: Verified,
   ) {
-    this.state = state;
+    this.state = verified.state;
+    this.frontier = verified.frontier;
+    this.logKey = verified.logKey;
   }
 
-  /** Reads and verifies the log at `source` (folder or URL) once; rejects when it cannot. */
-  static async open(source: string, options: LedgerMemberDirectoryOptions = {}): Promise<LedgerMemberDirectory> {
-    const fetcher = await tileFetcherFor(source);
+  /** Reads and verifies the whole log at `source` (folder, URL or a TileFetcher) once; rejects when it cannot. */
+  static async open(source: string | TileFetcher, options: LedgerMemberDirectoryOptions = {}): Promise<LedgerMemberDirectory> {
+    const fetcher = typeof source === 'string' ? await tileFetcherFor(source) : source;
     const dir = new LedgerMemberDirectory(fetcher, options, await LedgerMemberDirectory.read(fetcher, options.origin));
     dir.lastRefresh = Date.now();
     const every = options.refreshMs ?? 5000;
@@ -85,7 +102,9 @@ export class LedgerMemberDirectory implements MemberDirectory {
     return dir;
   }
 
-  private static async read(fetcher: TileFetcher, origin: string | undefined): Promise<LedgerState> {
+  /** The first, full read: every bundle and hash tile against the signed checkpoint, then a replay from entry 0. */
+  private static async read(fetcher: TileFetcher, origin: string | undefined): Promise<Verified> {
+    let logKey: NoteVerifier | undefined;
     const log = await loadLog(fetcher, {
       ...(origin !== undefined ? { origin } : {}),
       // The genesis (entry 0) names the log key; the checkpoint must verify under it.
@@ -94,19 +113,60 @@ export class LedgerMemberDirectory implements MemberDirectory {
         if (!first) throw new Error('the log is empty: it has no genesis entry');
         const { record } = parseEntry(first);
         if (record.type !== 'genesis') throw new Error(`entry 0 is a ${record.type}, not the genesis`);
-        return parseVerifierKey(record.logKey);
+        logKey = parseVerifierKey(record.logKey);
+        return logKey;
       },
     });
-    return replay(log.entries, { verifier: nodeVerifier });
+    return { state: replay(log.entries, { verifier: nodeVerifier }), frontier: TreeFrontier.fromTree(log.tree), logKey: logKey! };
   }
 
-  /** Re-reads the log now (concurrent callers share one read). */
+  /**
+   * Follows the log from the size verified so far: the new checkpoint must be signed by the log key, and its
+   * root must be the Merkle Tree Hash (RFC 9162 §2.1.1) of the entries verified before followed by the new
+   * ones read from the bundles past that size; only then are the new entries replayed. A log that shrank or
+   * whose root does not extend the verified entries is refused and the state stays as it was. An entry the
+   * rules reject stops the replay just before it (the state stays at that verified prefix).
+   */
+  private async follow(): Promise<void> {
+    const { note, peeked } = await readCheckpoint(this.fetcher);
+    openLogCheckpoint(note, this.logKey, { origin: this.options.origin ?? this.state.origin });
+    const verified = this.state.size;
+    if (peeked.size < verified) throw new Error(`the log shrank from ${verified} to ${peeked.size} entries`);
+    const next = this.frontier.clone();
+    const fresh: Array<{ entry: Uint8Array; leaf: Uint8Array }> = [];
+    for (const b of bundlesForSize(peeked.size)) {
+      if (b.index * TILE_WIDTH + b.width <= verified) continue;
+      const entries = await readBundle(this.fetcher, b);
+      for (let i = Math.max(0, verified - b.index * TILE_WIDTH); i < entries.length; i++) {
+        const leaf = leafHash(entries[i]!);
+        next.appendLeafHash(leaf);
+        fresh.push({ entry: entries[i]!, leaf });
+      }
+    }
+    if (!bytesEqual(next.root(), peeked.root)) {
+      throw new LogVerifyError(
+        'LEDGER_ROOT_MISMATCH',
+        `the checkpoint for size ${peeked.size} is not the root of the ${verified} entries verified before and the ` +
+          `${peeked.size - verified} read after them: the log was rewritten or its new entries are altered`,
+        { path: 'checkpoint', index: verified },
+      );
+    }
+    for (const { entry, leaf } of fresh) {
+      try {
+        this.state.apply(entry, { verifier: nodeVerifier });
+      } catch (err) {
+        if (err instanceof RuleError) throw new EntryRejectedError(this.state.size, err);
+        throw err;
+      }
+      this.frontier.appendLeafHash(leaf);
+    }
+  }
+
+  /** Reads what the log gained since the last refresh (concurrent callers share one read). */
   async refresh(): Promise<void> {
     if (!this.refreshing) {
-      this.refreshing = LedgerMemberDirectory.read(this.fetcher, this.options.origin ?? this.state.origin)
-        .then((state) => {
-          if (state.size < this.state.size) throw new Error(`the log shrank from ${this.state.size} to ${state.size} entries`);
-          this.state = state;
+      this.refreshing = this.follow()
+        .then(() => {
           this.lastError = undefined;
         })
         .catch((err: unknown) => {
