@@ -2,8 +2,9 @@
 // way — a flipped byte in any hash tile, entry bundle or the checkpoint, a deleted entry, reordered entries, a
 // deleted file — and checks that the audit (`evidence log verify`) fails and names where.
 import { cp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { auditLog } from './audit';
+import { bundlesForSize, tilePath, tilesForSize } from './layout';
 import { LogVerifyError } from './log';
 import { FsLogDriver } from './storage/fs';
 import { rng } from '../common/rng';
@@ -34,9 +35,14 @@ function split(b: Buffer): Buffer[] {
 
 /** Applies one tamper to the log folder `log`; returns a description of what was done. */
 export async function tamper(log: string, kind: Tamper, rand: () => number): Promise<string> {
-  const all = (await files(log)).map((f) => relative(log, f));
-  const tiles = all.filter((f) => f.startsWith('tile/') && !f.startsWith('tile/entries/'));
-  const bundles = all.filter((f) => f.startsWith('tile/entries/'));
+  // Only the files the checkpoint commits to: a partial tile left from an earlier tree size is no longer part of
+  // the log (c2sp.org/tlog-tiles lets a log delete it), so damaging it is not tampering.
+  const size = Number((await readFile(join(log, 'checkpoint'), 'utf8')).split('\n')[1]);
+  const live = new Set([...tilesForSize(size), ...bundlesForSize(size)].map(tilePath));
+  const all = (await files(log)).map((f) => relative(log, f).split(sep).join('/'));
+  const tiles = all.filter((f) => live.has(f) && !f.startsWith('tile/entries/'));
+  const bundles = all.filter((f) => live.has(f) && f.startsWith('tile/entries/'));
+  if (tiles.length === 0 || bundles.length === 0) throw new Error(`no tiles or entry bundles of tree size ${size} in ${log}`);
   const pick = (list: string[]) => list[Math.floor(rand() * list.length)]!;
   const flip = async (f: string) => {
     const b = await readFile(join(log, f));
