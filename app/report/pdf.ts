@@ -36,6 +36,9 @@ export function chromiumPath(): string {
 /** Chromium PDF options shared by every printer: A4 portrait, the @page margins and margin boxes of the style sheet. */
 export const PDF_OPTIONS = { format: 'A4', printBackground: true, preferCSSPageSize: true, displayHeaderFooter: false } as const;
 
+/** How long loading a report page may take: 2 minutes plus 10 s per MB of HTML. */
+export const printTimeoutMs = (htmlLength: number): number => 120_000 + Math.ceil(htmlLength / 1e6) * 10_000;
+
 /** Starts one headless Chromium and prints jobs in fresh, offline, script-less contexts. */
 export async function launchChromiumPrinter(executablePath = chromiumPath()): Promise<ClosablePrinter> {
   let browser: Browser;
@@ -50,7 +53,9 @@ export async function launchChromiumPrinter(executablePath = chromiumPath()): Pr
       try {
         await context.route('**/*', (route) => route.abort('blockedbyclient'));
         const page = await context.newPage();
-        await page.setContent(job.html, { waitUntil: 'load' });
+        // A 1,000-exhibit report is tens of MB of HTML: allow 2 minutes plus 10 s per MB (Playwright's default
+        // 30 s fails such a report on a busy machine), so only a hung Chromium times out.
+        await page.setContent(job.html, { waitUntil: 'load', timeout: printTimeoutMs(job.html.length) });
         const pdf = await page.pdf(PDF_OPTIONS);
         return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength);
       } catch (err) {
