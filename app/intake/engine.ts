@@ -12,8 +12,8 @@ import { buildManifest } from './manifest';
 import { detectMediaType } from './mediatype';
 import { acquireHashPool, releaseHashPool, type HashPool, type PoolOptions } from './pool';
 import { ALGORITHMS, type Algorithm, type FileProgress, type FolderExhibit, type IntakeItem, type IntakeProgress, type IntakeResult } from './types';
-import { walk, type FileEntry, type WalkEntry } from './walk';
-import { packFiles, type WireResult } from './worker-body';
+import { walk, type FileEntry, type FileStat, type WalkEntry } from './walk';
+import { packFiles, unpackResult, type WireFile, type WireResult } from './worker-body';
 
 export interface IntakeOptions {
   /** Files and folders to take in (strings are UTF-8; give Buffers for names that are not). */
@@ -89,8 +89,21 @@ function baseName(path: Buffer): Buffer {
 
 // eslint-disable-next-line no-control-regex
 const NEEDS_DISPLAY_ESCAPE = /[\x00-\x1f\x7f\\]/;
+/** Printable ASCII without `\`: such a byte string is its own UTF-8 text and display form. */
+const PLAIN = /^[\x20-\x5b\x5d-\x7e]*$/;
 
-function pathFields(path: Buffer, rel: Buffer | null): Pick<IntakeItem, 'path' | 'pathBase64' | 'relPath' | 'displayPath' | 'name'> {
+type PathFields = Pick<IntakeItem, 'path' | 'pathBase64' | 'relPath' | 'displayPath' | 'name'>;
+
+/** The item's path fields from the walk's byte strings (walk.ts). */
+function pathFields(path: string, rel: string | null): PathFields {
+  if (PLAIN.test(path) && !path.endsWith('/')) {
+    // The common case, with no conversion: the bytes are printable ASCII.
+    return { path, relPath: rel, displayPath: path, name: path.slice(path.lastIndexOf('/') + 1) };
+  }
+  return pathFieldsOfBytes(Buffer.from(path, 'latin1'), rel === null ? null : Buffer.from(rel, 'latin1'));
+}
+
+function pathFieldsOfBytes(path: Buffer, rel: Buffer | null): PathFields {
   const exact = isUtf8(path);
   const text = path.toString('utf8');
   // For valid UTF-8, the relative path and base name are tails of the decoded text: slice instead of decoding.
@@ -115,11 +128,14 @@ function utf8Length(bytes: Buffer): number {
 }
 
 function emptyItem(index: number, entry: WalkEntry, kind: IntakeItem['kind']): IntakeItem {
-  return {
-    index, root: entry.root, ...pathFields(entry.path, entry.rel), kind,
+  const f = pathFields(entry.path, entry.rel);
+  const item: IntakeItem = {
+    index, root: entry.root, path: f.path, relPath: f.relPath, displayPath: f.displayPath, name: f.name, kind,
     size: null, mtime: null, ctime: null, birthtime: null, mtimeNs: null, ctimeNs: null, dev: null, ino: null,
     hashes: null, mediaType: null, error: null,
   };
+  if (f.pathBase64 !== undefined) item.pathBase64 = f.pathBase64;
+  return item;
 }
 
 function wireError(display: string, r: Extract<WireResult, { ok: false }>): ItemError {
@@ -136,16 +152,18 @@ function wireError(display: string, r: Extract<WireResult, { ok: false }>): Item
 }
 
 /** True when a journaled item still describes the file the walk found (same inode, size and times). */
-function stillValid(item: IntakeItem | undefined, entry: FileEntry, algorithms: Algorithm[]): item is IntakeItem {
-  return item !== undefined && item.error === null && item.hashes !== null
+function stillValid(item: IntakeItem | undefined, stat: FileStat | null, algorithms: Algorithm[]): item is IntakeItem {
+  return item !== undefined && stat !== null && item.error === null && item.hashes !== null
     && algorithms.every((a) => typeof item.hashes?.[a] === 'string')
-    && item.dev === String(entry.dev) && item.ino === String(entry.ino) && item.size === entry.size
-    && item.mtimeNs === String(entry.mtimeNs) && item.ctimeNs === String(entry.ctimeNs);
+    && item.dev === String(stat.dev) && item.ino === String(stat.ino) && item.size === stat.size
+    && item.mtimeNs === String(stat.mtimeNs) && item.ctimeNs === String(stat.ctimeNs);
 }
 
 interface Pending {
   index: number;
   entry: FileEntry;
+  /** The walk's stat, or the one a worker sent back when it deferred the file; null until then. */
+  stat: FileStat | null;
 }
 
 async function runBatch(
@@ -161,10 +179,16 @@ async function runBatch(
   for (const h of options.knownHashes ?? []) known.add(h.toLowerCase());
   const started = performance.now();
   const items: IntakeItem[] = [];
+  /** Each item's path relative to its input folder as a byte string (walk.ts), for the folder manifests. */
+  const rels: Array<string | null> = [];
   const pendingById = new Map<number, Pending>();
   const folderRoots = new Set<number>();
   let pool: HashPool | null = null;
+  // True until the walk ended and every file it listed without a stat has been sized by a worker: until then
+  // filesTotal/bytesTotal may grow and there is no ETA.
   let walking = true;
+  let walkDone = false;
+  let unsized = 0;
   let filesTotal = 0;
   let filesDone = 0;
   let failed = 0;
@@ -191,8 +215,8 @@ async function runBatch(
       if (!fileStart.has(f.id)) fileStart.set(f.id, now);
       const fileRate = now > t0 ? (f.bytes / (now - t0)) * 1000 : 0;
       current.push({
-        index: p.index, displayPath: (items[p.index] as IntakeItem).displayPath, bytesDone: f.bytes, size: p.entry.size,
-        rate: fileRate, etaSeconds: fileRate > 0 ? Math.max(0, p.entry.size - f.bytes) / fileRate : null,
+        index: p.index, displayPath: (items[p.index] as IntakeItem).displayPath, bytesDone: f.bytes, size: f.size,
+        rate: fileRate, etaSeconds: fileRate > 0 ? Math.max(0, f.size - f.bytes) / fileRate : null,
       });
     }
     const bytesDone = bytesCompleted + inflight;
@@ -212,7 +236,8 @@ async function runBatch(
   const emit = (force: boolean): void => {
     if (!onProgress) return;
     const now = performance.now();
-    if (now - lastEmit < PROGRESS_INTERVAL_MS) return;
+    // The final event (force) always goes out: its caller waited out the interval, give or take a timer's rounding.
+    if (!force && now - lastEmit < PROGRESS_INTERVAL_MS) return;
     const s = snapshot();
     const key = `${s.walking}/${s.filesDone}/${s.filesTotal}/${s.bytesDone}/${s.failed}`;
     if (!force && key === lastKey) return;
@@ -237,28 +262,41 @@ async function runBatch(
 
   // ---- hashing ----
   const inflight = new Set<Promise<void>>();
+  /** Files a worker sent back unhashed (too big for its batch), now with their stat: scheduled by the main loop. */
+  const deferred: Pending[] = [];
   const finishFile = (p: Pending, r: WireResult): void => {
     pendingById.delete(p.index);
     fileStart.delete(p.index);
     const item = items[p.index] as IntakeItem;
     if (r.ok) {
-      Object.assign(item, {
-        size: r.size, mtime: r.mtime, ctime: r.ctime, birthtime: r.birthtime,
-        mtimeNs: r.mtimeNs, ctimeNs: r.ctimeNs, dev: r.dev, ino: r.ino,
-        hashes: Object.fromEntries(config.algorithms.map((a) => [a, r.digests[a]])), mediaType: detectMediaType(r.head, item.name),
-      });
+      item.size = r.size;
+      item.mtime = r.mtime;
+      item.ctime = r.ctime;
+      item.birthtime = r.birthtime;
+      item.mtimeNs = r.mtimeNs;
+      item.ctimeNs = r.ctimeNs;
+      item.dev = r.dev;
+      item.ino = r.ino;
+      const hashes = { sha256: r.digests.sha256 as string } as IntakeItem['hashes'] & object;
+      if (r.digests.sha1 !== undefined) hashes.sha1 = r.digests.sha1;
+      if (r.digests.md5 !== undefined) hashes.md5 = r.digests.md5;
+      item.hashes = hashes;
+      item.mediaType = detectMediaType(r.head, item.name);
       bytesCompleted += r.size;
-      bytesTotal += r.size - p.entry.size;
+      bytesTotal += r.size - (p.stat?.size ?? 0);
     } else {
       item.error = wireError(item.displayPath, r);
-      item.size = p.entry.size;
-      bytesTotal -= p.entry.size;
+      item.size = p.stat?.size ?? null;
+      bytesTotal -= p.stat?.size ?? 0;
       failed++;
     }
     filesDone++;
     journal?.append({ t: 'item', item });
     options.onItem?.(item);
   };
+  const wireFile = (p: Pending): WireFile => ({ id: p.index, path: p.entry.path, dev: p.stat?.dev ?? 0n, ino: p.stat?.ino ?? 0n, sized: p.stat !== null });
+  const splitMin = options._splitMin ?? SPLIT_MIN;
+  const splitting = (options.workers ?? availableParallelism()) >= 2;
   const submit = (batch: Pending[]): void => {
     if (batch.length === 0) return;
     const current = pool ?? (pool = acquireHashPool(poolOptions));
@@ -266,9 +304,29 @@ async function runBatch(
     const job = current.run({
       algorithms: config.algorithms,
       followSymlinks: config.followSymlinks,
-      files: packFiles(batch.map((p) => ({ id: p.index, path: p.entry.path.toString('latin1'), dev: p.entry.dev, ino: p.entry.ino }))),
-    }).then((results) => {
-      results.forEach((r, i) => finishFile(batch[i] as Pending, r));
+      files: packFiles(batch.map(wireFile)),
+      // A worker hashes unsized files itself up to BATCH_MAX_BYTES for the batch and sends bigger ones back.
+      inlineMax: splitting ? splitMin - 1 : Number.MAX_SAFE_INTEGER,
+      budget: BATCH_MAX_BYTES,
+    }).then((packed) => {
+      let failures = 0;
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i] as Pending;
+        if (p.stat === null) unsized--;
+        if (packed.ok[i] === 2) {
+          // Deferred: the worker stat'ed the file (fstat of the open file) and left it for a job of its own.
+          const m = (packed.meta[i] as string).split(' ');
+          p.stat = { dev: BigInt(m[0] as string), ino: BigInt(m[1] as string), size: packed.sizes[i] as number, mtimeNs: BigInt(m[2] as string), ctimeNs: BigInt(m[3] as string) };
+          bytesTotal += p.stat.size;
+          pendingById.delete(p.index);
+          deferred.push(p);
+          continue;
+        }
+        const r = unpackResult(packed, i, failures);
+        if (!r.ok) failures++;
+        finishFile(p, r);
+      }
+      walking = !walkDone || unsized > 0;
     }, (err: unknown) => {
       firstError ??= err;
     });
@@ -282,24 +340,48 @@ async function runBatch(
     if (firstError) throw firstError;
     pendingById.set(p.index, p);
     const [readerAlgorithms, helperAlgorithms] = splitAlgorithms(config.algorithms);
-    const file = { id: p.index, path: p.entry.path.toString('latin1'), dev: p.entry.dev, ino: p.entry.ino };
-    const job = current.runSplit(file, readerAlgorithms, helperAlgorithms, config.followSymlinks).then((r) => finishFile(p, r), (err: unknown) => {
+    const job = current.runSplit(wireFile(p), readerAlgorithms, helperAlgorithms, config.followSymlinks).then((r) => finishFile(p, r), (err: unknown) => {
       firstError ??= err;
     });
     inflight.add(job);
     void job.finally(() => inflight.delete(job));
   };
-  const splitting = (options.workers ?? availableParallelism()) >= 2;
   const backpressure = async (): Promise<void> => {
     const limit = (pool?.size ?? 1) * 2;
     while (pool !== null && pool.pending >= limit) await Promise.race([...inflight, aborted]);
     if (firstError) throw firstError;
   };
+  let small: Pending[] = [];
+  let smallBytes = 0;
+  const flushSmall = async (): Promise<void> => {
+    if (small.length === 0) return;
+    await backpressure();
+    const batch = small;
+    small = [];
+    smallBytes = 0;
+    submit(batch);
+  };
+  /** Queues one file: big ones split or alone, small and unsized ones many to a message. */
+  const schedule = async (p: Pending): Promise<void> => {
+    const size = p.stat?.size ?? null;
+    if (size !== null && size >= splitMin && splitting) {
+      await submitSplit(p);
+    } else if (size !== null && size >= SMALL_FILE) {
+      await backpressure();
+      submit([p]);
+    } else {
+      if (p.stat === null) unsized++;
+      small.push(p);
+      smallBytes += size ?? 0;
+      if (small.length >= BATCH_MAX_FILES || smallBytes >= BATCH_MAX_BYTES) await flushSmall();
+    }
+  };
+  const drainDeferred = async (): Promise<void> => {
+    for (let p = deferred.shift(); p !== undefined; p = deferred.shift()) await schedule(p);
+  };
 
   try {
-    let small: Pending[] = [];
-    let smallBytes = 0;
-    const entries = walk(config.paths, { followSymlinks: config.followSymlinks, signal });
+    const entries = walk(config.paths, { followSymlinks: config.followSymlinks, statFiles: reuse.size > 0, signal });
     for await (const slice of entries) {
       for (const entry of slice) {
         if (entry.kind === 'directory') {
@@ -307,53 +389,52 @@ async function runBatch(
           continue;
         }
         const index = items.length;
+        rels.push(entry.rel);
         if (entry.kind === 'symlink') {
-          items.push({ ...emptyItem(index, entry, 'symlink'), linkTarget: displayName(entry.target) });
-          journal?.append({ t: 'item', item: items[index] });
-          options.onItem?.(items[index] as IntakeItem);
+          const item = emptyItem(index, entry, 'symlink');
+          item.linkTarget = displayName(Buffer.from(entry.target, 'latin1'));
+          items.push(item);
+          journal?.append({ t: 'item', item });
+          options.onItem?.(item);
           continue;
         }
         if (entry.kind === 'failed') {
-          items.push({ ...emptyItem(index, entry, entry.fileType === 'file' ? 'file' : 'other'), error: entry.error });
+          const item = emptyItem(index, entry, entry.fileType === 'file' ? 'file' : 'other');
+          item.error = entry.error;
+          items.push(item);
           failed++;
-          journal?.append({ t: 'item', item: items[index] });
-          options.onItem?.(items[index] as IntakeItem);
+          journal?.append({ t: 'item', item });
+          options.onItem?.(item);
           continue;
         }
         filesTotal++;
-        bytesTotal += entry.size;
-        const previous = reuse.get(entry.path.toString('base64'));
-        if (stillValid(previous, entry, config.algorithms)) {
-          const { duplicate: _d, ...kept } = previous;
-          items.push({ ...kept, index, root: entry.root });
-          filesDone++;
-          bytesCompleted += entry.size;
-          continue;
-        }
-        items.push(emptyItem(index, entry, 'file'));
-        const p: Pending = { index, entry };
-        if (entry.size >= (options._splitMin ?? SPLIT_MIN) && splitting) {
-          await submitSplit(p);
-        } else if (entry.size >= SMALL_FILE) {
-          await backpressure();
-          submit([p]);
-        } else {
-          small.push(p);
-          smallBytes += entry.size;
-          if (small.length >= BATCH_MAX_FILES || smallBytes >= BATCH_MAX_BYTES) {
-            await backpressure();
-            submit(small);
-            small = [];
-            smallBytes = 0;
+        const stat = entry.stat;
+        if (stat) bytesTotal += stat.size;
+        if (reuse.size > 0) {
+          const previous = reuse.get(Buffer.from(entry.path, 'latin1').toString('base64'));
+          if (stillValid(previous, stat, config.algorithms)) {
+            const { duplicate: _d, ...kept } = previous;
+            items.push({ ...kept, index, root: entry.root });
+            filesDone++;
+            bytesCompleted += (stat as FileStat).size;
+            continue;
           }
         }
+        items.push(emptyItem(index, entry, 'file'));
+        await schedule({ index, entry, stat });
       }
+      await drainDeferred();
       if (signal?.aborted) throw new IntakeCancelledError();
     }
-    walking = false;
-    await backpressure();
-    submit(small);
-    while (inflight.size > 0) await Promise.race([...inflight, aborted]);
+    walkDone = true;
+    walking = unsized > 0;
+    for (;;) {
+      await drainDeferred();
+      await flushSmall();
+      if (inflight.size === 0 && deferred.length === 0) break;
+      await Promise.race([...inflight, aborted]);
+      if (firstError) throw firstError;
+    }
     if (firstError) throw firstError;
     if (signal?.aborted) throw new IntakeCancelledError();
   } catch (err) {
@@ -403,12 +484,7 @@ async function runBatch(
         error: { code: 'E_INTAKE_INCOMPLETE_FOLDER', message: `no manifest for folder ${JSON.stringify(base.displayPath)}: ${bad.length} of its entries failed (first: ${first.error?.message}); fix or remove them and take the folder again` },
       };
     }
-    const relBytes = (i: IntakeItem): Buffer => {
-      const full = i.pathBase64 ? Buffer.from(i.pathBase64, 'base64') : Buffer.from(i.path, 'utf8');
-      const skip = rootPath.length + (rootPath[rootPath.length - 1] === 0x2f ? 0 : 1);
-      return full.subarray(skip);
-    };
-    const m = buildManifest(files.map((i) => ({ rel: relBytes(i), size: i.size as number, sha256: (i.hashes as { sha256: string }).sha256 })));
+    const m = buildManifest(files.map((i) => ({ rel: Buffer.from(rels[i.index] as string, 'latin1'), size: i.size as number, sha256: (i.hashes as { sha256: string }).sha256 })));
     return { ...base, manifest: m.bytes, manifestSha256: m.sha256, error: null };
   });
 

@@ -78,6 +78,34 @@ describe('startIntake: digests equal coreutils on a generated corpus', () => {
     }
   });
 
+  it('files listed without a stat: a worker hashes small ones in its batch and sends big ones back to be split or hashed alone', async () => {
+    const dir = tempDir('intake-defer-');
+    const files: string[] = [];
+    const add = (rel: string, size: number): void => {
+      writeFileSync(join(dir, rel), patternBytes(size, rel));
+      files.push(rel);
+    };
+    // In listing order: a big file first (deferred: over the split size), small ones, then files that pass the
+    // job's 4 MiB budget after the first (deferred, then hashed alone), and an empty file.
+    add('a-big', 3 << 20);
+    for (let i = 0; i < 5; i++) add(`b-small-${i}`, 1000 + i);
+    add('c-mid-1', 3 << 20);
+    add('c-mid-2', 3 << 20);
+    add('d-empty', 0);
+    const events: IntakeProgress[] = [];
+    const result = await startIntake({ paths: [dir], algorithms: ['md5'], workers: 2, _splitMin: 2 << 20, onProgress: (p) => events.push(p) });
+    expect(result.items.filter((i) => i.error !== null)).toEqual([]);
+    const items = byRel(result.items);
+    for (const [tool, algo] of [['sha256sum', 'sha256'], ['md5sum', 'md5']] as const) {
+      const expected = coreutilsDigests(tool, dir, files);
+      for (const rel of files) expect(items.get(rel)?.hashes?.[algo], `${tool} ${rel}`).toBe(expected.get(rel));
+    }
+    expect(result.items.map((i) => i.relPath)).toEqual(files); // batch order is the walk's, whatever the completion order
+    expect(items.get('c-mid-2')).toMatchObject({ size: 3 << 20, dev: expect.stringMatching(/^[0-9]+$/), mtime: expect.any(String) });
+    expect(result.totals).toMatchObject({ files: files.length, hashed: files.length, bytes: 9 * (1 << 20) + 5010 });
+    expect(events.at(-1)).toMatchObject({ walking: false, filesDone: files.length, bytesDone: 9 * (1 << 20) + 5010, bytesTotal: 9 * (1 << 20) + 5010 });
+  });
+
   it('keeps a name that is not UTF-8 exactly and displays it escaped', async () => {
     const dir = tempDir('intake-bytes-');
     const name = Buffer.concat([Buffer.from(dir + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('-name\n')]);

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { IntakeArgumentError, IntakeWorkerError } from './errors';
 import { SNIFF_BYTES } from './mediatype';
-import { hashWorkerMain, RING_HEADER_BYTES, type HashJob, type WireAlgorithm, type WireFile, type WireResult, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-body';
+import { hashWorkerMain, RING_HEADER_BYTES, type HashJob, type PackedResults, type WireAlgorithm, type WireFile, type WireResult, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-body';
 
 /** Default read-buffer size: 1 MiB (measured: with 256 KiB–4 MiB the page-cached SHA-256 rate was flat
  *  within noise; smaller buffers cost syscalls, larger ones cache misses — see bench/intake.bench.ts). */
@@ -66,7 +66,7 @@ export class HashPool {
     this.size = size;
     this.bufferSize = bufferSize;
     for (let i = 0; i < size; i++) {
-      const progressBuffer = new SharedArrayBuffer(16);
+      const progressBuffer = new SharedArrayBuffer(24);
       const progress = new BigInt64Array(progressBuffer);
       progress[0] = -1n;
       const init: WorkerInit = { progress: progressBuffer, bufferSize, sniffBytes: SNIFF_BYTES, pauseHook: options.pauseHook };
@@ -125,12 +125,12 @@ export class HashPool {
     });
   }
 
-  /** Hashes `job.files` on the least busy worker. */
-  async run(job: Omit<HashJob, 'type' | 'job'>): Promise<WireResult[]> {
+  /** Hashes `job.files` on the least busy worker; the results come as columns (worker-body.ts unpackResult). */
+  async run(job: Omit<HashJob, 'type' | 'job'>): Promise<PackedResults> {
     let best = this.slots[0] as Slot;
     for (const s of this.slots) if (s.pending.size < best.pending.size) best = s;
     const reply = await this.post(best, { type: 'hash', job: this.nextJob++, ...job });
-    if (reply.type !== 'done') throw new IntakeWorkerError(`hash worker answered a hash job with ${reply.type}`);
+    if (reply.type !== 'packed') throw new IntakeWorkerError(`hash worker answered a hash job with ${reply.type}`);
     return reply.results;
   }
 
@@ -154,12 +154,12 @@ export class HashPool {
     return { ...result, digests: { ...result.digests, ...lane.digests } };
   }
 
-  /** The file each worker is reading now and its bytes read so far. */
-  inFlight(): Array<{ id: number; bytes: number }> {
-    const out: Array<{ id: number; bytes: number }> = [];
+  /** The file each worker is reading now, its bytes read so far and its size. */
+  inFlight(): Array<{ id: number; bytes: number; size: number }> {
+    const out: Array<{ id: number; bytes: number; size: number }> = [];
     for (const s of this.slots) {
       const id = Atomics.load(s.progress, 0);
-      if (id >= 0n) out.push({ id: Number(id), bytes: Number(Atomics.load(s.progress, 1)) });
+      if (id >= 0n) out.push({ id: Number(id), bytes: Number(Atomics.load(s.progress, 1)), size: Number(Atomics.load(s.progress, 2)) });
     }
     return out;
   }

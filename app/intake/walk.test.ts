@@ -34,12 +34,27 @@ describe('walk', () => {
     expect(deep?.path.toString()).toBe(join(root, 'tree/b/c/deep'));
   });
 
-  it('reports sizes and inode identity of files, and link targets', async () => {
-    const entries = await collect([join(root, 'tree')]);
-    const deep = entries.find((e) => e.rel?.toString() === 'b/c/deep');
-    expect(deep).toMatchObject({ kind: 'file', size: 3 });
-    const link = entries.find((e) => e.kind === 'symlink');
-    expect(link?.kind === 'symlink' && link.target.toString()).toBe('b');
+  it('lists files inside folders without a stat; statFiles (and a file given directly) gets size and inode identity', async () => {
+    const listed = await collect([join(root, 'tree')]);
+    expect(listed.find((e) => e.rel === 'b/c/deep')).toMatchObject({ kind: 'file', stat: null });
+    const stated = await collect([join(root, 'tree')], { statFiles: true });
+    const deep = stated.find((e) => e.rel === 'b/c/deep');
+    expect(deep?.kind === 'file' && deep.stat).toMatchObject({ size: 3, dev: expect.any(BigInt), ino: expect.any(BigInt) });
+    const [direct] = await collect([join(root, 'tree/b/c/deep')]);
+    expect(direct?.kind === 'file' && direct.stat?.size).toBe(3);
+    const link = listed.find((e) => e.kind === 'symlink');
+    expect(link?.kind === 'symlink' && link.target).toBe('b');
+  });
+
+  it('keeps names that are not UTF-8 as exact byte strings, sorted by bytes', async () => {
+    const odd = join(root, 'odd');
+    mkdirSync(odd);
+    const names = [Buffer.from([0x61, 0xff]), Buffer.from('é', 'utf8'), Buffer.from('b\nc')];
+    for (const n of names) writeFileSync(Buffer.concat([Buffer.from(`${odd}/`), n]), 'x');
+    const entries = (await collect([Buffer.from(odd)])).filter((e) => e.kind === 'file');
+    const expected = [...names].sort(Buffer.compare);
+    expect(entries.map((e) => Buffer.from(e.rel as string, 'latin1'))).toEqual(expected);
+    expect(entries.map((e) => Buffer.from(e.path, 'latin1').equals(Buffer.concat([Buffer.from(`${odd}/`), Buffer.from(e.rel as string, 'latin1')])))).toEqual([true, true, true]);
   });
 
   it('follows a link to a folder when asked, and walks a folder only once', async () => {
