@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { IntakeArgumentError, IntakeCancelledError, IntakeJournalError, type ItemError } from './errors';
 import { displayName } from './escape';
 import { JournalWriter, readJournal, RESULT_FILE, writeFileDurably, type JournalHeader } from './journal';
-import { buildManifest } from './manifest';
+import { _buildManifest } from './manifest';
 import { detectMediaType } from './mediatype';
 import { acquireHashPool, releaseHashPool, type HashPool, type PoolOptions } from './pool';
 import { ALGORITHMS, type Algorithm, type FileProgress, type FolderExhibit, type IntakeItem, type IntakeProgress, type IntakeResult } from './types';
@@ -484,7 +484,7 @@ async function runBatch(
         error: { code: 'E_INTAKE_INCOMPLETE_FOLDER', message: `no manifest for folder ${JSON.stringify(base.displayPath)}: ${bad.length} of its entries failed (first: ${first.error?.message}); fix or remove them and take the folder again` },
       };
     }
-    const m = buildManifest(files.map((i) => ({ rel: Buffer.from(rels[i.index] as string, 'latin1'), size: i.size as number, sha256: (i.hashes as { sha256: string }).sha256 })));
+    const m = _buildManifest(files.map((i) => ({ rel: rels[i.index] as string, size: i.size as number, sha256: (i.hashes as { sha256: string }).sha256 })));
     return { ...base, manifest: m.bytes, manifestSha256: m.sha256, error: null };
   });
 

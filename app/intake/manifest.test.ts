@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildManifest, MANIFEST_HEADER, ManifestFormatError, parseManifest } from './manifest';
+import { _checksumLine } from './escape';
+import { _buildManifest, buildManifest, MANIFEST_HEADER, ManifestFormatError, parseManifest } from './manifest';
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -41,6 +42,24 @@ describe('folder manifest, canonical form v1', () => {
     expect(() => parseManifest(Buffer.from(good.replace('# size 1', '# size 01')))).toThrow(/# size N/);
     expect(() => parseManifest(Buffer.from(good.slice(0, -1)))).toThrow(/LF/);
     expect(() => parseManifest(Buffer.from(good.replace(MANIFEST_HEADER, '')))).toThrow(/start with/);
+  });
+
+  it('equals the line-by-line Buffer form (Buffer.compare order, escape.ts checksum lines) for any byte paths (property)', () => {
+    // The reference is the form written out with the Buffer tools; _buildManifest works on byte strings.
+    const reference = (entries: Array<{ rel: Uint8Array; size: number; sha256: string }>): Buffer => Buffer.concat([
+      Buffer.from(MANIFEST_HEADER),
+      ...[...entries].sort((a, b) => Buffer.compare(a.rel, b.rel)).flatMap((e) => [Buffer.from(`# size ${e.size}\n`), _checksumLine(e.sha256, e.rel)]),
+    ]);
+    const entry = fc.record({
+      rel: fc.uint8Array({ minLength: 1, maxLength: 12 }).filter((b) => b[0] !== 0x2f),
+      size: fc.nat(),
+      sha256: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+    });
+    fc.assert(fc.property(fc.uniqueArray(entry, { selector: (e) => Buffer.from(e.rel).toString('hex'), maxLength: 16 }), (entries) => {
+      const expected = reference(entries);
+      expect(buildManifest(entries).bytes.equals(expected)).toBe(true);
+      expect(_buildManifest(entries.map((e) => ({ ...e, rel: Buffer.from(e.rel).toString('latin1') }))).bytes.equals(expected)).toBe(true);
+    }), { numRuns: 300 });
   });
 
   it('parse(build(x)) round-trips any set of paths (property)', () => {
