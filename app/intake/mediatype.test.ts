@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectMediaType, OCTET_STREAM } from './mediatype';
+import { _SIGNATURES, detectMediaType, OCTET_STREAM } from './mediatype';
 
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
@@ -27,5 +28,35 @@ describe('detectMediaType', () => {
     ['a dot file is not an extension', bytes('x'), '.jpg', OCTET_STREAM],
   ])('%s', (_label, head, name, type) => {
     expect(detectMediaType(head, name)).toBe(type);
+  });
+});
+
+describe('detectMediaType: signature lookup by first byte', () => {
+  // Reference: the first signature in list order whose bytes are at its offset (no ftyp/RIFF/OLE2 prefix, and a
+  // name without extension, so no refinement applies).
+  const linear = (head: Uint8Array): string => {
+    for (const sig of _SIGNATURES) {
+      if (head.length >= sig.offset + sig.bytes.length && sig.bytes.every((b, i) => head[sig.offset + i] === b)) return sig.type;
+    }
+    return OCTET_STREAM;
+  };
+  const special = (h: Uint8Array): boolean => (h.length >= 8 && Buffer.from(h.subarray(4, 8)).toString('latin1') === 'ftyp')
+    || (h.length >= 12 && Buffer.from(h.subarray(0, 4)).toString('latin1') === 'RIFF') || (h[0] === 0xd0 && h[1] === 0xcf);
+
+  it('finds the same type as a linear scan of every signature (property)', () => {
+    const head = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      // A signature's bytes at its offset, then random bytes, and sometimes a tar magic too.
+      fc.tuple(fc.constantFrom(..._SIGNATURES), fc.uint8Array({ maxLength: 300 }), fc.boolean()).map(([sig, rest, tar]) => {
+        const h = new Uint8Array(Math.max(sig.offset + sig.bytes.length, rest.length, tar ? 262 : 0));
+        h.set(rest);
+        if (tar) h.set(Buffer.from('ustar'), 257);
+        h.set(sig.bytes, sig.offset);
+        return h;
+      }),
+    ).filter((h) => !special(h));
+    fc.assert(fc.property(head, (h) => {
+      expect(detectMediaType(h, 'noext')).toBe(linear(h));
+    }), { numRuns: 2000 });
   });
 });
