@@ -323,8 +323,14 @@ async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerif
   const pending: Pending[] = [];
   const settleHead = async () => {
     const p = pending.shift()!;
-    const r = !p.job || pool!.reclaim(p.job) ? inline(p.req) : await p.job.result;
-    apply(p, r);
+    if (p.job && !pool!.reclaim(p.job)) {
+      apply(p, await p.job.result);
+      return;
+    }
+    apply(p, inline(p.req));
+    // Let the event loop run (the bundle build, workers reporting ready): awaiting nothing but microtasks, the
+    // main thread would process every chunk itself before a worker could ever start.
+    if (pool) await new Promise((resolve) => setImmediate(resolve));
   };
 
   let read = 0;
