@@ -21,7 +21,7 @@ import { RuleError, checkEntryAlone, parseEntry } from './rules';
 export type WorkerEntry =
   | { record: LedgerRecord; signatures: RecordSignature[] }
   | { rule: { code: string; status: number; message: string; field?: string } }
-  | { signature: { at: number; reason: string; detail: string } };
+  | { signature: { at: number; role: string; keyId: string; reason: string; detail: string } };
 
 export interface ChunkRequest {
   /** Entries in entry-bundle form. */
@@ -72,7 +72,7 @@ function check(entry: Uint8Array): { result: WorkerEntry; verified: number } {
     if (!pub) continue;
     // parseEntry's schema already held sig to padded base64 of 64 bytes: Node's decoder gives fromBase64's bytes.
     const out = verifyWithKeyObject(Buffer.from(s.sig, 'base64'), parsed.message.bytes, pub);
-    if (!out.ok) return { result: { signature: { at, reason: out.reason, detail: out.detail } }, verified };
+    if (!out.ok) return { result: { signature: { at, role: s.role, keyId: s.keyId, reason: out.reason, detail: out.detail } }, verified };
     verified++;
   }
   return { result: { record: parsed.record, signatures: parsed.envelope.signatures }, verified };

@@ -23,8 +23,8 @@ import { HASH_SIZE, MemoryTree } from './merkle';
 import { type NoteVerifier, parseVerifierKey } from './note';
 import { LedgerState, RuleError, parseEntry } from './rules';
 import type { TileFetcher } from './tiles';
-import { auditWorkerSource } from './audit-bundle';
-import { AUDIT_WORKER_DATA, type ChunkRequest, type ChunkResult, type WorkerReply, type WorkerRequest, processChunk } from './audit-worker';
+import { type ChunkRequest, type ChunkResult, processChunk } from './audit-worker';
+import { CheckPool, type Job } from './check-pool';
 
 export interface AuditOptions {
   /** Pin the log key (vkey text); otherwise the genesis entry's logKey is used and reported. */
@@ -64,129 +64,8 @@ export interface AuditSummary {
 
 /** Entries per worker message: small enough that the last ones keep every worker busy, large enough to amortise a message. */
 const CHUNK_ENTRIES = 64;
-/** Chunks in flight per worker: one being worked on, one waiting, so a worker never idles between messages. */
-const IN_FLIGHT_PER_WORKER = 2;
 /** Chunks read ahead of the rules (bounds memory: ~64 KiB of entries each at most ×64). */
 const MAX_PENDING_CHUNKS = 64;
-
-/** The audit's worker threads failed (not a verdict on the log). */
-export class AuditWorkerError extends Error {
-  override name = 'AuditWorkerError';
-  readonly code = 'LEDGER_AUDIT_WORKER';
-}
-
-interface Job {
-  id: number;
-  req: ChunkRequest;
-  result: Promise<ChunkResult>;
-  resolve: (r: ChunkResult) => void;
-  reject: (e: unknown) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  ready: boolean;
-  inFlight: number;
-}
-
-/** Audit workers: chunks are queued and dealt to the least busy ready worker, IN_FLIGHT_PER_WORKER at most each. */
-class AuditPool {
-  private readonly slots: Slot[] = [];
-  private readonly queue: Job[] = [];
-  private readonly sent = new Map<number, { job: Job; slot: Slot }>();
-  private nextId = 0;
-  private failure: Error | undefined;
-  private closed = false;
-  private readyCount = 0;
-  private markReady: (ms: number) => void = () => undefined;
-  /** Resolves (ms since `t0`) once every worker is ready. */
-  readonly ready: Promise<number>;
-
-  constructor(private readonly n: number, private readonly t0: number) {
-    this.ready = new Promise((r) => (this.markReady = r));
-    auditWorkerSource().then(
-      (code) => this.spawn(code),
-      (err: unknown) => this.fail(new AuditWorkerError(`could not build the audit worker: ${(err as Error).message}`, { cause: err })),
-    );
-  }
-
-  get anyReady(): boolean {
-    return this.readyCount > 0;
-  }
-
-  private spawn(code: string): void {
-    if (this.closed) return;
-    for (let i = 0; i < this.n; i++) {
-      // execArgv []: the bundle needs no loader hooks (`--import tsx` would give each worker a loader thread).
-      const worker = new Worker(code, { eval: true, execArgv: [], workerData: AUDIT_WORKER_DATA, name: `evidence-audit-${i}` });
-      const slot: Slot = { worker, ready: false, inFlight: 0 };
-      this.slots.push(slot);
-      worker.on('message', (m: WorkerReply) => {
-        if ('ready' in m) {
-          slot.ready = true;
-          if (++this.readyCount === this.n) this.markReady(performance.now() - this.t0);
-        } else {
-          const s = this.sent.get(m.id);
-          this.sent.delete(m.id);
-          slot.inFlight--;
-          s?.job.resolve(m.result);
-        }
-        this.pump();
-      });
-      worker.on('error', (err) => this.fail(new AuditWorkerError(`audit worker ${i} failed: ${err.message}`, { cause: err })));
-      worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new AuditWorkerError(`audit worker ${i} exited (code ${code})`));
-      });
-    }
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    for (const j of [...this.queue, ...[...this.sent.values()].map((s) => s.job)]) j.reject(this.failure);
-    this.queue.length = 0;
-    this.sent.clear();
-  }
-
-  private pump(): void {
-    while (this.queue.length > 0) {
-      let best: Slot | undefined;
-      for (const s of this.slots) if (s.ready && s.inFlight < IN_FLIGHT_PER_WORKER && (!best || s.inFlight < best.inFlight)) best = s;
-      if (!best) return;
-      const job = this.queue.shift()!;
-      best.inFlight++;
-      this.sent.set(job.id, { job, slot: best });
-      best.worker.postMessage({ id: job.id, chunk: job.req } satisfies WorkerRequest, [job.req.bytes.buffer as ArrayBuffer]);
-    }
-  }
-
-  submit(req: ChunkRequest): Job {
-    let resolve: (r: ChunkResult) => void = () => undefined;
-    let reject: (e: unknown) => void = () => undefined;
-    const result = new Promise<ChunkResult>((res, rej) => ((resolve = res), (reject = rej)));
-    result.catch(() => undefined); // observed by whoever awaits it; a failed audit may leave some unawaited
-    const job: Job = { id: this.nextId++, req, result, resolve, reject };
-    if (this.failure) reject(this.failure);
-    else {
-      this.queue.push(job);
-      this.pump();
-    }
-    return job;
-  }
-
-  /** Takes back a job no worker has been given yet, while no worker is ready: the caller processes it itself. */
-  reclaim(job: Job): boolean {
-    if (this.anyReady || this.failure) return false;
-    const i = this.queue.indexOf(job);
-    if (i < 0) return false;
-    this.queue.splice(i, 1);
-    return true;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-  }
-}
 
 const RAW_WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -259,7 +138,7 @@ export async function auditLog(fetcher: TileFetcher, opts: AuditOptions = {}): P
   const pinned = opts.logKey !== undefined ? parseVerifierKey(opts.logKey) : undefined;
   const nWorkers = opts.workers ?? Math.max(1, availableParallelism());
   // Start the workers first: bundling and start-up overlap with reading the log.
-  const pool = nWorkers > 0 ? new AuditPool(nWorkers, t0) : undefined;
+  const pool = nWorkers > 0 ? new CheckPool(nWorkers, t0) : undefined;
   try {
     return await audit(fetcher, opts, pinned, pool, t0);
   } finally {
@@ -274,7 +153,7 @@ interface Pending {
   job?: Job;
 }
 
-async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerifier | undefined, pool: AuditPool | undefined, t0: number): Promise<AuditSummary> {
+async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerifier | undefined, pool: CheckPool | undefined, t0: number): Promise<AuditSummary> {
   const { note, peeked } = await readCheckpoint(fetcher);
   const size = peeked.size;
   const tree = new MemoryTree();

@@ -23,6 +23,14 @@ import { bytesEqual } from './bytes';
  */
 export interface EntryValidator {
   apply(entry: Uint8Array): void;
+  /**
+   * Optional, for submissions: the checks that need no ledger state (parse, schema, signatures …), which may run
+   * off this thread and concurrently. Resolves to a function that applies the entry at the next index (the
+   * stateful rules only, synchronously; throws RuleError leaving the state unchanged), or rejects with RuleError.
+   * The sequencer calls those functions in submission order, so an entry is judged against every entry
+   * submitted before it, exactly as with `apply`.
+   */
+  prepare?(entry: Uint8Array): Promise<() => void>;
 }
 
 export interface SequencerOptions {
@@ -80,6 +88,8 @@ export class Sequencer {
   private timer: NodeJS.Timeout | undefined;
   private stopped: Error | undefined;
   private closed = false;
+  /** Settles when the latest submission (with a prepare step) has been applied or refused: the order of applies. */
+  private applyTurn: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly o: SequencerOptions,
@@ -135,8 +145,7 @@ export class Sequencer {
     if (this.stopped) throw new SequencerStoppedError(`the sequencer stopped after a storage failure: ${this.stopped.message}`, { cause: this.stopped });
     if (this.closed) throw new SequencerStoppedError('the sequencer is closed');
     if (entry.length > MAX_ENTRY_SIZE) throw new RuleError('LEDGER_ENTRY_TOO_LARGE', 413, `entry is ${entry.length} bytes; at most ${MAX_ENTRY_SIZE}`);
-    this.o.validator.apply(entry); // throws RuleError; synchronous, so submissions are validated in order
-    const rec: Rec = { index: this.nextIndex++, entry };
+    const rec: Rec = this.o.validator.prepare ? await this.applyInTurn(entry, this.o.validator.prepare(entry)) : this.applyNow(entry);
     const time = (this.o.now ?? (() => new Date()))().toISOString();
     await new Promise<void>((resolve, reject) => {
       this.waiting.push({ rec, resolve, reject });
@@ -146,6 +155,30 @@ export class Sequencer {
     const promise = signPromise({ origin: this.o.origin, index: rec.index, time, leafHash: lh } satisfies InclusionPromise, this.o.key.signer);
     this.schedule();
     return { index: rec.index, time, leafHash: lh, promise };
+  }
+
+  /** Validates and applies `entry` at the next index (throws RuleError; synchronous, so in submission order). */
+  private applyNow(entry: Uint8Array): Rec {
+    this.o.validator.apply(entry);
+    return { index: this.nextIndex++, entry };
+  }
+
+  /** Applies a prepared entry once every earlier submission has been applied or refused. */
+  private async applyInTurn(entry: Uint8Array, prepared: Promise<() => void>): Promise<Rec> {
+    prepared.catch(() => undefined); // observed below, after the earlier submissions
+    const earlier = this.applyTurn;
+    let done: () => void = () => undefined;
+    this.applyTurn = new Promise((resolve) => (done = resolve));
+    try {
+      await earlier;
+      const apply = await prepared;
+      if (this.stopped) throw new SequencerStoppedError(`the sequencer stopped after a storage failure: ${this.stopped.message}`, { cause: this.stopped });
+      if (this.closed) throw new SequencerStoppedError('the sequencer is closed');
+      apply(); // throws RuleError; the index is taken in the same synchronous step
+      return { index: this.nextIndex++, entry };
+    } finally {
+      done();
+    }
   }
 
   /** Group commit: every submission waiting when a flush starts shares its fsync. */

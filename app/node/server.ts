@@ -20,6 +20,9 @@ import { parseVerifierKey } from '../ledger/note';
 import { ForkStore } from '../witness/fork';
 import { observeCheckpoint } from '../witness/gossip';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { CheckPool } from '../ledger/check-pool';
+import { pooledValidator } from '../ledger/pooled-validator';
 
 export interface NodeServerOptions {
   dir: string;
@@ -29,6 +32,8 @@ export interface NodeServerOptions {
   /** Hook for witnesses: called with each new checkpoint; may call `node.sequencer.addCosignatures`. */
   onCheckpoint?: (published: PublishedCheckpoint, node: LedgerNode) => void | Promise<void>;
   log?: (line: string) => void;
+  /** Worker threads checking submissions (parse, signatures; default: available parallelism). 0 checks them on the main thread. */
+  workers?: number;
 }
 
 export interface LedgerNode {
@@ -48,17 +53,24 @@ export async function startNodeServer(o: NodeServerOptions): Promise<LedgerNode>
   const state = new LedgerState();
   const log = o.log ?? (() => undefined);
   const self: { node?: LedgerNode } = {};
-  const sequencer = await Sequencer.open({
+  const workers = o.workers ?? availableParallelism();
+  const pool = workers > 0 ? new CheckPool(workers) : undefined;
+  const opening = Sequencer.open({
     driver,
     origin: config.origin,
     key,
-    validator: { apply: (e) => void state.apply(e, { verifier: nodeVerifier }) },
+    validator: pool ? pooledValidator(state, pool) : { apply: (e) => void state.apply(e, { verifier: nodeVerifier }) },
     ...(o.batchMs !== undefined ? { batchMs: o.batchMs } : {}),
     onCheckpoint: async (p) => {
       log(`checkpoint ${p.checkpoint.size} ${toBase64(p.checkpoint.root)}`);
       if (o.onCheckpoint && self.node) await o.onCheckpoint(p, self.node);
     },
     onError: (err) => log(`error: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  // A node that cannot open its log must not leave worker threads running.
+  const sequencer = await opening.catch(async (err: unknown) => {
+    await pool?.close();
+    throw err;
   });
 
   const app = Fastify({ logger: false, bodyLimit: MAX_ENTRY_SIZE });
@@ -130,6 +142,7 @@ export async function startNodeServer(o: NodeServerOptions): Promise<LedgerNode>
     close: async () => {
       await app.close();
       await sequencer.close();
+      await pool?.close();
     },
   };
   self.node = node;
