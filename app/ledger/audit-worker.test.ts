@@ -54,6 +54,20 @@ describe('audit worker chunk', () => {
     for (const [i, e] of list.entries()) expect(r.leafHashes.subarray(i * 32, (i + 1) * 32)).toEqual(leafHash(e));
   });
 
+  it('refuses a signature in non-canonical base64 (pad bits set) although its bytes verify', () => {
+    const { entries } = sample();
+    const text = new TextDecoder().decode(entries[1]!);
+    const at = text.indexOf('=="') - 1; // the last base64 digit of the first signature carries 4 pad bits
+    const c = text[at]!;
+    const twin = new TextEncoder().encode(text.slice(0, at) + String.fromCharCode(c.charCodeAt(0) + 1) + text.slice(at + 1));
+    const r = processChunk({ bytes: encodeBundle([entries[0]!, twin]) });
+    expect(r.entries[1]).toMatchObject({ signature: { at: 0, reason: 'malformed', detail: expect.stringMatching(/non-canonical base64/) } });
+    // The main-thread rules say the same.
+    const state = new LedgerState();
+    state.apply(entries[0]!);
+    expect(() => state.apply(twin)).toThrow(/signature 0 .*malformed: sig: non-canonical base64/);
+  });
+
   it('only hashes when asked to', () => {
     const { entries } = sample();
     const r = processChunk({ bytes: encodeBundle(entries), hashOnly: true });

@@ -10,6 +10,7 @@
 import { type KeyObject, createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodePublicKey, verifyWithKeyObject } from '../crypto/bulk-verify';
+import { fromBase64 } from '../crypto/encoding';
 import { parsePublicKey } from '../crypto/secp256k1';
 import type { RecordSignature } from '../crypto/envelope';
 import type { LedgerRecord } from '../records/schemas';
@@ -57,6 +58,22 @@ function key(hex: string): KeyObject | null {
   return k;
 }
 
+/**
+ * A signature's bytes, or why its text is not canonical base64 (fromBase64's message). parseEntry's schema
+ * already held it to 86 base64 characters and "==": Node's decoder and a re-encoding decide it natively.
+ */
+function decodeSig(text: string): Uint8Array | string {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') === text) return bytes;
+  try {
+    fromBase64(text, 'sig');
+  } catch (err) {
+    if (err instanceof TypeError) return err.message;
+    throw err;
+  }
+  throw new RangeError(`sig ${text}: Node's base64 decoder and fromBase64 disagree`);
+}
+
 function check(entry: Uint8Array): { result: WorkerEntry; verified: number } {
   let parsed: ReturnType<typeof parseEntry>;
   try {
@@ -70,8 +87,8 @@ function check(entry: Uint8Array): { result: WorkerEntry; verified: number } {
   for (const [at, s] of parsed.envelope.signatures.entries()) {
     const pub = key(s.publicKey);
     if (!pub) continue;
-    // parseEntry's schema already held sig to padded base64 of 64 bytes: Node's decoder gives fromBase64's bytes.
-    const out = verifyWithKeyObject(Buffer.from(s.sig, 'base64'), parsed.message.bytes, pub);
+    const sig = decodeSig(s.sig);
+    const out = typeof sig === 'string' ? { ok: false as const, reason: 'malformed', detail: sig } : verifyWithKeyObject(sig, parsed.message.bytes, pub);
     if (!out.ok) return { result: { signature: { at, role: s.role, keyId: s.keyId, reason: out.reason, detail: out.detail } }, verified };
     verified++;
   }

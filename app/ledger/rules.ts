@@ -539,7 +539,14 @@ class SignatureContext {
       if (expected === undefined) throw fail(403, 'unknown-key', `key ${s.keyId} may not sign in role "${s.role}"`);
       if (expected !== s.publicKey) throw fail(403, 'key-mismatch', `publicKey differs from the key on record for ${s.keyId}`);
       if (!this.opts.signaturesVerified) {
-        const out = verifier.verify(fromBase64(s.sig, 'sig'), message!, key.bytes);
+        let sig: Uint8Array;
+        try {
+          sig = fromBase64(s.sig, 'sig');
+        } catch (err) {
+          if (err instanceof TypeError) throw fail(401, 'malformed', err.message); // e.g. non-canonical base64
+          throw err;
+        }
+        const out = verifier.verify(sig, message!, key.bytes);
         if (!out.ok) throw fail(401, out.reason, out.detail);
       }
       signers[s.role] = s.keyId;
