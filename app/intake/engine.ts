@@ -13,7 +13,7 @@ import { detectMediaType } from './mediatype';
 import { acquireHashPool, releaseHashPool, type HashPool, type PoolOptions } from './pool';
 import { ALGORITHMS, type Algorithm, type FileProgress, type FolderExhibit, type IntakeItem, type IntakeProgress, type IntakeResult } from './types';
 import { walk, type FileEntry, type FileStat, type WalkEntry } from './walk';
-import { packFiles, unpackResult, type WireFile, type WireResult } from './worker-body';
+import { packFiles, type WireFile, type WireResult } from './worker-body';
 
 export interface IntakeOptions {
   /** Files and folders to take in (strings are UTF-8; give Buffers for names that are not). */
@@ -128,6 +128,15 @@ function utf8Length(bytes: Buffer): number {
 }
 
 function emptyItem(index: number, entry: WalkEntry, kind: IntakeItem['kind']): IntakeItem {
+  const path = entry.path;
+  if (PLAIN.test(path) && !path.endsWith('/')) {
+    // pathFields' common case, inline (one object per file, not two).
+    return {
+      index, root: entry.root, path, relPath: entry.rel, displayPath: path, name: path.slice(path.lastIndexOf('/') + 1), kind,
+      size: null, mtime: null, ctime: null, birthtime: null, mtimeNs: null, ctimeNs: null, dev: null, ino: null,
+      hashes: null, mediaType: null, error: null,
+    };
+  }
   const f = pathFields(entry.path, entry.rel);
   const item: IntakeItem = {
     index, root: entry.root, path: f.path, relPath: f.relPath, displayPath: f.displayPath, name: f.name, kind,
@@ -181,7 +190,6 @@ async function runBatch(
   const items: IntakeItem[] = [];
   /** Each item's path relative to its input folder as a byte string (walk.ts), for the folder manifests. */
   const rels: Array<string | null> = [];
-  const pendingById = new Map<number, Pending>();
   const folderRoots = new Set<number>();
   let pool: HashPool | null = null;
   // True until the walk ended and every file it listed without a stat has been sized by a worker: until then
@@ -208,14 +216,15 @@ async function runBatch(
     const current: FileProgress[] = [];
     let inflight = 0;
     for (const f of pool?.inFlight() ?? []) {
-      const p = pendingById.get(f.id);
-      if (!p) continue;
+      // A worker shows only files of more than one chunk in progress; the id is the item's index.
+      const item = items[f.id];
+      if (!item || item.hashes !== null || item.error !== null) continue;
       inflight += f.bytes;
       const t0 = fileStart.get(f.id) ?? now;
       if (!fileStart.has(f.id)) fileStart.set(f.id, now);
       const fileRate = now > t0 ? (f.bytes / (now - t0)) * 1000 : 0;
       current.push({
-        index: p.index, displayPath: (items[p.index] as IntakeItem).displayPath, bytesDone: f.bytes, size: f.size,
+        index: f.id, displayPath: item.displayPath, bytesDone: f.bytes, size: f.size,
         rate: fileRate, etaSeconds: fileRate > 0 ? Math.max(0, f.size - f.bytes) / fileRate : null,
       });
     }
@@ -264,35 +273,42 @@ async function runBatch(
   const inflight = new Set<Promise<void>>();
   /** Files a worker sent back unhashed (too big for its batch), now with their stat: scheduled by the main loop. */
   const deferred: Pending[] = [];
-  const finishFile = (p: Pending, r: WireResult): void => {
-    pendingById.delete(p.index);
-    fileStart.delete(p.index);
-    const item = items[p.index] as IntakeItem;
-    if (r.ok) {
-      item.size = r.size;
-      item.mtime = r.mtime;
-      item.ctime = r.ctime;
-      item.birthtime = r.birthtime;
-      item.mtimeNs = r.mtimeNs;
-      item.ctimeNs = r.ctimeNs;
-      item.dev = r.dev;
-      item.ino = r.ino;
-      const hashes = { sha256: r.digests.sha256 as string } as IntakeItem['hashes'] & object;
-      if (r.digests.sha1 !== undefined) hashes.sha1 = r.digests.sha1;
-      if (r.digests.md5 !== undefined) hashes.md5 = r.digests.md5;
-      item.hashes = hashes;
-      item.mediaType = detectMediaType(r.head, item.name);
-      bytesCompleted += r.size;
-      bytesTotal += r.size - (p.stat?.size ?? 0);
-    } else {
-      item.error = wireError(item.displayPath, r);
-      item.size = p.stat?.size ?? null;
-      bytesTotal -= p.stat?.size ?? 0;
-      failed++;
-    }
+  const done = (item: IntakeItem): void => {
     filesDone++;
     journal?.append({ t: 'item', item });
     options.onItem?.(item);
+  };
+  // A hashed file's fields straight from a job's columns (worker-body.ts PackedResults): `meta` is
+  // dev ino mtimeNs ctimeNs mtime ctime birthtime, '-' for a time the file system does not record.
+  const finishHashed = (p: Pending, size: number, meta: string[], sha256: string, sha1: string | undefined, md5: string | undefined, head: Uint8Array): void => {
+    const item = items[p.index] as IntakeItem;
+    item.size = size;
+    item.dev = meta[0] as string;
+    item.ino = meta[1] as string;
+    item.mtimeNs = meta[2] as string;
+    item.ctimeNs = meta[3] as string;
+    item.mtime = meta[4] === '-' ? null : (meta[4] as string);
+    item.ctime = meta[5] === '-' ? null : (meta[5] as string);
+    item.birthtime = meta[6] === '-' ? null : (meta[6] as string);
+    item.hashes = sha1 === undefined && md5 === undefined ? { sha256 } : md5 === undefined ? { sha256, sha1 } : sha1 === undefined ? { sha256, md5 } : { sha256, sha1, md5 };
+    item.mediaType = detectMediaType(head, item.name);
+    bytesCompleted += size;
+    bytesTotal += size - (p.stat?.size ?? 0);
+    done(item);
+  };
+  const finishFile = (p: Pending, r: WireResult): void => {
+    fileStart.delete(p.index);
+    if (r.ok) {
+      const meta = [r.dev, r.ino, r.mtimeNs, r.ctimeNs, r.mtime ?? '-', r.ctime ?? '-', r.birthtime ?? '-'];
+      finishHashed(p, r.size, meta, r.digests.sha256 as string, r.digests.sha1, r.digests.md5, r.head);
+      return;
+    }
+    const item = items[p.index] as IntakeItem;
+    item.error = wireError(item.displayPath, r);
+    item.size = p.stat?.size ?? null;
+    bytesTotal -= p.stat?.size ?? 0;
+    failed++;
+    done(item);
   };
   const wireFile = (p: Pending): WireFile => ({ id: p.index, path: p.entry.path, dev: p.stat?.dev ?? 0n, ino: p.stat?.ino ?? 0n, sized: p.stat !== null });
   const splitMin = options._splitMin ?? SPLIT_MIN;
@@ -300,7 +316,6 @@ async function runBatch(
   const submit = (batch: Pending[]): void => {
     if (batch.length === 0) return;
     const current = pool ?? (pool = acquireHashPool(poolOptions));
-    for (const p of batch) pendingById.set(p.index, p);
     const job = current.run({
       algorithms: config.algorithms,
       followSymlinks: config.followSymlinks,
@@ -310,21 +325,26 @@ async function runBatch(
       budget: BATCH_MAX_BYTES,
     }).then((packed) => {
       let failures = 0;
+      const { ok, sizes, meta, heads, headEnds } = packed;
+      const sha256 = packed.digests.sha256 as string[];
+      const { sha1, md5 } = packed.digests;
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i] as Pending;
         if (p.stat === null) unsized--;
-        if (packed.ok[i] === 2) {
+        if (ok[i] === 1) {
+          const head = heads.subarray(i === 0 ? 0 : headEnds[i - 1], headEnds[i]);
+          finishHashed(p, sizes[i] as number, (meta[i] as string).split(' '), sha256[i] as string, sha1?.[i], md5?.[i], head);
+          continue;
+        }
+        if (ok[i] === 2) {
           // Deferred: the worker stat'ed the file (fstat of the open file) and left it for a job of its own.
           const m = (packed.meta[i] as string).split(' ');
           p.stat = { dev: BigInt(m[0] as string), ino: BigInt(m[1] as string), size: packed.sizes[i] as number, mtimeNs: BigInt(m[2] as string), ctimeNs: BigInt(m[3] as string) };
           bytesTotal += p.stat.size;
-          pendingById.delete(p.index);
           deferred.push(p);
           continue;
         }
-        const r = unpackResult(packed, i, failures);
-        if (!r.ok) failures++;
-        finishFile(p, r);
+        finishFile(p, packed.failures[failures++] as WireResult);
       }
       walking = !walkDone || unsized > 0;
     }, (err: unknown) => {
@@ -338,7 +358,6 @@ async function runBatch(
     // Both workers must be idle before a split job goes out (see runSplit).
     while (current.pending > 0) await Promise.race([...inflight, aborted]);
     if (firstError) throw firstError;
-    pendingById.set(p.index, p);
     const [readerAlgorithms, helperAlgorithms] = splitAlgorithms(config.algorithms);
     const job = current.runSplit(wireFile(p), readerAlgorithms, helperAlgorithms, config.followSymlinks).then((r) => finishFile(p, r), (err: unknown) => {
       firstError ??= err;

@@ -142,22 +142,6 @@ export interface PackedJobDone {
   results: PackedResults;
 }
 
-/** Row `i` of packed results as a WireResult (`head` is a view into `packed.heads`). */
-export function unpackResult(packed: PackedResults, i: number, failureIndex: number): WireResult {
-  const id = packed.ids[i] as number;
-  if (packed.ok[i] === 0) return packed.failures[failureIndex] as WireFailed;
-  const digests: Partial<Record<WireAlgorithm, string>> = {};
-  for (const a in packed.digests) digests[a as WireAlgorithm] = (packed.digests[a as WireAlgorithm] as string[])[i];
-  const m = (packed.meta[i] as string).split(' ');
-  const time = (s: string | undefined): string | null => (s === undefined || s === '-' ? null : s);
-  return {
-    id, ok: true, digests, size: packed.sizes[i] as number,
-    dev: m[0] as string, ino: m[1] as string, mtimeNs: m[2] as string, ctimeNs: m[3] as string,
-    mtime: time(m[4]), ctime: time(m[5]), birthtime: time(m[6]),
-    head: packed.heads.subarray(i === 0 ? 0 : packed.headEnds[i - 1], packed.headEnds[i]),
-  };
-}
-
 /**
  * One large file hashed by two workers at once ("lanes"), sharing one read pass through a ring of slots in a
  * SharedArrayBuffer: the reader lane reads each chunk into a slot and hashes its digests; the helper lane
