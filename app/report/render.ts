@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as QRCode from 'qrcode/lib/core/qrcode.js';
+import { formatAnchor } from '../proof/anchor';
 import { embeddedFontCss } from './fonts';
 import { LABELS, PHRASES, type ReportLang, label, labels, plain } from './labels';
 import { type ExhibitData, type Person, type ReportData, reportHash } from './model';
@@ -86,19 +87,19 @@ function personHtml(p: Person | undefined, lang: ReportLang): SafeHtml {
 
 /**
  * The text an exhibit's QR code carries: the whole receipt when it fits a QR code, else a compact anchor —
- * entry index and leaf hash, the checkpoint size and root, the file's SHA-256 and where to get the receipt.
+ * entry index and leaf hash, the checkpoint size and root, the file's SHA-256 and where to get the receipt
+ * (the format is app/proof/anchor.ts's, which the offline verifier parses).
  */
 export function compactAnchor(data: ReportData, ex: ExhibitData, receiptFile: string): string {
-  return [
-    'EVIDENCE-ANCHOR/1',
-    `origin ${data.ledger.origin}`,
-    `case ${data.case.caseId}`,
-    `exhibit ${ex.exhibitId}`,
-    `entry ${ex.deposition.index} ${ex.deposition.leafHash}`,
-    `checkpoint ${data.checkpoint.size} ${data.checkpoint.rootBase64}`,
-    ...ex.objects.map((o) => `sha256 ${o.sha256} ${o.size}`),
-    `receipt ${receiptFile}`,
-  ].join('\n');
+  return formatAnchor({
+    origin: data.ledger.origin,
+    caseId: data.case.caseId,
+    exhibitId: ex.exhibitId,
+    entry: { index: ex.deposition.index, leafHash: ex.deposition.leafHash },
+    checkpoint: { size: data.checkpoint.size, root: data.checkpoint.rootBase64 },
+    objects: ex.objects.map((o) => ({ sha256: o.sha256, size: o.size })),
+    receipt: receiptFile,
+  });
 }
 
 /**
