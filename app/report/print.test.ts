@@ -10,6 +10,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareAnchor, parseAnchor } from '../proof/anchor';
 import { verifyReceipt } from '../proof/receipt';
 import { exportReport, type ExportResult } from './export';
 import { launchChromiumPrinter } from './pdf';
@@ -87,7 +88,11 @@ describe('exhibit QR codes in the printed report', () => {
       // The receipt the anchor names verifies the file, for the entry the anchor names.
       const named = /^receipt (.+)$/m.exec(payload!)![1]!;
       expect(join(dirname(result.pdf), named)).toBe(receiptPath);
-      const report = verifyReceipt(JSON.parse(receiptText), { file: { sha256: sha256(file), size: file.length } });
+      // The offline verifier's parser reads the scanned text, and finds it agrees with this file and receipt.
+      const receipt: unknown = JSON.parse(receiptText);
+      const checks = compareAnchor(parseAnchor(payload!), { file: { sha256: sha256(file), size: file.length }, receipt });
+      expect(checks.map((c) => [c.id, c.status])).toEqual([['anchor-file', 'pass'], ['anchor-entry', 'pass'], ['anchor-checkpoint', 'pass']]);
+      const report = verifyReceipt(receipt, { file: { sha256: sha256(file), size: file.length } });
       expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
       expect(report.ok).toBe(true);
       expect(report.entry?.index).toBe(ex.deposition.index);
