@@ -83,7 +83,8 @@ export interface FileProgress {
 }
 
 export interface IntakeProgress {
-  /** True while folders are still being walked: totals may still grow and etaSeconds is null. */
+  /** True while folders are still being walked or files listed without a stat are not yet sized by a worker:
+   *  totals may still grow and etaSeconds is null. */
   walking: boolean;
   filesDone: number;
   filesTotal: number;
