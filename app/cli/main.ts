@@ -9,6 +9,7 @@ import { register as registerProvider } from './provider';
 import { register as registerDeposit } from './deposit';
 import { register as registerReport } from './report';
 import { register as registerVerify } from './verify';
+import { register as registerMember } from './member';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDeposit(program);
   registerReport(program);
   registerVerify(program);
+  registerMember(program);
   return program;
 }
 

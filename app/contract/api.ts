@@ -64,11 +64,16 @@ const vkeySchema = z
 
 export const witnessSchema = z.strictObject({ name: z.string().min(1).max(200), vkey: vkeySchema });
 
+/** A person's key id: the short fingerprint of their secp256k1 public key (app/crypto). */
+export const keyIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a key id is 32 lowercase hex characters');
+
 export const networkSettingsSchema = z.strictObject({
   ledgerUrl: httpUrlSchema.nullable(),
   providerUrl: httpUrlSchema.nullable(),
   /** The ledger log's checkpoint key, pinned. */
   logKey: vkeySchema.nullable(),
+  /** The provider's signing key id, pinned: its countersignatures must be made with this key. */
+  providerKey: keyIdSchema.nullable().default(null),
   witnesses: z.array(witnessSchema).max(64),
   /** How many of `witnesses` must cosign before a checkpoint is final. */
   witnessQuorum: z.number().int().min(0).max(64),
@@ -86,7 +91,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsPatchSchema = z.strictObject({
   language: languageSchema.optional(),
   mode: modeSchema.optional(),
-  network: networkSettingsSchema.partial().optional(),
+  // No defaults in a patch: a field left out stays as it is.
+  network: networkSettingsSchema.extend({ providerKey: keyIdSchema.nullable() }).partial().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -104,9 +110,6 @@ export const appInfoSchema = z.strictObject({
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
 const none = z.strictObject({});
-
-/** A person's key id: the short fingerprint of their secp256k1 public key (app/crypto). */
-export const keyIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'a key id is 32 lowercase hex characters');
 
 export const officerRoleSchema = z.enum(['investigator', 'custodian', 'supervisor', 'admin']);
 export type OfficerRole = z.infer<typeof officerRoleSchema>;
@@ -387,6 +390,23 @@ export const ledgerStatusSchema = z.strictObject({
     }),
   ),
   forks: z.array(z.strictObject({ message: z.string(), detectedAt: z.string() })),
+  /**
+   * How this workstation's view of the ledger is kept. standalone: `local` (it is the ledger). network: the
+   * verified mirror's state — `synced` (caught up with the node's latest final checkpoint, everything verified),
+   * `syncing`, `empty` (nothing verified yet), `behind` (the node is ahead but nothing final/verifiable yet),
+   * `unreachable` (the node did not answer), `fork` (two inconsistent checkpoints: alarm), `halted` (the
+   * cosigned log broke the rules or the pinned trust root), `misconfigured` (settings incomplete or invalid).
+   */
+  sync: z.strictObject({
+    state: z.enum(['local', 'empty', 'syncing', 'synced', 'behind', 'unreachable', 'fork', 'halted', 'misconfigured']),
+    /** Entries verified in this workstation's copy, and the size being synced to. */
+    size: z.number().int(),
+    target: z.number().int().nullable(),
+    /** What is wrong, in words (English; the UI translates `state`). */
+    detail: z.string().nullable(),
+    /** When the node last answered. */
+    checkedAt: z.string().nullable(),
+  }),
 });
 export type LedgerStatus = z.infer<typeof ledgerStatusSchema>;
 
@@ -411,6 +431,8 @@ export const depositionProgressSchema = z.strictObject({
   entryIndex: z.number().int().nullable(),
   cosigners: z.array(z.string()),
   error: contractErrorSchema.nullable(),
+  /** Network uploads: the offset an interrupted upload continued from (tus resume), else null. */
+  resumedFrom: z.number().nullable().default(null),
 });
 export type DepositionProgress = z.infer<typeof depositionProgressSchema>;
 

@@ -30,6 +30,8 @@ export interface HostOptions {
   printer?: PrinterFactory;
   /** The report's template, font and offline verifier (app/report/resources.ts): built copies in the desktop app. */
   reportResources?: ReportResources;
+  /** Network mode tuning (tests): tus chunk size, upload retry delays, sync interval, witness wait. */
+  network?: { uploadChunkBytes?: number; uploadRetryDelays?: number[]; syncIntervalMs?: number; settleTimeoutMs?: number };
 }
 
 export const MODE_LABEL: Record<Mode | 'unset', string> = {
@@ -56,9 +58,9 @@ export class WorkstationHost {
     this.hub = new EventHub((event, err) => options.log.error(`a listener of ${event} threw`, err));
     this.identity = new IdentityService(options.dataDir, (status) => this.emit('onIdentityChanged', status), options.scrypt);
     this.intake = new IntakeService(options.dataDir, (e, p) => this.emit(e, p), options.log, options.intakeWorkers);
-    this.ledger = new LedgerService(options.dataDir, this.identity, () => this.settings.get().mode, (e, p) => this.emit(e, p), options.log);
+    this.ledger = new LedgerService(options.dataDir, this.identity, () => this.settings.get(), (e, p) => this.emit(e, p), options.log, options.network);
     const noPrinter: PrinterFactory = () => Promise.reject(new HostError('REPORT_NO_PRINTER', 'This workstation was started without a PDF printer; print from the desktop app or `evidence serve`, or run `evidence report`.'));
-    this.report = new ReportService(options.dataDir, () => this.settings.get().mode, options.printer ?? noPrinter, options.log, options.reportResources);
+    this.report = new ReportService(options.dataDir, () => this.ledger.ledgerFolder(), options.printer ?? noPrinter, options.log, options.reportResources);
     this.service = this.buildService();
   }
 

@@ -12,7 +12,7 @@ export function defaultSettings(): Settings {
     version: 1,
     language: 'en',
     mode: null,
-    network: { ledgerUrl: null, providerUrl: null, logKey: null, witnesses: [], witnessQuorum: 0 },
+    network: { ledgerUrl: null, providerUrl: null, logKey: null, providerKey: null, witnesses: [], witnessQuorum: 0 },
   };
 }
 

@@ -4,8 +4,9 @@
 // data: signatures re-verified over the record digest, each signer's enrolment judged by log order, inclusion
 // proven from the tiles against the current checkpoint (log key + witness policy), and the latest hash re-check.
 //
-// In network mode these methods answer LEDGER_NOT_AVAILABLE until the network mirror is wired: nothing is shown
-// that was not verified.
+// In network mode (services/network.ts) the same methods answer from this workstation's verified mirror of the
+// remote ledger node: nothing is shown that the mirror has not verified (log key, witness quorum, consistency,
+// the rules), and a record counts as done only once it is visible there.
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { join } from 'node:path';
@@ -19,8 +20,8 @@ import type {
   EventPayload,
   ExhibitSummary,
   LedgerStatus,
-  Mode,
   ParsedArgs,
+  Settings,
   Service,
   TimelineEvent,
 } from '../../contract/api';
@@ -34,12 +35,13 @@ import { inclusionProofFromTiles } from '../../ledger/tiles';
 import { RuleError, SIGNING_ROLES } from '../../ledger/rules';
 import { hashFile } from '../../provider/store';
 import { canonicalJson } from '../../crypto/record-digest';
-import type { MemberRole } from '../../records/schemas';
 import type { HostLogger } from '../dispatch';
 import { errorCodeOf, HostError } from '../errors';
 import type { IdentityService } from '../identity';
 import { IDENTITIES_DIR } from '../identity';
 import { randomId, StandaloneStack } from './standalone';
+import type { LedgerBackend, CurrentCheckpoint } from './backend';
+import { NetworkLedger, networkDepositOne } from './network';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -64,8 +66,6 @@ export class LedgerNotAvailableError extends HostError {
   }
 }
 
-const OFFICER_ROLES: readonly MemberRole[] = ['investigator', 'custodian', 'supervisor', 'admin'];
-
 /** Maps the rules' refusal to words for the person at the screen, keeping the rule's own message. */
 function refused(err: unknown, what: string): unknown {
   if (err instanceof RuleError) return new HostError('LEDGER_REFUSED', `The ledger refused ${what}: ${err.message}. Nothing was recorded.`, { cause: err });
@@ -73,45 +73,79 @@ function refused(err: unknown, what: string): unknown {
 }
 
 export class LedgerService {
-  private stack: Promise<StandaloneStack> | undefined;
+  private current: { key: string; backend: Promise<LedgerBackend> } | undefined;
+  /** Depositions running in the background; close() aborts their uploads and waits for them. */
+  private readonly running = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly dataDir: string,
     private readonly identity: IdentityService,
-    private readonly mode: () => Mode | null,
+    private readonly settings: () => Settings,
     private readonly emit: Emit,
     private readonly log: HostLogger,
+    private readonly tuning: { uploadChunkBytes?: number; uploadRetryDelays?: number[]; syncIntervalMs?: number; settleTimeoutMs?: number } = {},
   ) {}
 
-  /** The standalone stack, opened on first use; refuses in network mode or before setup. */
-  private async standalone(): Promise<StandaloneStack> {
-    const mode = this.mode();
-    if (mode !== 'standalone') {
-      throw new LedgerNotAvailableError(
-        mode === 'network'
-          ? 'This workstation is in network mode, and this build does not reach a network ledger yet. Switch to standalone mode in Settings to record on this computer.'
-          : 'Choose standalone or network mode first (first-run setup).',
-      );
+  /** The ledger of the chosen mode, opened on first use and reopened when the network settings change. */
+  private async backend(): Promise<LedgerBackend> {
+    const s = this.settings();
+    if (s.mode === null) throw new LedgerNotAvailableError('Choose standalone or network mode first (first-run setup).');
+    const key = s.mode === 'standalone' ? 'standalone' : `network:${JSON.stringify(s.network)}`;
+    if (this.current?.key !== key) {
+      const old = this.current?.backend;
+      this.current = {
+        key,
+        backend: (async () => {
+          if (old) await (await old.catch(() => undefined))?.close();
+          return s.mode === 'standalone'
+            ? StandaloneStack.open(this.dataDir, this.log, () => void this.announce())
+            : NetworkLedger.open({ dataDir: this.dataDir, network: s.network, log: this.log, onChange: () => void this.announce(), ...this.tuning });
+        })(),
+      };
     }
-    this.stack ??= StandaloneStack.open(this.dataDir, this.log, () => void this.announce());
+    const mine = this.current;
     try {
-      return await this.stack;
+      return await mine.backend;
     } catch (err) {
-      this.stack = undefined;
+      if (this.current === mine) this.current = undefined;
       throw err;
     }
   }
 
+  private announcing = false;
+  private announceAgain = false;
+
+  /** Tells the UI the ledger changed (coalesced: one status computation at a time). */
   private async announce(): Promise<void> {
+    if (this.announcing) {
+      this.announceAgain = true;
+      return;
+    }
+    this.announcing = true;
     try {
-      this.emit('onLedgerChanged', await this.status());
-    } catch (err) {
-      this.log.error('ledger: could not report the ledger state', err);
+      do {
+        this.announceAgain = false;
+        try {
+          this.emit('onLedgerChanged', await this.status());
+        } catch (err) {
+          this.log.error('ledger: could not report the ledger state', err);
+        }
+      } while (this.announceAgain);
+    } finally {
+      this.announcing = false;
     }
   }
 
   async close(): Promise<void> {
-    if (this.stack) await (await this.stack.catch(() => undefined))?.close();
+    this.abort.abort();
+    await Promise.allSettled([...this.running]);
+    if (this.current) await (await this.current.backend.catch(() => undefined))?.close();
+  }
+
+  /** The verified ledger's tile folder, for reports (generated from the ledger alone). */
+  async ledgerFolder(): Promise<string> {
+    return (await this.backend()).ledgerFolder;
   }
 
   methods(): LedgerMethods {
@@ -130,73 +164,71 @@ export class LedgerService {
   }
 
   async status(): Promise<LedgerStatus> {
-    const mode = this.mode();
-    if (mode !== 'standalone') {
-      return {
-        available: false,
-        unavailableReason: mode === 'network' ? 'network mode: no ledger node is wired in this build' : 'not set up',
-        origin: null,
-        size: 0,
-        finalSize: 0,
-        finalAt: null,
-        witnessQuorum: 0,
-        witnesses: [],
-        peers: [],
-        forks: [],
-      };
-    }
-    const s = await this.standalone();
-    const cp = await s.currentCheckpoint();
-    const lastFinal = [...s.checkpoints].reverse().find((c) => c.final);
-    return {
-      available: true,
-      unavailableReason: null,
-      origin: s.origin,
-      size: cp.size,
-      finalSize: cp.final ? cp.size : (lastFinal?.size ?? 0),
-      finalAt: lastFinal?.time ?? null,
-      witnessQuorum: s.policy.quorum,
-      witnesses: s.policy.witnesses.map((w) => w.name),
-      peers: [
-        { name: 'sequencer', role: 'ledger', url: null, local: true, state: 'online', amount: cp.size },
-        { name: 'provider', role: 'provider', url: null, local: true, state: 'online', amount: s.store.usedBytes },
-        ...s.policy.witnesses.map((w) => ({
-          name: w.name,
-          role: 'witness' as const,
-          url: null,
-          local: true,
-          state: cp.cosigners.includes(w.name) ? ('cosigned' as const) : ('not-cosigned' as const),
-          amount: null,
-        })),
-      ],
+    const mode = this.settings().mode;
+    const unavailable = (reason: string, sync: LedgerStatus['sync']): LedgerStatus => ({
+      available: false,
+      unavailableReason: reason,
+      origin: null,
+      size: 0,
+      finalSize: 0,
+      finalAt: null,
+      witnessQuorum: 0,
+      witnesses: [],
+      peers: [],
       forks: [],
-    };
+      sync,
+    });
+    if (mode === null) return unavailable('not set up', { state: 'misconfigured', size: 0, target: null, detail: 'not set up', checkedAt: null });
+    let s: LedgerBackend;
+    try {
+      s = await this.backend();
+    } catch (err) {
+      if (!(err instanceof HostError)) throw err;
+      return unavailable(err.message, { state: 'misconfigured', size: 0, target: null, detail: err.message, checkedAt: null });
+    }
+    return s.exclusive(async () => {
+      const forks = await s.forks();
+      const sync = s.sync();
+      if (s.entries.length === 0) {
+        return { ...unavailable(sync.detail ?? 'the ledger has not been verified yet', sync), origin: s.origin, forks, peers: s.kind === 'network' ? s.peers({ note: '', size: 0, root: new Uint8Array(32), cosigners: [], final: false }) : [] };
+      }
+      const cp = await s.currentCheckpoint();
+      const lastFinal = [...s.checkpointList()].reverse().find((c) => c.final);
+      return {
+        available: true,
+        unavailableReason: null,
+        origin: s.origin,
+        size: cp.size,
+        finalSize: cp.final ? cp.size : (lastFinal?.size ?? 0),
+        finalAt: lastFinal?.time ?? null,
+        witnessQuorum: s.policy.quorum,
+        witnesses: s.policy.witnesses.map((w) => w.name),
+        peers: s.peers(cp),
+        forks,
+        sync,
+      };
+    });
   }
 
   async checkpoints(): Promise<CheckpointView[]> {
-    const s = await this.standalone();
-    return [...s.checkpoints].reverse().map((c) => ({ ...c }));
+    const s = await this.backend();
+    return s.checkpointList().reverse();
   }
 
-  private person(s: StandaloneStack, keyId: string): { keyId: string; name: string; badge: string } {
+  private person(s: LedgerBackend, keyId: string): { keyId: string; name: string; badge: string } {
     const m = s.state.members.get(keyId);
     return { keyId, name: m?.name ?? 'unknown key', badge: m?.badge ?? '' };
   }
 
   /** The unlocked officer, enrolled in the standalone ledger on first use (standalone admin signs). */
-  private async officer(s: StandaloneStack) {
+  private async officer(s: LedgerBackend) {
     const { info, signer } = this.identity.signer();
     await this.ensureEnrolled(s, info);
     return { info, signer };
   }
 
-  private async ensureEnrolled(s: StandaloneStack, info: { keyId: string; publicKey: string; name: string; badge: string; role: string }): Promise<void> {
-    if (s.state.activeMember(info.keyId)) return;
-    const role = (OFFICER_ROLES as readonly string[]).includes(info.role) ? (info.role as MemberRole) : 'investigator';
-    await s.enroll({ keyId: info.keyId, publicKey: info.publicKey, name: info.name, badge: info.badge, role }).catch((err: unknown) => {
-      throw refused(err, `to enrol ${info.name}`);
-    });
-    await s.settle();
+  private async ensureEnrolled(s: LedgerBackend, info: { keyId: string; publicKey: string; name: string; badge: string; role: string }): Promise<void> {
+    await s.ensureEnrolled(info);
   }
 
   /** Opens another officer's keystore with their passphrase for one signature (the key is disposed after). */
@@ -216,7 +248,7 @@ export class LedgerService {
   }
 
   async listCases(search?: string): Promise<CaseSummary[]> {
-    const s = await this.standalone();
+    const s = await this.backend();
     const q = search?.trim().toLowerCase() ?? '';
     const out: CaseSummary[] = [];
     for (const c of s.state.cases.values()) {
@@ -239,7 +271,7 @@ export class LedgerService {
   }
 
   async openCase(a: ParsedArgs<'cases.open'>): Promise<CaseSummary> {
-    const s = await this.standalone();
+    const s = await this.backend();
     const { signer } = await this.officer(s);
     const envelope = signRecord(
       { type: 'case.open', v: 1, origin: s.origin, id: randomId('case'), time: new Date().toISOString(), caseId: a.caseId, title: a.title, agency: a.agency, description: a.description },
@@ -256,7 +288,7 @@ export class LedgerService {
   }
 
   async exhibits(caseId: string): Promise<ExhibitSummary[]> {
-    const s = await this.standalone();
+    const s = await this.backend();
     return [...s.state.exhibits.values()]
       .filter((e) => e.caseId === caseId)
       .map((e) => {
@@ -281,7 +313,7 @@ export class LedgerService {
   // ---- deposition ------------------------------------------------------------------------------------------
 
   async deposit(a: ParsedArgs<'deposit.start'>): Promise<{ depositionIds: string[] }> {
-    const s = await this.standalone();
+    const s = await this.backend();
     const { info } = await this.officer(s);
     if (!s.state.cases.has(a.caseId)) throw new HostError('CASE_NOT_FOUND', `There is no case ${a.caseId} in the ledger. Open the case first.`);
     const seen = new Set<string>();
@@ -294,18 +326,20 @@ export class LedgerService {
     // Signing needs the passphrase now, even while unlocked: a second check that the depositor is present.
     const signer = await this.reauthenticate(info.keyId, a.passphrase);
     const ids = a.items.map(() => randomId('depo'));
-    void (async () => {
+    const run = (async () => {
       try {
         for (const [i, item] of a.items.entries()) await this.depositOne(s, signer, info.name, ids[i]!, a.caseId, item);
       } finally {
         signer.dispose();
       }
     })();
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
     return { depositionIds: ids };
   }
 
   private async depositOne(
-    s: StandaloneStack,
+    s: LedgerBackend,
     depositor: DisposableSigner,
     depositorName: string,
     id: string,
@@ -322,9 +356,16 @@ export class LedgerService {
         entryIndex: null,
         cosigners: [],
         error: null,
+        resumedFrom: null,
         ...p,
       });
     try {
+      if (s instanceof NetworkLedger) {
+        await networkDepositOne(s, { depositor, depositorName, caseId, item, progress, signal: this.abort.signal });
+        void this.announce();
+        return;
+      }
+      if (!(s instanceof StandaloneStack)) throw new TypeError('unknown ledger backend');
       const requestedAt = new Date().toISOString();
       const metadata = Object.fromEntries(Object.entries(item.metadata).filter(([, v]) => v !== undefined && v !== ''));
       const request = {
@@ -399,7 +440,7 @@ export class LedgerService {
   // ---- integrity and custody ---------------------------------------------------------------------------------
 
   async verifyNow(exhibitId: string): Promise<TimelineEvent[]> {
-    const s = await this.standalone();
+    const s = await this.backend();
     const { info, signer } = await this.officer(s);
     const ex = s.state.exhibits.get(exhibitId);
     if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${exhibitId} in the ledger.`);
@@ -420,16 +461,15 @@ export class LedgerService {
       indexes.push((await s.submit(env).catch((err: unknown) => { throw refused(err, 'the local integrity check'); })).index);
     }
     const requester = s.member(info.keyId)!;
-    const providerResult = await s.countersigner.verifyObject(expected.sha256, requester, s.origin);
-    const pr = providerResult.record as unknown as { observed: { sha256: string; size: number }; result: 'match' | 'mismatch' };
-    const result = pr.result === 'match' && pr.observed.sha256 === expected.sha256 && pr.observed.size === expected.size ? 'match' : 'mismatch';
-    const env = s.addProviderSignature(
-      signRecord(
+    const env = await s.providerCheck(expected.sha256, requester, (providerResult) => {
+      const pr = providerResult.record as unknown as { observed: { sha256: string; size: number }; result: 'match' | 'mismatch' };
+      const result = pr.result === 'match' && pr.observed.sha256 === expected.sha256 && pr.observed.size === expected.size ? 'match' : 'mismatch';
+      return signRecord(
         { type: 'integrity.check', ...base, id: randomId('check'), time: new Date().toISOString(), scope: 'provider', result, observed: pr.observed, providerResult: providerResult as unknown as Record<string, never> },
         'checker',
         signer,
-      ),
-    );
+      );
+    }, signer);
     indexes.push((await s.submit(env).catch((err: unknown) => { throw refused(err, 'the provider integrity check'); })).index);
     await s.settle();
     void this.announce();
@@ -438,7 +478,7 @@ export class LedgerService {
   }
 
   async transfer(a: ParsedArgs<'custody.transfer'>): Promise<TimelineEvent> {
-    const s = await this.standalone();
+    const s = await this.backend();
     const { info } = await this.officer(s);
     const ex = s.state.exhibits.get(a.exhibitId);
     if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${a.exhibitId} in the ledger.`);
@@ -485,7 +525,11 @@ export class LedgerService {
 
   /** Events matching `filter`, oldest first, each verified now. */
   async timeline(filter: (e: { caseId: string | null; exhibitId: string | null }) => boolean): Promise<TimelineEvent[]> {
-    const s = await this.standalone();
+    const s = await this.backend();
+    return s.exclusive(() => this.timelineOf(s, filter));
+  }
+
+  private async timelineOf(s: LedgerBackend, filter: (e: { caseId: string | null; exhibitId: string | null }) => boolean): Promise<TimelineEvent[]> {
     const cp = await s.currentCheckpoint();
     const exhibitCase = new Map([...s.state.exhibits.values()].map((e) => [e.exhibitId, e.caseId]));
     const out: TimelineEvent[] = [];
@@ -511,8 +555,8 @@ export class LedgerService {
   }
 
   private async verifyEvent(
-    s: StandaloneStack,
-    cp: Awaited<ReturnType<StandaloneStack['currentCheckpoint']>>,
+    s: LedgerBackend,
+    cp: CurrentCheckpoint,
     index: number,
     r: Record<string, unknown> & { type: string; time: string },
     caseId: string | null,
@@ -561,7 +605,7 @@ export class LedgerService {
       included = { state: 'pending', detail: `entry ${index} is not yet in a published checkpoint (size ${cp.size})` };
     } else {
       try {
-        const path = await inclusionProofFromTiles(s.driver, index, cp.size);
+        const path = await inclusionProofFromTiles(s.tiles, index, cp.size);
         verifyInclusion(index, cp.size, leaf, path, cp.root);
         proof = { leafHash: toHex(leaf), treeSize: cp.size, root: toHex(cp.root), path: path.map(toHex), cosigners: cp.cosigners, checkpointNote: cp.note };
         included = cp.final
@@ -618,7 +662,7 @@ function canonical(v: unknown): string {
   return canonicalJson(v ?? null);
 }
 
-function factsOf(s: StandaloneStack, r: Record<string, unknown>): Record<string, string> {
+function factsOf(s: LedgerBackend, r: Record<string, unknown>): Record<string, string> {
   const name = (k: unknown) => (typeof k === 'string' ? (s.state.members.get(k)?.name ?? k) : '');
   switch (r.type) {
     case 'case.open':

@@ -4,7 +4,7 @@
 // report's JSON and, where available, the evidence receipts and the offline verifier beside it.
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Mode, ParsedArgs, Service } from '../../contract/api';
+import type { ParsedArgs, Service } from '../../contract/api';
 import { exportReport, type ExportResult } from '../../report/export';
 import type { ClosablePrinter } from '../../report/pdf';
 import { proofReceipt } from '../../report/receipts';
@@ -22,7 +22,8 @@ export type ReportMethods = Pick<Service, 'report.print'>;
 export class ReportService {
   constructor(
     private readonly dataDir: string,
-    private readonly mode: () => Mode | null,
+    /** The verified ledger's tile folder: the standalone log, or the network mode's verified mirror. */
+    private readonly ledgerFolder: () => Promise<string>,
     private readonly printer: PrinterFactory,
     private readonly log: HostLogger,
     /** Template, font and the built offline verifier (copied beside each report when present); this checkout's when absent. */
@@ -46,15 +47,18 @@ export class ReportService {
   }
 
   async print(a: ParsedArgs<'report.print'>): Promise<{ pdf: string; json: string; sha256: string; pages: number; receipts: string[]; files: string[] }> {
-    if (this.mode() !== 'standalone') {
-      throw new HostError('REPORT_NOT_AVAILABLE', 'Reports are printed from the ledger this workstation holds; in this build that is the standalone ledger. Switch to standalone mode, or run `evidence report --data <ledger folder>` on a mirrored ledger.');
+    let ledgerDir: string;
+    try {
+      ledgerDir = await this.ledgerFolder();
+    } catch (err) {
+      throw new HostError('REPORT_NOT_AVAILABLE', `Reports are printed from the ledger this workstation has verified, and there is none yet: ${(err as Error).message}`, { cause: err });
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const folder = a.folder ?? join(this.dataDir, REPORTS_DIR, `${a.caseId.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}`);
     const printer = await this.printer();
     let r: ExportResult;
     try {
-      r = await exportReport({ dataDir: this.dataDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, receipts: proofReceipt, extras: await this.extras(), ...(this.resources ? { resources: this.resources } : {}) });
+      r = await exportReport({ dataDir: ledgerDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, receipts: proofReceipt, extras: await this.extras(), ...(this.resources ? { resources: this.resources } : {}) });
       for (const w of r.warnings) this.log.warn(`report: ${w}`);
     } finally {
       await printer.close();

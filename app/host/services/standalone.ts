@@ -29,6 +29,9 @@ import { checkPolicy, cosignCheckpoint, generateCosignerKey, parsePolicy, type P
 import type { MemberRole } from '../../records/schemas';
 import { writeFileAtomic } from '../../fs/atomic';
 import type { HostLogger } from '../dispatch';
+import { HostError } from '../errors';
+import type { CheckpointSeen, CurrentCheckpoint, LedgerBackend, LocalCopy, OfficerKey, Peers, SyncView } from './backend';
+import type { LedgerStatus } from '../../contract/api';
 
 export const STANDALONE_DIR = 'standalone';
 
@@ -46,22 +49,10 @@ interface KeysFile {
   witnessVkey: string;
 }
 
-export interface CheckpointSeen {
-  size: number;
-  root: string;
-  time: string;
-  cosigners: string[];
-  final: boolean;
-}
+export type { CheckpointSeen, LocalCopy };
 
-export interface LocalCopy {
-  path: string;
-  name: string;
-  sha256: string;
-  size: number;
-}
-
-export class StandaloneStack {
+export class StandaloneStack implements LedgerBackend {
+  readonly kind = 'standalone' as const;
   readonly state = new LedgerState();
   /** Every entry of the log in index order, as validated by the rules in this process. */
   readonly entries: Uint8Array[] = [];
@@ -231,7 +222,7 @@ export class StandaloneStack {
   }
 
   /** The current checkpoint as published, checked against the log key and the witness policy. */
-  async currentCheckpoint(): Promise<{ note: string; size: number; root: Uint8Array; cosigners: string[]; final: boolean }> {
+  async currentCheckpoint(): Promise<CurrentCheckpoint> {
     const note = utf8Decode(await this.driver.get('checkpoint'));
     const r = checkPolicy(note, this.logKey.verifier, this.policy, this.origin);
     return { note, size: r.checkpoint.size, root: r.checkpoint.root, cosigners: r.cosigners, final: r.final };
@@ -268,7 +259,65 @@ export class StandaloneStack {
   peek(note: string) {
     return peekCheckpoint(note);
   }
+
+  // ---- LedgerBackend ------------------------------------------------------------------------------------------
+
+  get tiles(): FsLogDriver {
+    return this.driver;
+  }
+
+  get ledgerFolder(): string {
+    return join(this.dir, 'log');
+  }
+
+  checkpointList(): CheckpointSeen[] {
+    return this.checkpoints.map((c) => ({ ...c }));
+  }
+
+  /** Standalone: the standalone administrator enrols the officer on first use (an officer role; else investigator). */
+  async ensureEnrolled(info: OfficerKey): Promise<void> {
+    if (this.state.activeMember(info.keyId)) return;
+    const role = (OFFICER_ROLES as readonly string[]).includes(info.role) ? (info.role as MemberRole) : 'investigator';
+    await this.enroll({ keyId: info.keyId, publicKey: info.publicKey, name: info.name, badge: info.badge, role }).catch((err: unknown) => {
+      throw new HostError('LEDGER_REFUSED', `The ledger refused to enrol ${info.name}: ${(err as Error).message}. Nothing was recorded.`, { cause: err });
+    });
+    await this.settle();
+  }
+
+  async providerCheck(sha256: string, requester: Member, build: (providerResult: SignedRecord) => SignedRecord): Promise<SignedRecord> {
+    const providerResult = await this.countersigner.verifyObject(sha256, requester, this.origin);
+    return this.addProviderSignature(build(providerResult));
+  }
+
+  peers(cp: CurrentCheckpoint): Peers {
+    return [
+      { name: 'sequencer', role: 'ledger', url: null, local: true, state: 'online', amount: cp.size },
+      { name: 'provider', role: 'provider', url: null, local: true, state: 'online', amount: this.store.usedBytes },
+      ...this.policy.witnesses.map((w) => ({
+        name: w.name,
+        role: 'witness' as const,
+        url: null,
+        local: true,
+        state: cp.cosigners.includes(w.name) ? ('cosigned' as const) : ('not-cosigned' as const),
+        amount: null,
+      })),
+    ];
+  }
+
+  sync(): SyncView {
+    return { state: 'local', size: this.entries.length, target: null, detail: null, checkedAt: null };
+  }
+
+  forks(): Promise<LedgerStatus['forks']> {
+    return Promise.resolve([]);
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
 }
+
+const OFFICER_ROLES: readonly MemberRole[] = ['investigator', 'custodian', 'supervisor', 'admin'];
 
 async function loadOrCreateKeys(dir: string): Promise<KeysFile> {
   const path = join(dir, 'keys.json');

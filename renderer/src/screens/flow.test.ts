@@ -34,7 +34,7 @@ describe('draftItems', () => {
 });
 
 describe('wizardStep', () => {
-  const p = (step: DepositionProgress['step']): DepositionProgress => ({ depositionId: step, exhibitId: 'x', step, bytesDone: 0, bytesTotal: 1, signedBy: [], entryIndex: null, cosigners: [], error: null });
+  const p = (step: DepositionProgress['step']): DepositionProgress => ({ depositionId: step, exhibitId: 'x', step, bytesDone: 0, bytesTotal: 1, signedBy: [], entryIndex: null, cosigners: [], error: null, resumedFrom: null });
   it('follows the slowest exhibit and finishes only when all are witnessed', () => {
     expect(wizardStep([], 2)).toBe(1);
     expect(wizardStep([p('signed')], 2)).toBe(2);

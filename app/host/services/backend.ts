@@ -1,0 +1,84 @@
+// What the ledger service needs from the ledger it records in: the standalone stack (services/standalone.ts,
+// this workstation is the ledger) or the network ledger (services/network.ts, a remote ledger node seen only
+// through this workstation's verified mirror). Everything here is verified data: entries applied by the
+// ledger's own rules, checkpoints checked against the pinned log key and the witness policy.
+import type { LedgerStatus, Mode } from '../../contract/api';
+import type { SignedRecord } from '../../crypto/envelope';
+import type { Signer } from '../../crypto/signer';
+import type { AppliedEntry, LedgerState } from '../../ledger/rules';
+import type { TileFetcher } from '../../ledger/tiles';
+import type { Member } from '../../provider/members';
+import type { ParsedPolicy } from '../../witness/cosignature';
+
+export interface CheckpointSeen {
+  size: number;
+  root: string;
+  time: string;
+  cosigners: string[];
+  final: boolean;
+}
+
+export interface LocalCopy {
+  path: string;
+  name: string;
+  sha256: string;
+  size: number;
+}
+
+/** The checkpoint the verified view is at, opened with the log key and checked against the witness policy. */
+export interface CurrentCheckpoint {
+  note: string;
+  size: number;
+  root: Uint8Array;
+  cosigners: string[];
+  final: boolean;
+}
+
+export interface OfficerKey {
+  keyId: string;
+  publicKey: string;
+  name: string;
+  badge: string;
+  role: string;
+}
+
+export type Peers = LedgerStatus['peers'];
+export type SyncView = LedgerStatus['sync'];
+
+export interface LedgerBackend {
+  readonly kind: Mode;
+  readonly origin: string;
+  /** The rules' state after every verified entry. */
+  readonly state: LedgerState;
+  /** Verified entries in index order, as applied by the rules, and their bytes. */
+  readonly applied: readonly AppliedEntry[];
+  readonly entries: readonly Uint8Array[];
+  /** The verified tiles, for inclusion proofs. */
+  readonly tiles: TileFetcher;
+  readonly policy: ParsedPolicy;
+  readonly localCopies: ReadonlyMap<string, LocalCopy>;
+  checkpointList(): CheckpointSeen[];
+  currentCheckpoint(): Promise<CurrentCheckpoint>;
+  /** The ledger's view of a key: enrolled by log order, revoked when logged. */
+  member(keyId: string): Member | undefined;
+  /** Sends a signed record to the sequencer; resolves with its index once accepted (inclusion promise). */
+  submit(envelope: SignedRecord): Promise<{ index: number }>;
+  /** Resolves once every accepted submission is in the verified view under a final checkpoint. */
+  settle(): Promise<void>;
+  /** Makes sure the key may sign (standalone: enrols it; network: explains how an administrator enrols it). */
+  ensureEnrolled(officer: OfficerKey): Promise<void>;
+  rememberLocalCopy(exhibitId: string, copy: LocalCopy): Promise<void>;
+  /**
+   * Has the provider re-hash its copy of `sha256` for `requester`, builds the checker-signed integrity.check
+   * around the provider's signed result with `build`, and returns it countersigned by the provider.
+   */
+  providerCheck(sha256: string, requester: Member, build: (providerResult: SignedRecord) => SignedRecord, signer?: Signer): Promise<SignedRecord>;
+  peers(cp: CurrentCheckpoint): Peers;
+  /** The folder holding the verified tlog-tiles copy (reports are printed from it alone). */
+  readonly ledgerFolder: string;
+  sync(): SyncView;
+  forks(): Promise<LedgerStatus['forks']>;
+  /** Runs `fn` while no sync writes to the verified copy (proofs read tiles that a sync may replace). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,104 @@
+// Test support: a whole network on 127.0.0.1 for the workstation's network mode — a ledger node with one
+// witness (genesis policy 1 of 1) and a provider, each a separate process started through the CLI
+// (`node bin/evidence.mjs …`), set up as an administrator would: `witness init`, `node init` with the admin's
+// keystore and the witness policy, `witness add-log`, `provider init`, and the provider enrolled with
+// `evidence member enroll`. Used by the host's network tests and the Playwright network spec; not product code.
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makePerson, runCli, startCli, stop, type Person, type Running } from '../../provider/test-cluster';
+
+export interface NetworkCluster {
+  dir: string;
+  origin: string;
+  logKey: string;
+  witness: { name: string; vkey: string };
+  providerKeyId: string;
+  admin: Person;
+  node: Running;
+  provider: Running;
+  witnessServer: Running;
+  /** A copy of the node folder taken right after `node init` (same log key and genesis): to stage a fork. */
+  forkNodeDir: string;
+  /** The settings a workstation needs for this network (Settings → network). */
+  settings(): { ledgerUrl: string; providerUrl: string; logKey: string; providerKey: string; witnesses: { name: string; vkey: string }[]; witnessQuorum: number };
+  /** `evidence member enroll` with the admin keystore; throws with the CLI's words when it fails. */
+  enroll(member: { keyId: string; publicKey: string; name: string; badge: string; role: string }): string;
+  stopProvider(): Promise<void>;
+  startProvider(): Promise<Running>;
+  close(): Promise<void>;
+}
+
+function must(r: { status: number; stdout: string; stderr: string }, what: string): string {
+  if (r.status !== 0) throw new Error(`${what} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+export async function startNetworkCluster(dir: string, origin = 'ledger.network.test/main'): Promise<NetworkCluster> {
+  await mkdir(dir, { recursive: true });
+  const admin = await makePerson(dir, 'admin', 'admin');
+  const witnessName = 'witness.network.test/w1';
+  const wdir = join(dir, 'witness');
+  const witnessVkey = must(runCli(['witness', 'init', '--dir', wdir, '--name', witnessName]), 'witness init').trim();
+  const genesisConfig = join(dir, 'genesis.json');
+  await writeFile(genesisConfig, JSON.stringify({ network: 'Network test', witnessPolicy: { quorum: 1, witnesses: [{ name: witnessName, vkey: witnessVkey }] } }));
+  const nodeDir = join(dir, 'node');
+  const init = must(runCli(['node', 'init', '--dir', nodeDir, '--name', origin, '--config', genesisConfig, '--admin-key', admin.keystore]), 'node init');
+  const logKey = /vkey (\S+)/.exec(init)![1]!;
+  must(runCli(['witness', 'add-log', '--dir', wdir, '--vkey', logKey]), 'witness add-log');
+  const forkNodeDir = join(dir, 'node-fork');
+  await cp(nodeDir, forkNodeDir, { recursive: true });
+  const running: Running[] = [];
+  try {
+    const witnessServer = await startCli(['witness', 'serve', '--dir', wdir, '--port', '0']);
+    running.push(witnessServer);
+    await writeFile(join(nodeDir, 'witnesses.json'), JSON.stringify([{ vkey: witnessVkey, url: witnessServer.url }]));
+    const node = await startCli(['node', 'serve', '--dir', nodeDir, '--port', '0', '--batch-ms', '100']);
+    running.push(node);
+    const providerDir = join(dir, 'provider');
+    const pinit = must(runCli(['provider', 'init', '--dir', providerDir, '--name', 'Network Test Provider']), 'provider init');
+    const providerKeyId = /keyId\s+([0-9a-f]{32})/.exec(pinit)![1]!;
+    const providerPublicKey = /publicKey\s+(0[23][0-9a-f]{64})/.exec(pinit)![1]!;
+    const enroll = (m: { keyId: string; publicKey: string; name: string; badge: string; role: string }): string =>
+      must(
+        runCli(['member', 'enroll', '--node', node.url, '--admin-key', admin.keystore, '--key-id', m.keyId, '--public-key', m.publicKey, '--name', m.name, '--badge', m.badge, '--role', m.role]),
+        `member enroll ${m.name}`,
+      );
+    enroll({ keyId: providerKeyId, publicKey: providerPublicKey, name: 'Network Test Provider', badge: '', role: 'provider' });
+    let provider = await startCli(['provider', 'serve', '--dir', providerDir, '--ledger', node.url, '--port', '0']);
+    running.push(provider);
+    const providerPort = new URL(provider.url).port;
+    const cluster: NetworkCluster = {
+      dir,
+      origin,
+      logKey,
+      witness: { name: witnessName, vkey: witnessVkey },
+      providerKeyId,
+      admin,
+      node,
+      get provider() {
+        return provider;
+      },
+      witnessServer,
+      forkNodeDir,
+      settings: () => ({ ledgerUrl: node.url, providerUrl: provider.url, logKey, providerKey: providerKeyId, witnesses: [{ name: witnessName, vkey: witnessVkey }], witnessQuorum: 1 }),
+      enroll,
+      async stopProvider() {
+        await stop(provider.child, 'SIGKILL');
+      },
+      async startProvider() {
+        provider = await startCli(['provider', 'serve', '--dir', providerDir, '--ledger', node.url, '--port', providerPort]);
+        running.push(provider);
+        return provider;
+      },
+      async close() {
+        for (const r of running.reverse()) await stop(r.child, 'SIGTERM');
+        admin.signer.dispose();
+      },
+    };
+    return cluster;
+  } catch (err) {
+    for (const r of running.reverse()) await stop(r.child, 'SIGKILL');
+    admin.signer.dispose();
+    throw err;
+  }
+}

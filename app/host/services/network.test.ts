@@ -1,0 +1,266 @@
+// Network mode end to end on 127.0.0.1: a real ledger node, witness and provider (CLI processes), and a
+// workstation host that mirrors the node, records through it and answers only from its verified mirror.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createServer, connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DepositionProgress, LedgerStatus, TimelineEvent } from '../../contract/api';
+import type { HostLogger } from '../dispatch';
+import { WorkstationHost } from '../host';
+import { makePerson, runCli, startCli, stop } from '../../provider/test-cluster';
+import { startNetworkCluster, type NetworkCluster } from './network-cluster';
+
+const log: HostLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => console.error(m, e) };
+const CHEAP = { N: 1024, r: 8, p: 1 };
+const PASS = 'network officer passphrase';
+
+let dir: string;
+let cluster: NetworkCluster;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'host-network-'));
+  cluster = await startNetworkCluster(join(dir, 'net'));
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function openHost(dataDir: string, network: NonNullable<Parameters<typeof WorkstationHost.open>[0]['network']> = {}): Promise<WorkstationHost> {
+  return WorkstationHost.open({ dataDir, shell: 'web', log, scrypt: CHEAP, network: { syncIntervalMs: 250, settleTimeoutMs: 30_000, ...network } });
+}
+
+async function call<T>(host: WorkstationHost, method: string, args: unknown = {}): Promise<T> {
+  const r = await host.call(method, args);
+  if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.code}: ${r.error.message}`), { code: r.error.code });
+  return r.value as T;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Collects a host's deposition progress; `done(id)` resolves at its last step (witnessed or failed). */
+function watchDeposits(host: WorkstationHost) {
+  const seen: DepositionProgress[] = [];
+  const waiters: Array<() => void> = [];
+  host.onEvent((event, payload) => {
+    if (event !== 'onDepositionProgress') return;
+    seen.push(payload as DepositionProgress);
+    for (const w of waiters.splice(0)) w();
+  });
+  const last = (id: string) => seen.filter((p) => p.depositionId === id).at(-1);
+  return {
+    seen,
+    async until(pred: (p: DepositionProgress) => boolean, ms = 60_000): Promise<DepositionProgress> {
+      return until('deposition progress', async () => seen.find(pred), ms);
+    },
+    async done(id: string): Promise<DepositionProgress> {
+      return until(`deposition ${id} to finish`, async () => {
+        const p = last(id);
+        return p && (p.step === 'witnessed' || p.step === 'failed') ? p : undefined;
+      }, 90_000);
+    },
+  };
+}
+
+async function fileItem(path: string, bytes: Uint8Array, exhibitId: string) {
+  await writeFile(path, bytes);
+  return { exhibitId, path, name: path.split('/').pop()!, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), metadata: { description: `exhibit ${exhibitId}` } };
+}
+
+/**
+ * A TCP link of limited bandwidth in front of the provider (upload direction), so that a restart can land in
+ * the middle of an upload on a fast loopback: a slow network, not a stand-in for the provider.
+ */
+async function slowLink(target: string, bytesPerSecond: number): Promise<{ url: string; close(): Promise<void> }> {
+  const { port: targetPort } = new URL(target);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(targetPort), '127.0.0.1');
+    sockets.add(client).add(upstream);
+    const throttle = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        setTimeout(() => cb(null, chunk), (chunk.length / bytesPerSecond) * 1000);
+      },
+    });
+    client.pipe(throttle).pipe(upstream);
+    upstream.pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('network mode', () => {
+  let host: WorkstationHost;
+  let officer: { keyId: string; publicKey: string; name: string; badge: string };
+
+  it('mirrors the node, asks for enrolment in words, records a deposit and shows it witnessed from the mirror', async () => {
+    host = await openHost(join(dir, 'ws1'));
+    await call(host, 'settings.update', { mode: 'network', network: cluster.settings() });
+    const status = await call<{ unlocked: typeof officer }>(host, 'identity.create', { name: 'Wang Min', badge: 'PB-77', role: 'investigator', passphrase: PASS });
+    officer = status.unlocked;
+
+    const synced = await until('the mirror to verify the node', async () => {
+      const s = await call<LedgerStatus>(host, 'ledger.status');
+      return s.sync.state === 'synced' && s.available ? s : undefined;
+    });
+    expect(synced.origin).toBe(cluster.origin);
+    expect(synced.witnesses).toEqual([cluster.witness.name]);
+    expect(synced.peers.find((p) => p.role === 'ledger')).toMatchObject({ state: 'online', url: cluster.node.url, local: false });
+    expect(synced.peers.find((p) => p.role === 'provider')).toMatchObject({ state: 'online', local: false });
+
+    // Not enrolled yet: the error names the key and the administrator's command.
+    const refused = await host.call('cases.open', { caseId: 'NET-1', title: 'Network case', agency: 'Unit 9', description: '' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('NOT_ENROLLED');
+      expect(refused.error.message).toContain(officer.keyId);
+      expect(refused.error.message).toContain(`evidence member enroll --node ${cluster.node.url}`);
+    }
+    cluster.enroll({ ...officer, role: 'investigator' });
+
+    // The enrolment counts once the workstation has verified it under a witnessed checkpoint.
+    const opened = await until('the enrolment to be verified', async () => {
+      const r = await host.call('cases.open', { caseId: 'NET-1', title: 'Network case', agency: 'Unit 9', description: 'opened in network mode' });
+      if (r.ok) return r.value as { caseId: string };
+      expect(r.error.code).toBe('NOT_ENROLLED');
+      return undefined;
+    });
+    expect(opened.caseId).toBe('NET-1');
+
+    const watch = watchDeposits(host);
+    const item = await fileItem(join(dir, 'photo.jpg'), randomBytes(300_000), 'NET-1-A');
+    const { depositionIds } = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
+    const done = await watch.done(depositionIds[0]!);
+    expect(done.error).toBeNull();
+    expect(done.step).toBe('witnessed');
+    expect(done.cosigners).toEqual([cluster.witness.name]);
+    expect(done.signedBy).toEqual(['Wang Min', 'Network Test Provider']);
+    const steps = watch.seen.filter((p) => p.depositionId === depositionIds[0]).map((p) => p.step);
+    expect(steps).toEqual(expect.arrayContaining(['signed', 'uploading', 'countersigned', 'recorded', 'witnessed']));
+
+    const timeline = await call<TimelineEvent[]>(host, 'timeline.case', { caseId: 'NET-1' });
+    expect(timeline.map((e) => e.type)).toEqual(['case.open', 'deposition']);
+    for (const e of timeline) {
+      expect(e.verdict).toBe('verified');
+      expect(e.checks.included.state).toBe('ok');
+      expect(e.proof?.cosigners).toEqual([cluster.witness.name]);
+    }
+    const dep = timeline[1]!;
+    expect(dep.index).toBe(done.entryIndex);
+    expect(dep.facts.sha256).toBe(item.sha256);
+    expect(dep.signers.map((s) => s.role).sort()).toEqual(['depositor', 'provider']);
+
+    // Verify now: the local copy and the provider's copy, countersigned by the pinned provider, recorded.
+    const checks = await call<TimelineEvent[]>(host, 'integrity.verify', { exhibitId: 'NET-1-A' });
+    expect(checks.map((e) => [e.facts.scope, e.facts.result, e.verdict])).toEqual([
+      ['local', 'match', 'verified'],
+      ['provider', 'match', 'verified'],
+    ]);
+    const after = await call<LedgerStatus>(host, 'ledger.status');
+    expect(after.finalSize).toBe(after.size);
+    expect(after.peers.find((p) => p.role === 'witness')?.state).toBe('cosigned');
+  }, 180_000);
+
+  it('continues an interrupted upload from the provider offset after the workstation restarts', async () => {
+    await host.close();
+    const dataDir = join(dir, 'ws1');
+    host = await openHost(dataDir, { uploadChunkBytes: 1 << 20 });
+    await call(host, 'identity.unlock', { keyId: officer.keyId, passphrase: PASS });
+    const link = await slowLink(cluster.provider.url, 8 << 20);
+    await call(host, 'settings.update', { network: { providerUrl: link.url } });
+    await until('the mirror', async () => ((await call<LedgerStatus>(host, 'ledger.status')).sync.state === 'synced' ? true : undefined));
+    const item = await fileItem(join(dir, 'disk.img'), randomBytes(16 << 20), 'NET-1-B');
+    let watch = watchDeposits(host);
+    const first = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
+    const midway = await watch.until((p) => p.step === 'uploading' && p.bytesDone >= 4 << 20);
+    expect(midway.bytesDone).toBeLessThan(item.size);
+    await host.close(); // the app quits mid-upload
+    const interrupted = await watch.done(first.depositionIds[0]!);
+    expect(interrupted.step).toBe('failed');
+    expect(interrupted.error?.code).toBe('DEPOSIT_INTERRUPTED');
+
+    host = await openHost(dataDir, { uploadChunkBytes: 1 << 20 });
+    await call(host, 'identity.unlock', { keyId: officer.keyId, passphrase: PASS });
+    watch = watchDeposits(host);
+    const again = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
+    const resumed = await watch.until((p) => p.step === 'uploading' && p.bytesDone > 0);
+    // The first bytes reported after the restart are past what the provider already held, not from zero.
+    expect(resumed.resumedFrom).not.toBeNull();
+    expect(resumed.resumedFrom!).toBeGreaterThanOrEqual(3 << 20);
+    const done = await watch.done(again.depositionIds[0]!);
+    expect(done.error).toBeNull();
+    expect(done.step).toBe('witnessed');
+    const events = await call<TimelineEvent[]>(host, 'timeline.exhibit', { exhibitId: 'NET-1-B' });
+    expect(events.map((e) => [e.type, e.verdict, e.facts.sha256])).toEqual([['deposition', 'verified', item.sha256]]);
+    await host.close();
+    await link.close();
+  }, 180_000);
+
+  it('raises a fork alarm for a node that rewrote history and shows nothing unverified', async () => {
+    host = await openHost(join(dir, 'ws1'));
+    await call(host, 'settings.update', { network: cluster.settings() });
+    await call(host, 'identity.unlock', { keyId: officer.keyId, passphrase: PASS });
+    await until('the mirror', async () => ((await call<LedgerStatus>(host, 'ledger.status')).sync.state === 'synced' ? true : undefined));
+    const before = await call<LedgerStatus>(host, 'ledger.status');
+    const cases = await call<Array<{ caseId: string }>>(host, 'cases.list', {});
+    // A second node with the same log key and genesis but another history (a rewritten or split view).
+    const impostor = await startCli(['node', 'serve', '--dir', cluster.forkNodeDir, '--port', '0', '--batch-ms', '50']);
+    try {
+      const other = await fetch(`${impostor.url}/checkpoint`);
+      expect(other.status).toBe(200);
+      const stranger = await makePerson(dir, 'stranger', 'investigator');
+      const r = runCli([
+        'member', 'enroll', '--node', impostor.url, '--admin-key', cluster.admin.keystore,
+        '--key-id', stranger.signer.keyId, '--public-key', stranger.signer.publicKey, '--name', 'Impostor Entry', '--role', 'investigator',
+      ]);
+      stranger.signer.dispose();
+      expect(r.status, r.stderr).toBe(0);
+      await until('the impostor to publish size 2', async () => (/\n2\n/.test(await (await fetch(`${impostor.url}/checkpoint`)).text()) ? true : undefined));
+
+      await call(host, 'settings.update', { network: { ledgerUrl: impostor.url } });
+      const forked = await until('the fork alarm', async () => {
+        const s = await call<LedgerStatus>(host, 'ledger.status');
+        return s.sync.state === 'fork' && s.forks.length > 0 ? s : undefined;
+      });
+      expect(forked.forks[0]!.message).toMatch(/root/);
+      // Only what the mirror verified before: same size, same cases, no trace of the impostor's entry.
+      expect(forked.size).toBe(before.size);
+      expect(await call<Array<{ caseId: string }>>(host, 'cases.list', {})).toEqual(cases);
+      const timeline = await call<TimelineEvent[]>(host, 'timeline.case', { caseId: 'NET-1' });
+      expect(timeline.every((e) => e.verdict === 'verified')).toBe(true);
+      expect(JSON.stringify(timeline)).not.toContain('Impostor Entry');
+      // Nothing is sent to a forked ledger.
+      const refused = await host.call('cases.open', { caseId: 'NET-2', title: 'x', agency: 'y', description: '' });
+      expect(refused.ok ? '' : refused.error.code).toBe('LEDGER_FORKED');
+    } finally {
+      await stop(impostor.child, 'SIGTERM');
+      await host.close();
+    }
+  }, 120_000);
+});

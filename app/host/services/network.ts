@@ -1,0 +1,604 @@
+// Network mode (DESIGN.md, "Mirrors"): the ledger is a remote ledger node, the provider and the witnesses are
+// independent parties. This workstation keeps a verified mirror of the node's log under `<data>/network/mirror/`
+// (app/mirror: pinned log key, the genesis witness quorum, consistency with every checkpoint it trusted before,
+// every entry through the record rules) and answers every ledger question from that copy alone. What it sends —
+// case openings, depositions, transfers, integrity checks — goes to the node (POST /add), whose signed inclusion
+// promise is checked against the pinned log key; the record counts as done only once the mirror has verified
+// it under a final checkpoint. Uploads go to the provider over tus (resumable: the upload URL is kept in a
+// durable file, so an interrupted upload continues from the provider's offset after a restart), and the
+// provider's countersignature must be made by the pinned provider key, enrolled as a provider in the ledger.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { LedgerStatus, ParsedArgs, Settings } from '../../contract/api';
+import { nodeVerifier } from '../../crypto/bulk-verify';
+import { toHex } from '../../crypto/encoding';
+import { describeReport, verifyEnvelope, type SignedRecord } from '../../crypto/envelope';
+import { canonicalJson } from '../../crypto/record-digest';
+import type { DisposableSigner, Signer } from '../../crypto/signer';
+import { DepositError, journalPath, readJournal, runDeposition, type DepositEvent, type DepositJournal } from '../../deposit/flow';
+import { writeJsonAtomic } from '../../fs/atomic';
+import { bytesEqual, toBase64, utf8Decode, utf8ToBytes } from '../../ledger/bytes';
+import { decodeBundle, TILE_WIDTH } from '../../ledger/layout';
+import { leafHash } from '../../ledger/merkle';
+import { parseVerifierKey, type NoteVerifier } from '../../ledger/note';
+import { openPromise } from '../../ledger/promise';
+import { LedgerState, type AppliedEntry } from '../../ledger/rules';
+import { fetchTile, type TileFetcher } from '../../ledger/tiles';
+import { addMirrorLog, MirrorLog, type PeerErrorEvent, type SyncState } from '../../mirror/mirror';
+import { ProviderClient, type UploadOptions, type UploadResult } from '../../provider/client';
+import type { Member } from '../../provider/members';
+import { checkPolicy, parsePolicy, type ParsedPolicy, type WitnessPolicy } from '../../witness/cosignature';
+import { originHash } from '../../witness/witness';
+import type { HostLogger } from '../dispatch';
+import { errorCodeOf, HostError } from '../errors';
+import type { CheckpointSeen, CurrentCheckpoint, LedgerBackend, LocalCopy, OfficerKey, Peers, SyncView } from './backend';
+
+export const NETWORK_DIR = 'network';
+
+type NetworkSettings = Settings['network'];
+
+export interface NetworkLedgerOptions {
+  dataDir: string;
+  network: NetworkSettings;
+  log: HostLogger;
+  onChange: () => void;
+  /** tus PATCH size (default 8 MiB: an interrupted upload loses at most the chunk in flight). */
+  uploadChunkBytes?: number;
+  /** Delays between automatic upload retries (default: tus-js-client's, about two minutes in all). */
+  uploadRetryDelays?: number[];
+  /** Time between sync rounds with the node (default 2 s). */
+  syncIntervalMs?: number;
+  /** How long a submitted record may take to appear, witnessed, in the verified mirror (default 60 s). */
+  settleTimeoutMs?: number;
+}
+
+/** The depositor's provider client with the host's upload tuning and the host's stop signal. */
+class HostProviderClient extends ProviderClient {
+  constructor(
+    options: ConstructorParameters<typeof ProviderClient>[0],
+    private readonly extra: UploadOptions,
+  ) {
+    super(options);
+  }
+  override upload(file: string, declared: { sha256: string; size: number }, options: UploadOptions = {}): Promise<UploadResult> {
+    return super.upload(file, declared, { ...this.extra, ...options });
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function readJson<T>(path: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw err;
+  }
+}
+
+export class NetworkLedger implements LedgerBackend {
+  readonly kind = 'network' as const;
+  readonly state = new LedgerState();
+  readonly applied: AppliedEntry[] = [];
+  readonly entries: Uint8Array[] = [];
+  policy: ParsedPolicy;
+  localCopies = new Map<string, LocalCopy>();
+  private checkpoints: CheckpointSeen[] = [];
+  private cp: CurrentCheckpoint | undefined;
+  /** Highest index the node accepted from us. */
+  private submitted = -1;
+  private lock: Promise<unknown> = Promise.resolve();
+  private round: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private mirrorState: SyncState;
+  private nodeError: string | null = null;
+  private nodeCheckedAt: string | null = null;
+  private provider: { ok: boolean; error: string | null } = { ok: false, error: null };
+  private policyProblem: string | null = null;
+  private lastAnnounced = '';
+
+  private constructor(
+    readonly dir: string,
+    readonly origin: string,
+    readonly logKey: NoteVerifier,
+    readonly settings: NetworkSettings & { ledgerUrl: string; providerUrl: string; logKey: string; providerKey: string },
+    readonly mirror: MirrorLog,
+    private readonly o: NetworkLedgerOptions,
+  ) {
+    this.policy = parsePolicy({ quorum: settings.witnessQuorum, witnesses: settings.witnesses });
+    this.mirrorState = mirror.state;
+  }
+
+  static async open(o: NetworkLedgerOptions): Promise<NetworkLedger> {
+    const n = o.network;
+    const missing = [
+      n.ledgerUrl ? '' : 'the ledger node address',
+      n.providerUrl ? '' : 'the provider address',
+      n.logKey ? '' : "the ledger's log key",
+      n.providerKey ? '' : "the provider's key id",
+    ].filter(Boolean);
+    if (missing.length > 0 || !n.ledgerUrl || !n.providerUrl || !n.logKey || !n.providerKey) {
+      throw new HostError('NETWORK_NOT_CONFIGURED', `Network mode needs ${missing.join(', ')}. Enter them in Settings; the ledger administrator has them.`);
+    }
+    let logKey: NoteVerifier;
+    try {
+      logKey = parseVerifierKey(n.logKey);
+    } catch (err) {
+      throw new HostError('NETWORK_NOT_CONFIGURED', `The pinned log key ${n.logKey} is not a valid Ed25519 verifier key (${messageOf(err)}). Copy it again from the ledger administrator.`, { cause: err });
+    }
+    const origin = logKey.name;
+    const ledgerUrl = n.ledgerUrl.replace(/\/+$/, '');
+    const settings = { ...n, ledgerUrl, providerUrl: n.providerUrl.replace(/\/+$/, ''), logKey: n.logKey, providerKey: n.providerKey };
+    const root = join(o.dataDir, NETWORK_DIR);
+    const mirrorDir = join(root, 'mirror');
+    const dir = join(root, originHash(origin));
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const config = { origin, logKey: n.logKey, peers: [ledgerUrl], gossip: [`${ledgerUrl}/gossip`] };
+    await addMirrorLog(mirrorDir, config);
+    let mirror: MirrorLog;
+    try {
+      mirror = await MirrorLog.open(mirrorDir, config, { timeoutMs: 10_000 });
+    } catch (err) {
+      throw new HostError(
+        'MIRROR_DAMAGED',
+        `This workstation's copy of the ledger ${origin} (${join(mirrorDir, 'logs', originHash(origin))}) does not verify: ${messageOf(err)}. Move that folder aside and restart; the ledger is then fetched and verified again from the node.`,
+        { cause: err },
+      );
+    }
+    const ln = new NetworkLedger(dir, origin, logKey, settings, mirror, o);
+    ln.checkpoints = await readJson<CheckpointSeen[]>(join(dir, 'checkpoints.json'), []);
+    ln.localCopies = new Map(Object.entries(await readJson<Record<string, LocalCopy>>(join(dir, 'local-copies.json'), {})));
+    mirror.on('state', (s: SyncState) => {
+      ln.mirrorState = s;
+      ln.changed();
+    });
+    mirror.on('progress', () => ln.changed());
+    mirror.on('fork', () => ln.changed());
+    mirror.on('peer-error', (e: PeerErrorEvent) => {
+      if (e.peer === ledgerUrl && / checkpoint: /.test(e.error)) ln.nodeError = e.error;
+      o.log.warn(`network ledger: peer ${e.peer}: ${e.error}`);
+    });
+    await ln.exclusive(() => ln.catchUp());
+    ln.schedule(0);
+    return ln;
+  }
+
+  get tiles(): TileFetcher {
+    return this.mirror.driver;
+  }
+
+  get ledgerFolder(): string {
+    return this.mirror.driver.root;
+  }
+
+  get journalDir(): string {
+    return join(this.dir, 'deposits');
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      void this.refresh()
+        .catch((err: unknown) => this.o.log.error('network ledger: sync round failed', err))
+        .finally(() => this.schedule(this.o.syncIntervalMs ?? 2000));
+    }, ms);
+  }
+
+  /** One sync round with the node now (shared with a round already running). */
+  refresh(): Promise<void> {
+    this.round ??= this.exclusive(() => this.syncRound()).finally(() => {
+      this.round = undefined;
+    });
+    return this.round;
+  }
+
+  private async syncRound(): Promise<void> {
+    if (this.closed) return;
+    this.nodeError = null;
+    await this.mirror.sync();
+    if (this.mirror.state.state !== 'fork' && this.mirror.state.state !== 'halted') await this.mirror.gossipOnce();
+    if (this.nodeError === null) this.nodeCheckedAt = new Date().toISOString();
+    await this.catchUp();
+    await this.checkProvider();
+    this.changed();
+  }
+
+  /** Asks the provider who it is: reachable, and the key it signs with must be the pinned one. */
+  private async checkProvider(): Promise<void> {
+    try {
+      const res = await fetch(`${this.settings.providerUrl}/info`, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`GET /info answered HTTP ${res.status}`);
+      const info = (await res.json()) as { keyId?: string };
+      this.provider =
+        info.keyId === this.settings.providerKey
+          ? { ok: true, error: null }
+          : { ok: false, error: `the provider at ${this.settings.providerUrl} signs with key ${String(info.keyId)}, but Settings pin provider key ${this.settings.providerKey}` };
+    } catch (err) {
+      this.provider = { ok: false, error: `the provider at ${this.settings.providerUrl} did not answer (${messageOf(err)})` };
+    }
+  }
+
+  /** Applies the entries the mirror has verified since the last call, checking each against the verified tree. */
+  private async catchUp(): Promise<void> {
+    const note = this.mirror.note;
+    if (!note) return;
+    const size = this.mirror.size;
+    const tree = this.mirror.merkle;
+    while (this.entries.length < size) {
+      const i = this.entries.length;
+      const b = Math.floor(i / TILE_WIDTH);
+      const width = Math.min(TILE_WIDTH, size - b * TILE_WIDTH);
+      const bundle = decodeBundle(await fetchTile(this.mirror.driver, { level: 'entries', index: b, width }));
+      for (let k = i - b * TILE_WIDTH; k < width; k++) {
+        const e = bundle[k];
+        const at = b * TILE_WIDTH + k;
+        if (!e || !bytesEqual(leafHash(e), tree.node({ level: 0, index: at }))) {
+          throw new HostError('MIRROR_DAMAGED', `Entry ${at} of this workstation's copy of ${this.origin} does not match its verified tree. Move ${this.mirror.driver.root} aside and restart to fetch and verify it again.`);
+        }
+        this.applied.push(this.state.apply(e, { verifier: nodeVerifier }));
+        this.entries.push(e);
+      }
+    }
+    const g = this.state.genesis;
+    if (!g) return;
+    this.policy = parsePolicy(g.witnessPolicy as WitnessPolicy);
+    const r = checkPolicy(note, this.logKey, this.policy, this.origin);
+    let final = r.final;
+    // The witnesses pinned in Settings must have cosigned too (a workstation may demand more than the genesis).
+    this.policyProblem = null;
+    if (this.settings.witnessQuorum > 0) {
+      const pinned = checkPolicy(note, this.logKey, parsePolicy({ quorum: this.settings.witnessQuorum, witnesses: this.settings.witnesses }), this.origin);
+      if (!pinned.final) {
+        final = false;
+        this.policyProblem = `the checkpoint of size ${r.checkpoint.size} is cosigned by ${pinned.cosigners.length} of the witnesses pinned in Settings; ${this.settings.witnessQuorum} are required`;
+      }
+    }
+    this.cp = { note, size: r.checkpoint.size, root: r.checkpoint.root, cosigners: r.cosigners, final };
+    const last = this.checkpoints.at(-1);
+    const rootHex = toHex(r.checkpoint.root);
+    if (!last || last.size !== r.checkpoint.size || last.root !== rootHex || last.final !== final) {
+      this.checkpoints.push({ size: r.checkpoint.size, root: rootHex, time: new Date().toISOString(), cosigners: r.cosigners, final });
+      await writeJsonAtomic(join(this.dir, 'checkpoints.json'), this.checkpoints);
+    }
+  }
+
+  /** Tells the host the state changed, once per distinct state. */
+  private changed(): void {
+    const key = JSON.stringify([this.sync(), this.entries.length, this.provider.ok, this.mirror.state.forks]);
+    if (key === this.lastAnnounced) return;
+    this.lastAnnounced = key;
+    this.o.onChange();
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  checkpointList(): CheckpointSeen[] {
+    return this.checkpoints.map((c) => ({ ...c }));
+  }
+
+  currentCheckpoint(): Promise<CurrentCheckpoint> {
+    if (!this.cp) return Promise.reject(new HostError('LEDGER_NOT_VERIFIED', this.notVerifiedMessage()));
+    return Promise.resolve(this.cp);
+  }
+
+  private notVerifiedMessage(): string {
+    const s = this.sync();
+    return `This workstation has not verified the ledger ${this.origin} yet (${s.state}${s.detail ? `: ${s.detail}` : ''}). Nothing can be shown or recorded until it has. Check that the ledger node ${this.settings.ledgerUrl} is running and that its address and log key in Settings are right.`;
+  }
+
+  member(keyId: string): Member | undefined {
+    const m = this.state.members.get(keyId);
+    if (!m) return undefined;
+    return { keyId: m.keyId, publicKey: m.publicKey, role: m.role, name: m.name, enrolled: true, revoked: m.revokedAt !== undefined };
+  }
+
+  /** The pinned provider as the verified ledger knows it: an active member in role provider, else an error. */
+  providerMember(): Member {
+    const m = this.member(this.settings.providerKey);
+    if (!m || m.role !== 'provider' || m.revoked) {
+      throw new HostError(
+        'PROVIDER_NOT_ENROLLED',
+        `The provider key pinned in Settings (${this.settings.providerKey}) is not an active provider member of the ledger ${this.origin}${m ? ` (it is ${m.revoked ? 'revoked' : `enrolled as ${m.role}`})` : ''}. Nothing was sent. Check the provider key in Settings, or ask the ledger administrator to enrol the provider.`,
+      );
+    }
+    return m;
+  }
+
+  async ensureEnrolled(o: OfficerKey): Promise<void> {
+    if (this.state.activeMember(o.keyId)) return;
+    await this.refresh();
+    if (this.entries.length === 0) throw new HostError('LEDGER_NOT_VERIFIED', this.notVerifiedMessage());
+    if (this.state.activeMember(o.keyId)) return;
+    const revoked = this.state.members.get(o.keyId)?.revokedAt;
+    if (revoked !== undefined) {
+      throw new HostError('KEY_REVOKED', `The key ${o.keyId} of ${o.name} was revoked in the ledger ${this.origin} at entry ${revoked}; it can no longer sign. Ask the ledger administrator for a new enrolment with a new key.`);
+    }
+    const role = ['investigator', 'custodian', 'supervisor', 'admin'].includes(o.role) ? o.role : 'investigator';
+    const q = (v: string) => `"${v.replace(/["\\$`]/g, '\\$&')}"`;
+    throw new HostError(
+      'NOT_ENROLLED',
+      `The key ${o.keyId} of ${o.name} is not enrolled in the ledger ${this.origin}, so the ledger node would refuse what it signs. Nothing was sent. ` +
+        `Ask a ledger administrator to enrol it with: evidence member enroll --node ${this.settings.ledgerUrl} --admin-key ADMIN-KEYSTORE --key-id ${o.keyId} --public-key ${o.publicKey} --name ${q(o.name)} --badge ${q(o.badge)} --role ${role} — then try again.`,
+    );
+  }
+
+  async submit(envelope: SignedRecord): Promise<{ index: number }> {
+    const m = this.mirror.state;
+    if (m.state === 'fork' || m.state === 'halted') {
+      throw new HostError('LEDGER_FORKED', `Nothing was sent: this workstation no longer trusts the ledger node's log (${m.state}: ${m.error ?? ''}). See the ledger view and tell the ledger administrator.`);
+    }
+    const bytes = utf8ToBytes(canonicalJson(envelope));
+    const what = `the ${envelope.record.type} record`;
+    let res: Response;
+    try {
+      res = await fetch(`${this.settings.ledgerUrl}/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes, signal: AbortSignal.timeout(30_000) });
+    } catch (err) {
+      throw new HostError('NODE_UNREACHABLE', `The ledger node ${this.settings.ledgerUrl} did not answer (${messageOf(err)}). Nothing was recorded. Check the network and the node address in Settings, then try again.`, { cause: err });
+    }
+    const body = (await res.json().catch(() => ({}))) as { index?: number; promise?: string; error?: { code?: string; message?: string } };
+    if (!res.ok || body.index === undefined || body.promise === undefined) {
+      throw new HostError('LEDGER_REFUSED', `The ledger node refused ${what}: ${body.error?.message ?? `HTTP ${res.status}`}${body.error?.code ? ` (${body.error.code})` : ''}. Nothing was recorded.`);
+    }
+    let promise;
+    try {
+      promise = openPromise(body.promise, this.logKey);
+    } catch (err) {
+      throw new HostError('BAD_PROMISE', `The ledger node's inclusion promise for ${what} is not signed by the pinned log key (${messageOf(err)}). Do not trust this node: tell the ledger administrator.`, { cause: err });
+    }
+    if (promise.index !== body.index || promise.origin !== this.origin || toBase64(promise.leafHash) !== toBase64(leafHash(bytes))) {
+      throw new HostError('BAD_PROMISE', `The ledger node's inclusion promise (index ${promise.index}, ledger ${promise.origin}) does not name ${what}. Do not trust this node: tell the ledger administrator.`);
+    }
+    this.submitted = Math.max(this.submitted, promise.index);
+    return { index: promise.index };
+  }
+
+  settle(): Promise<void> {
+    return this.waitFor(this.submitted);
+  }
+
+  /** Waits until entry `index` is in the verified mirror under a final checkpoint. */
+  async waitFor(index: number): Promise<void> {
+    const timeoutMs = this.o.settleTimeoutMs ?? 60_000;
+    const deadline = Date.now() + timeoutMs;
+    while (this.entries.length <= index) {
+      if (this.closed) throw new HostError('HOST_CLOSED', `The workstation stopped before entry ${index} was verified; it stays recorded at the ledger node and appears here after the next start.`);
+      const m = this.mirror.state;
+      if (m.state === 'fork' || m.state === 'halted') {
+        throw new HostError('LEDGER_FORKED', `Entry ${index} was accepted by the ledger node, but this workstation no longer trusts the node's log (${m.state}: ${m.error ?? ''}). See the ledger view and tell the ledger administrator.`);
+      }
+      if (Date.now() > deadline) {
+        throw new HostError(
+          'NOT_WITNESSED',
+          `Entry ${index} was accepted by the ledger node but is not yet under a checkpoint cosigned by the witnesses (${this.policy.quorum} of ${this.policy.witnesses.length}) after ${Math.round(timeoutMs / 1000)} s. It stays recorded at the node and appears here once witnessed; check that the witnesses are running.`,
+        );
+      }
+      await this.refresh();
+      if (this.entries.length <= index) await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+
+  async rememberLocalCopy(exhibitId: string, copy: LocalCopy): Promise<void> {
+    this.localCopies.set(exhibitId, copy);
+    await writeJsonAtomic(join(this.dir, 'local-copies.json'), Object.fromEntries(this.localCopies));
+  }
+
+  /** A provider client signing with `signer`, remembering upload URLs in a durable file for tus resume. */
+  client(signer: Signer, signal?: AbortSignal): HostProviderClient {
+    return new HostProviderClient(
+      { baseUrl: this.settings.providerUrl, signer, urlStorageFile: join(this.dir, 'uploads.json') },
+      {
+        chunkSize: this.o.uploadChunkBytes ?? 8 * 1024 * 1024,
+        ...(this.o.uploadRetryDelays ? { retryDelays: this.o.uploadRetryDelays } : {}),
+        ...(signal ? { signal } : {}),
+      },
+    );
+  }
+
+  async providerCheck(sha256: string, requester: Member, build: (providerResult: SignedRecord) => SignedRecord, signer?: Signer): Promise<SignedRecord> {
+    if (!signer) throw new TypeError('network provider checks are signed requests: pass the checker');
+    const provider = this.providerMember();
+    const client = this.client(signer);
+    const ask = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch (err) {
+        throw providerError(err, this.settings.providerUrl, what);
+      }
+    };
+    const onlyProvider = (k: string, role: string) => (role === 'provider' && k === provider.keyId ? provider.publicKey : undefined);
+    const result = await ask('re-hash its copy', () => client.verifyObject(sha256));
+    const r1 = verifyEnvelope(result, { requiredRoles: ['provider'], resolveKey: onlyProvider, verifier: nodeVerifier });
+    if (!r1.ok) throw new HostError('PROVIDER_SIGNATURE_INVALID', `The provider's re-hash result is not signed by the pinned provider key ${provider.keyId}: ${describeReport(r1)}. Nothing was recorded.`);
+    const check = build(result);
+    const signed = await ask('countersign the integrity check', () => client.countersignIntegrity(check));
+    const r2 = verifyEnvelope(signed, {
+      requiredRoles: ['checker', 'provider'],
+      resolveKey: (k, role) => (role === 'checker' ? check.signatures.find((x) => x.keyId === k)?.publicKey : onlyProvider(k, role)),
+      verifier: nodeVerifier,
+    });
+    if (!r2.ok || canonicalJson(signed.record) !== canonicalJson(check.record)) {
+      throw new HostError('PROVIDER_SIGNATURE_INVALID', `The provider's countersigned integrity check does not verify against the pinned provider key ${provider.keyId}${r2.ok ? ' (the record was changed)' : `: ${describeReport(r2)}`}. Nothing was recorded.`);
+    }
+    return signed;
+  }
+
+  peers(cp: CurrentCheckpoint): Peers {
+    return [
+      { name: 'ledger node', role: 'ledger', url: this.settings.ledgerUrl, local: false, state: this.nodeError === null && this.nodeCheckedAt ? 'online' : 'unreachable', amount: cp.size },
+      { name: 'provider', role: 'provider', url: this.settings.providerUrl, local: false, state: this.provider.ok ? 'online' : 'unreachable', amount: null },
+      ...this.policy.witnesses.map((w) => ({
+        name: w.name,
+        role: 'witness' as const,
+        url: null,
+        local: false,
+        state: cp.cosigners.includes(w.name) ? ('cosigned' as const) : ('not-cosigned' as const),
+        amount: null,
+      })),
+    ];
+  }
+
+  sync(): SyncView {
+    const m = this.mirrorState;
+    const size = this.entries.length;
+    const base = { size, target: null, checkedAt: this.nodeCheckedAt };
+    if (m.state === 'fork') return { ...base, state: 'fork', detail: m.error ?? 'two checkpoints of this ledger cannot both be true' };
+    if (m.state === 'halted') return { ...base, state: 'halted', detail: m.error ?? null };
+    if (m.state === 'syncing') return { ...base, state: 'syncing', target: m.target ?? null, detail: null };
+    if (this.nodeError !== null) return { ...base, state: 'unreachable', detail: this.nodeError };
+    if (!this.provider.ok && this.provider.error && this.nodeCheckedAt) return { ...base, state: 'misconfigured', detail: this.provider.error };
+    if (this.policyProblem) return { ...base, state: 'behind', detail: this.policyProblem };
+    if (m.state === 'behind') return { ...base, state: 'behind', detail: m.error ?? null };
+    if (size === 0 || !this.nodeCheckedAt) return { ...base, state: 'empty', detail: this.nodeCheckedAt ? null : 'the ledger node has not answered yet' };
+    return { ...base, state: 'synced', detail: null };
+  }
+
+  async forks(): Promise<LedgerStatus['forks']> {
+    return (await this.mirror.forks.list()).map((f) => ({ message: `${f.reason} (source ${f.source})`, detectedAt: f.detectedAt }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.round?.catch(() => undefined);
+    await this.lock.catch(() => undefined);
+  }
+}
+
+/** A provider failure in words: who did not answer or what it refused, and what to do. */
+function providerError(err: unknown, url: string, what: string): HostError {
+  if (err instanceof HostError) return err;
+  const code = errorCodeOf(err);
+  if (code === 'PROVIDER_UNREACHABLE') {
+    return new HostError('PROVIDER_UNREACHABLE', `The provider ${url} did not answer when asked to ${what} (${messageOf(err)}). Nothing was recorded. Check the network and the provider address in Settings, then try again.`, { cause: err });
+  }
+  return new HostError('PROVIDER_REFUSED', `The provider ${url} refused to ${what}: ${messageOf(err)}. Nothing was recorded.`, { cause: err });
+}
+
+type Progress = (p: { step: 'signed' | 'uploading' | 'countersigned' | 'recorded' | 'witnessed'; bytesDone?: number; signedBy?: string[]; entryIndex?: number | null; cosigners?: string[]; resumedFrom?: number | null }) => void;
+
+/**
+ * One exhibit's deposition in network mode, through the same flow as `evidence deposit` (app/deposit/flow.ts):
+ * its journal (`<data>/network/<ledger>/deposits/<exhibit>.json`) and the tus upload URL survive a restart, so
+ * depositing the same exhibit again continues where it stopped — the upload from the provider's offset.
+ */
+export async function networkDepositOne(
+  s: NetworkLedger,
+  a: { depositor: DisposableSigner; depositorName: string; caseId: string; item: ParsedArgs<'deposit.start'>['items'][number]; progress: Progress; signal: AbortSignal },
+): Promise<void> {
+  const { item, depositor, progress } = a;
+  const provider = s.providerMember();
+  const providerName = provider.name ?? 'provider';
+  const client = s.client(depositor, a.signal);
+  let info;
+  try {
+    info = await client.info();
+  } catch (err) {
+    throw providerError(err, s.settings.providerUrl, 'identify itself');
+  }
+  if (info.keyId !== s.settings.providerKey) {
+    throw new HostError(
+      'PROVIDER_KEY_MISMATCH',
+      `The provider at ${s.settings.providerUrl} signs with key ${info.keyId}, but Settings pin provider key ${s.settings.providerKey}. Nothing was uploaded. Check the provider address, or the pinned key if the provider was re-keyed.`,
+    );
+  }
+  // The flow's journal starts from the hashes taken at intake (the provider re-hashes what it receives and
+  // refuses other bytes); an unfinished journal of this exhibit is continued.
+  const journalDir = s.journalDir;
+  await mkdir(journalDir, { recursive: true, mode: 0o700 });
+  const existing = await readJournal(journalDir, item.exhibitId);
+  const path = resolve(item.path);
+  if (existing) {
+    const f = existing.files[0];
+    if (existing.caseId !== a.caseId || existing.files.length !== 1 || f?.path !== path || f.sha256 !== item.sha256 || f.size !== item.size) {
+      throw new HostError(
+        'DEPOSIT_IN_PROGRESS',
+        `An unfinished deposition of exhibit ${item.exhibitId} (case ${existing.caseId}, ${existing.files.map((x) => `${x.name} ${x.sha256}`).join(', ')}) is kept in ${journalPath(journalDir, item.exhibitId)}; this one names other content. Deposit the same file again to finish it, or give this exhibit another number.`,
+      );
+    }
+  } else {
+    const seed: DepositJournal = { format: 'evidence-deposit-journal/v1', caseId: a.caseId, exhibitId: item.exhibitId, files: [{ path, name: item.name, sha256: item.sha256, size: item.size, uploaded: false }] };
+    await writeJsonAtomic(journalPath(journalDir, item.exhibitId), seed);
+  }
+  let resumed = false;
+  let resumedFrom: number | null = null;
+  const onEvent = (e: DepositEvent): void => {
+    if (e.stage === 'sign-request' && (e.status === 'done' || e.status === 'resumed')) progress({ step: 'signed', signedBy: [a.depositorName] });
+    else if (e.stage === 'upload') {
+      if (e.status === 'progress' && e.sent === undefined && /^resuming /.test(e.message)) resumed = true;
+      if (e.sent !== undefined) {
+        if (resumed && resumedFrom === null) resumedFrom = e.sent;
+        progress({ step: 'uploading', bytesDone: e.sent, signedBy: [a.depositorName], resumedFrom });
+      } else if (e.status === 'resumed') progress({ step: 'uploading', bytesDone: item.size, signedBy: [a.depositorName], resumedFrom });
+    } else if (e.stage === 'countersign' && (e.status === 'done' || e.status === 'resumed')) {
+      progress({ step: 'countersigned', bytesDone: item.size, signedBy: [a.depositorName, providerName], resumedFrom });
+    }
+  };
+  const lookup = (keyId: string): Member | undefined => {
+    const m = s.member(keyId);
+    // Only the pinned provider's countersignature is accepted.
+    return m && m.role === 'provider' && keyId !== s.settings.providerKey ? undefined : m;
+  };
+  let result;
+  try {
+    result = await runDeposition(
+      { caseId: a.caseId, exhibitId: item.exhibitId, files: [{ path, name: item.name }], metadata: { description: item.metadata.description, ...stripEmpty(item.metadata) } },
+      {
+        signer: depositor,
+        provider: client,
+        nodeUrl: s.settings.ledgerUrl,
+        ledger: { origin: s.origin, genesis: s.state.genesis, lookup },
+        journalDir,
+        receiptsDir: join(s.dir, 'receipts'),
+        onEvent,
+        recordTimeoutMs: 60_000,
+      },
+    );
+  } catch (err) {
+    throw depositError(err, item, s);
+  }
+  const signedBy = [a.depositorName, providerName];
+  progress({ step: 'recorded', bytesDone: item.size, signedBy, entryIndex: result.index, resumedFrom });
+  await s.waitFor(result.index);
+  const entry = s.entries[result.index];
+  if (!entry || utf8Decode(entry) !== canonicalJson(result.entry)) {
+    throw new HostError('LEDGER_MISMATCH', `The verified ledger holds another record at entry ${result.index} than the deposition of ${item.exhibitId} the node accepted. Do not trust this node: tell the ledger administrator.`);
+  }
+  await s.rememberLocalCopy(item.exhibitId, { path, name: item.name, sha256: item.sha256, size: item.size });
+  const cp = await s.currentCheckpoint();
+  progress({ step: 'witnessed', bytesDone: item.size, signedBy, entryIndex: result.index, cosigners: cp.cosigners, resumedFrom });
+}
+
+function stripEmpty(m: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''));
+}
+
+/** The flow's failure in words: which step, why, and that depositing again continues from there. */
+function depositError(err: unknown, item: { exhibitId: string; name: string }, s: NetworkLedger): HostError {
+  if (err instanceof HostError) return err;
+  if (!(err instanceof DepositError)) return new HostError('DEPOSIT_FAILED', `The deposition of ${item.exhibitId} failed: ${messageOf(err)}. Deposit it again to continue from where it stopped.`, { cause: err });
+  const again = 'Deposit it again to continue from where it stopped.';
+  switch (err.code) {
+    case 'INTEGRITY':
+    case 'DIGEST_MISMATCH':
+    case 'SIZE_MISMATCH':
+      return new HostError('UPLOAD_MISMATCH', `The provider refused the bytes of ${item.name}: they do not match the SHA-256 taken at intake (${err.message}). Nothing was recorded. The file may have changed since intake: add it again.`, { cause: err });
+    case 'ABORTED':
+      return new HostError('DEPOSIT_INTERRUPTED', `The upload of ${item.name} stopped because the workstation was closing. ${again} The upload continues from the provider's offset.`, { cause: err });
+    case 'PROVIDER_UNREACHABLE':
+    case 'UPLOAD_FAILED':
+      return new HostError('PROVIDER_UNREACHABLE', `The provider ${s.settings.providerUrl} cannot be reached (${err.message}). Nothing was recorded. Check the network, then ${again.toLowerCase()} The upload continues from the provider's offset.`, { cause: err });
+    case 'NODE_UNREACHABLE':
+      return new HostError('NODE_UNREACHABLE', `The ledger node ${s.settings.ledgerUrl} cannot be reached (${err.message}). Check the network, then ${again.toLowerCase()}`, { cause: err });
+    default: {
+      const code = /^[A-Z][A-Z0-9_]*$/.test(err.code) ? err.code : 'DEPOSIT_FAILED';
+      return new HostError(code, `The deposition of ${item.exhibitId} stopped at the ${err.stage} step: ${err.message}. ${again}`, { cause: err });
+    }
+  }
+}
