@@ -13,6 +13,7 @@ import { appActions, useApp, type Screen } from './stores/app';
 import { identityActions, useIdentity } from './stores/identity';
 import { TopBar } from './components/TopBar';
 import { ForkAlarms, StatusStrip } from './components/StatusStrip';
+import { useStatus } from './stores/status';
 import { FirstRun } from './screens/FirstRun';
 import { Unlock } from './screens/Unlock';
 import { SettingsScreen } from './screens/Settings';
@@ -52,6 +53,7 @@ function Shell() {
   const info = useApp((s) => s.info);
   const language = useApp((s) => s.language);
   const unlocked = useIdentity((s) => s.status?.unlocked ?? null);
+  const sync = useStatus((s) => s.sync?.state);
 
   return (
     <Layout style={{ height: '100vh' }}>
@@ -81,7 +83,7 @@ function Shell() {
           language={language}
           onLanguage={(l) => void unwrap(ws().settings.update({ language: l })).then(appActions.setSettings)}
           mode={info?.mode}
-          reachable={false}
+          sync={sync}
         />
         <Content className="work" id="work" tabIndex={-1}>
           <WorkArea screen={screen} />

@@ -64,7 +64,7 @@ export function connect(): () => void {
 /** The status strip and the ledger screens follow the host's ledger state; a fork alarm is only ever added. */
 export function applyLedger(s: LedgerStatus): void {
   ledgerActions.changed(s);
-  if (s.available) statusActions.setSync({ size: s.size, finalAt: s.finalAt, syncing: false });
+  statusActions.setSync({ size: s.available ? s.size : s.sync.size, finalAt: s.finalAt, syncing: s.sync.state === 'syncing', state: s.sync.state, target: s.sync.target });
   for (const f of s.forks) statusActions.addFork(f);
 }
 

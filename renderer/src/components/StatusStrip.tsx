@@ -48,7 +48,13 @@ export function StatusStrip() {
                   age: formatDuration(ageSeconds(sync.finalAt, now)),
                 })
               : t('strip.noFinal')}
-            {sync.syncing && ` · ${t('strip.syncing')}`}
+            {sync.state !== 'local' && (
+              <span className={`sync-word sync-${sync.state}`} data-testid="sync-word">
+                {' · '}
+                {t(`strip.sync.${sync.state}`, { size: new Intl.NumberFormat(lng).format(sync.size), target: new Intl.NumberFormat(lng).format(sync.target ?? sync.size) })}
+              </span>
+            )}
+            {sync.syncing && sync.state === 'local' && ` · ${t('strip.syncing')}`}
           </>
         )}
       </span>

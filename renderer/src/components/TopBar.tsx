@@ -1,12 +1,17 @@
 // The top bar: where the person is, who is signed in (name, badge, key id), lock, language, and the network badge.
 import { Button, Segmented, Space, Tag, Tooltip } from 'antd';
-import { ApiOutlined, LockOutlined, WarningFilled } from '@ant-design/icons';
+import { ApiOutlined, CloseCircleFilled, LockOutlined, SyncOutlined, WarningFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { IdentityLike } from '../stores/identity';
 import type { Language, Mode } from '../../../app/contract/api';
+import type { SyncStateName } from '../stores/status';
 import { HashText } from './HashText';
 
-export function NetworkBadge({ mode, reachable, testId = 'mode-badge' }: { mode: Mode | null | undefined; reachable: boolean; testId?: string }) {
+/**
+ * The mode badge (UI.md): Network in green only while this workstation's verified copy is in step with a
+ * reachable ledger node; otherwise the state in words (amber while connecting or waiting, red for a fork).
+ */
+export function NetworkBadge({ mode, sync, testId = 'mode-badge' }: { mode: Mode | null | undefined; sync: SyncStateName | undefined; testId?: string }) {
   const { t } = useTranslation();
   if (mode === 'standalone') {
     return (
@@ -18,10 +23,30 @@ export function NetworkBadge({ mode, reachable, testId = 'mode-badge' }: { mode:
     );
   }
   if (mode === 'network') {
+    if (sync === 'synced') {
+      return (
+        <Tooltip title={t('top.networkHelp')}>
+          <Tag color="success" icon={<ApiOutlined />} data-testid={testId} data-sync={sync} className="mode-badge" style={{ fontWeight: 600 }}>
+            {t('top.network')}
+          </Tag>
+        </Tooltip>
+      );
+    }
+    if (sync === undefined || sync === 'local') {
+      return (
+        <Tooltip title={t('top.networkUnverifiedHelp')}>
+          <Tag color="warning" icon={<ApiOutlined />} data-testid={testId} className="mode-badge">
+            {t('top.networkUnverified')}
+          </Tag>
+        </Tooltip>
+      );
+    }
+    const red = sync === 'fork' || sync === 'halted';
+    const icon = red ? <CloseCircleFilled /> : sync === 'syncing' || sync === 'empty' ? <SyncOutlined spin={sync === 'syncing'} /> : <WarningFilled />;
     return (
-      <Tooltip title={t(reachable ? 'top.networkHelp' : 'top.networkUnverifiedHelp')}>
-        <Tag color={reachable ? 'success' : 'warning'} icon={<ApiOutlined />} data-testid={testId} className="mode-badge">
-          {t(reachable ? 'top.network' : 'top.networkUnverified')}
+      <Tooltip title={t(`top.networkStateHelp.${sync}`)}>
+        <Tag color={red ? 'error' : sync === 'syncing' || sync === 'empty' ? 'processing' : 'warning'} icon={icon} data-testid={testId} data-sync={sync} className="mode-badge" style={{ fontWeight: 600 }}>
+          {t(`top.networkState.${sync}`)}
         </Tag>
       </Tooltip>
     );
@@ -56,14 +81,14 @@ export function TopBar(props: {
   language: Language;
   onLanguage: (l: Language) => void;
   mode: Mode | null | undefined;
-  reachable: boolean;
+  sync: SyncStateName | undefined;
 }) {
   const { t } = useTranslation();
   const { officer } = props;
   return (
     <header className="topbar ant-layout-header" style={{ background: '#fff', height: 52, padding: '0 16px' }}>
       <h1 className="title">{props.title}</h1>
-      <NetworkBadge mode={props.mode} reachable={props.reachable} />
+      <NetworkBadge mode={props.mode} sync={props.sync} />
       <div className="officer" aria-label={t('top.officer')} data-testid="officer">
         {officer ? (
           <>

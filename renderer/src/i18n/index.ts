@@ -29,6 +29,6 @@ export default i18next;
  */
 export function errorText(error: { code: string; message: string }): string {
   const key = `errors.${error.code}`;
-  if (i18next.exists(key)) return i18next.t(key);
+  if (i18next.exists(key)) return i18next.t(key, { message: error.message, command: /evidence member enroll [^—]*/.exec(error.message)?.[0]?.trim() ?? error.message });
   return i18next.t('errors.fromHost', { message: error.message });
 }

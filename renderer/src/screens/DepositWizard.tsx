@@ -115,7 +115,16 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
       case 'recorded':
         return <StatusTag verdict="awaiting" />;
       default:
-        return <StatusTag verdict="pending" text={t(`deposit.step.${p.step}`)} />;
+        return (
+          <>
+            <StatusTag verdict="pending" text={t(`deposit.step.${p.step}`)} />
+            {p.resumedFrom !== null && p.step === 'uploading' && (
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="upload-resumed">
+                {t('deposit.resumedFrom', { size: formatBytes(p.resumedFrom, lng) })}
+              </Typography.Text>
+            )}
+          </>
+        );
     }
   };
 

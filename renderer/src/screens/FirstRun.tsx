@@ -34,7 +34,7 @@ function ModeStep({ onDone }: { onDone: () => void }) {
   const [mode, setMode] = useState<Mode>('standalone');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ ledgerUrl?: string; providerUrl?: string; logKey?: string; witnesses?: string; quorum?: number }>();
+  const [form] = Form.useForm<{ ledgerUrl?: string; providerUrl?: string; logKey?: string; providerKey?: string; witnesses?: string; quorum?: number }>();
 
   const submit = async () => {
     setError(undefined);
@@ -54,6 +54,7 @@ function ModeStep({ onDone }: { onDone: () => void }) {
               ledgerUrl: v.ledgerUrl?.trim() || null,
               providerUrl: v.providerUrl?.trim() || null,
               logKey: v.logKey?.trim() || null,
+              providerKey: v.providerKey?.trim() || null,
               witnesses,
               witnessQuorum: v.quorum ?? 0,
             },
@@ -114,6 +115,17 @@ function ModeStep({ onDone }: { onDone: () => void }) {
             <Input placeholder="https://provider.example.gov" />
           </Form.Item>
           <Form.Item name="logKey" label={t('firstRun.logKey')} extra={t('firstRun.logKeyHelp')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input className="mono" />
+          </Form.Item>
+          <Form.Item
+            name="providerKey"
+            label={t('firstRun.providerKey')}
+            extra={t('firstRun.providerKeyHelp')}
+            rules={[
+              { required: true, message: t('common.required') },
+              { pattern: /^\s*[0-9a-f]{32}\s*$/, message: t('firstRun.providerKeyInvalid') },
+            ]}
+          >
             <Input className="mono" />
           </Form.Item>
           <Form.Item name="witnesses" label={t('firstRun.witnesses')} extra={t('firstRun.witnessesHelp')}>

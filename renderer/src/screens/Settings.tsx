@@ -3,11 +3,13 @@ import { Descriptions, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../stores/app';
 import { NetworkBadge } from '../components/TopBar';
+import { useStatus } from '../stores/status';
 
 export function SettingsScreen() {
   const { t } = useTranslation();
   const info = useApp((s) => s.info);
   const settings = useApp((s) => s.settings);
+  const sync = useStatus((s) => s.sync?.state);
   if (!info || !settings) return null;
   const n = settings.network;
   const notSet = <Typography.Text type="secondary">{t('settings.notSet')}</Typography.Text>;
@@ -17,7 +19,7 @@ export function SettingsScreen() {
         <Descriptions.Item label={t('settings.version')}>{info.version}</Descriptions.Item>
         <Descriptions.Item label={t('settings.shell')}>{info.shell === 'electron' ? t('settings.shellElectron') : t('settings.shellWeb')}</Descriptions.Item>
         <Descriptions.Item label={t('settings.mode')}>
-          <NetworkBadge mode={info.mode} reachable={false} testId="settings-mode" />
+          <NetworkBadge mode={info.mode} sync={sync} testId="settings-mode" />
         </Descriptions.Item>
         <Descriptions.Item label={t('settings.dataFolder')}>
           <Typography.Text code copyable>
@@ -33,6 +35,7 @@ export function SettingsScreen() {
           <Descriptions.Item label={t('settings.ledgerUrl')}>{n.ledgerUrl ?? notSet}</Descriptions.Item>
           <Descriptions.Item label={t('settings.providerUrl')}>{n.providerUrl ?? notSet}</Descriptions.Item>
           <Descriptions.Item label={t('settings.logKey')}>{n.logKey ? <span className="mono">{n.logKey}</span> : notSet}</Descriptions.Item>
+          <Descriptions.Item label={t('settings.providerKey')}>{n.providerKey ? <span className="mono">{n.providerKey}</span> : notSet}</Descriptions.Item>
           <Descriptions.Item label={t('settings.witnesses')}>
             {n.witnesses.length === 0
               ? notSet

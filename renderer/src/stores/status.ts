@@ -10,7 +10,12 @@ export interface SyncState {
   finalAt: string | null;
   /** True while the mirror is fetching. */
   syncing: boolean;
+  /** The host's sync state (standalone: local), and the size being synced to. */
+  state: SyncStateName;
+  target: number | null;
 }
+
+export type SyncStateName = 'local' | 'empty' | 'syncing' | 'synced' | 'behind' | 'unreachable' | 'fork' | 'halted' | 'misconfigured';
 
 export interface Activity {
   kind: 'intake' | 'upload';
