@@ -135,7 +135,14 @@ test('network: first run, enrolment, deposit, timeline verified from the mirror,
   await page.getByRole('tab', { name: '案件时间线' }).click();
   await expect(page.getByTestId('case-timeline')).toContainText('已验证');
   await shot('n09-zh-timeline');
+  // The checks in the event drawer speak Chinese too (stable codes from the host, translated here).
+  await page.getByTestId('case-timeline').locator('.event').nth(1).click();
+  const drawer = page.getByTestId('event-drawer');
+  await expect(drawer).toContainText('已包含于大小为');
+  await expect(drawer).toContainText('所有签名人均在此条目之前登记');
+  await shot('n10-zh-event-drawer');
+  await page.keyboard.press('Escape');
   await page.getByRole('menuitem', { name: '设置' }).click();
   await expect(page.getByTestId('settings-mode')).toHaveText('联网');
-  await shot('n10-zh-settings');
+  await shot('n11-zh-settings');
 });

@@ -324,7 +324,11 @@ export const signerViewSchema = z.strictObject({
 /** One check of one event: ok, pending (e.g. awaiting witnesses), failed (with the reason), or not applicable. */
 export const checkSchema = z.strictObject({
   state: z.enum(['ok', 'pending', 'failed', 'na']),
+  /** The host's words (English). */
   detail: z.string(),
+  /** A stable code for the words (e.g. `included.final`) and their values, so the UI can say them in its language. */
+  code: z.string().regex(/^[a-z]+\.[a-zA-Z]+$/),
+  params: z.record(z.string(), z.string()),
 });
 export type Check = z.infer<typeof checkSchema>;
 

@@ -72,6 +72,10 @@ describe('the standalone ledger service', () => {
     for (const e of events) expect(e.verdict, e.reason ?? '').toBe('verified');
     expect(events[1]!.signers.map((s) => s.role).sort()).toEqual(['depositor', 'provider']);
     expect(events[1]!.proof?.path.length).toBeGreaterThan(0);
+    // Each check carries a stable code and its values, for the UI to say it in its own language.
+    expect(events[1]!.checks.included).toMatchObject({ state: 'ok', code: 'included.final', params: { index: String(events[1]!.index), k: '1', n: '1', quorum: '1' } });
+    expect(events[1]!.checks.signatures).toMatchObject({ code: 'signatures.ok', params: { count: '2' } });
+    expect(events[1]!.checks.hash.code).toBe('hash.notRechecked');
 
     // Change one byte of the local copy: the local re-check is a mismatch, the provider's copy still matches.
     bytes[10] = bytes[10]! ^ 1;
@@ -80,6 +84,7 @@ describe('the standalone ledger service', () => {
     expect(checks.map((c) => c.facts.scope)).toEqual(['local', 'provider']);
     expect(checks[0]!.verdict).toBe('failed');
     expect(checks[0]!.reason).toContain('local copy hashes to');
+    expect(checks[0]!.checks.hash).toMatchObject({ state: 'failed', code: 'hash.mismatch', params: { scope: 'local', observedSize: String(bytes.length) } });
     expect(checks[1]!.verdict).toBe('verified');
     events = (await call('timeline.exhibit', { exhibitId: 'EX-1' })) as TimelineEvent[];
     expect(events.find((e) => e.type === 'deposition')!.verdict).toBe('failed');

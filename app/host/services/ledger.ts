@@ -584,58 +584,67 @@ export class LedgerService {
       };
     });
     const badSig = report.signatures.filter((x) => !x.ok);
+    const sigProblems = [...badSig.map((x) => x.message), ...report.errors].join('; ');
     const signatures: Check = report.ok
-      ? { state: 'ok', detail: `${signers.length} signature(s) verified over digest ${report.digest ?? ''}` }
-      : { state: 'failed', detail: [...badSig.map((x) => x.message), ...report.errors].join('; ') };
+      ? { state: 'ok', detail: `${signers.length} signature(s) verified over digest ${report.digest ?? ''}`, code: 'signatures.ok', params: { count: String(signers.length), digest: report.digest ?? '' } }
+      : { state: 'failed', detail: sigProblems, code: 'signatures.failed', params: { problems: sigProblems } };
     // Enrolment by log order: each signer enrolled before this entry, not revoked by then, in a role allowed to sign.
-    const enrolProblems: string[] = [];
+    const enrolProblems: Array<{ detail: string; code: string; params: Record<string, string> }> = [];
     for (const sg of signers) {
       const m = s.state.members.get(sg.keyId);
-      if (!m) enrolProblems.push(`key ${sg.keyId} (${sg.role}) is not enrolled`);
-      else if (m.enrolledAt >= index) enrolProblems.push(`${m.name} was enrolled at entry ${m.enrolledAt}, after this entry`);
-      else if (m.revokedAt !== undefined && m.revokedAt < index) enrolProblems.push(`${m.name} was revoked at entry ${m.revokedAt}`);
-      else if (SIGNING_ROLES[sg.role] && !SIGNING_ROLES[sg.role]!.includes(m.role)) enrolProblems.push(`${m.name} (${m.role}) may not sign as ${sg.role}`);
+      if (!m) enrolProblems.push({ detail: `key ${sg.keyId} (${sg.role}) is not enrolled`, code: 'enrolled.unknownKey', params: { key: sg.keyId, role: sg.role } });
+      else if (m.enrolledAt >= index) enrolProblems.push({ detail: `${m.name} was enrolled at entry ${m.enrolledAt}, after this entry`, code: 'enrolled.later', params: { name: m.name, at: String(m.enrolledAt) } });
+      else if (m.revokedAt !== undefined && m.revokedAt < index) enrolProblems.push({ detail: `${m.name} was revoked at entry ${m.revokedAt}`, code: 'enrolled.revoked', params: { name: m.name, at: String(m.revokedAt) } });
+      else if (SIGNING_ROLES[sg.role] && !SIGNING_ROLES[sg.role]!.includes(m.role)) enrolProblems.push({ detail: `${m.name} (${m.role}) may not sign as ${sg.role}`, code: 'enrolled.wrongRole', params: { name: m.name, memberRole: m.role, role: sg.role } });
     }
-    const enrolled: Check = enrolProblems.length === 0 ? { state: 'ok', detail: signers.map((x) => `${x.name}: enrolled at entry ${x.enrolledAt}`).join('; ') } : { state: 'failed', detail: enrolProblems.join('; ') };
+    const enrolled: Check =
+      enrolProblems.length === 0
+        ? { state: 'ok', detail: signers.map((x) => `${x.name}: enrolled at entry ${x.enrolledAt}`).join('; '), code: 'enrolled.ok', params: { who: signers.map((x) => `${x.name} #${x.enrolledAt}`).join(', ') } }
+        : { state: 'failed', detail: enrolProblems.map((p) => p.detail).join('; '), code: enrolProblems[0]!.code, params: enrolProblems[0]!.params };
     // Inclusion: an RFC 9162 proof from the tiles to the current checkpoint's root; final when the witness policy is met.
     let included: Check;
     let proof: TimelineEvent['proof'] = null;
     const leaf = leafHash(entry);
     if (index >= cp.size) {
-      included = { state: 'pending', detail: `entry ${index} is not yet in a published checkpoint (size ${cp.size})` };
+      included = { state: 'pending', detail: `entry ${index} is not yet in a published checkpoint (size ${cp.size})`, code: 'included.notYet', params: { index: String(index), size: String(cp.size) } };
     } else {
       try {
         const path = await inclusionProofFromTiles(s.tiles, index, cp.size);
         verifyInclusion(index, cp.size, leaf, path, cp.root);
         proof = { leafHash: toHex(leaf), treeSize: cp.size, root: toHex(cp.root), path: path.map(toHex), cosigners: cp.cosigners, checkpointNote: cp.note };
+        const params = { index: String(index), size: String(cp.size), cosigners: cp.cosigners.join(', '), k: String(cp.cosigners.length), n: String(s.policy.witnesses.length), quorum: String(s.policy.quorum) };
         included = cp.final
-          ? { state: 'ok', detail: `included at index ${index} under the checkpoint of size ${cp.size}, cosigned by ${cp.cosigners.join(', ')} (${cp.cosigners.length} of ${s.policy.witnesses.length}, quorum ${s.policy.quorum})` }
-          : { state: 'pending', detail: `included under checkpoint ${cp.size}, awaiting witnesses (${cp.cosigners.length} of ${s.policy.quorum})` };
+          ? { state: 'ok', detail: `included at index ${index} under the checkpoint of size ${cp.size}, cosigned by ${cp.cosigners.join(', ')} (${cp.cosigners.length} of ${s.policy.witnesses.length}, quorum ${s.policy.quorum})`, code: 'included.final', params }
+          : { state: 'pending', detail: `included under checkpoint ${cp.size}, awaiting witnesses (${cp.cosigners.length} of ${s.policy.quorum})`, code: 'included.awaiting', params };
       } catch (err) {
-        included = { state: 'failed', detail: `the inclusion proof does not verify: ${(err as Error).message}` };
+        included = { state: 'failed', detail: `the inclusion proof does not verify: ${(err as Error).message}`, code: 'included.badProof', params: { problem: (err as Error).message } };
       }
     }
     // Hash re-check: for the exhibit's events, the latest integrity check so far (for an integrity check: its own result).
-    let hash: Check = { state: 'na', detail: 'no hash re-check applies' };
+    let hash: Check = { state: 'na', detail: 'no hash re-check applies', code: 'hash.na', params: {} };
     if (r.type === 'integrity.check') {
       const observed = r.observed as { sha256: string; size: number };
       const ex = exhibitId ? s.state.exhibits.get(exhibitId) : undefined;
       const exp = ex?.objects[0];
+      const params = { scope: r.scope === 'local' ? 'local' : 'provider', observed: observed.sha256, observedSize: String(observed.size), expected: exp?.sha256 ?? '?', expectedSize: String(exp?.size ?? '?') };
       hash =
         r.result === 'match'
-          ? { state: 'ok', detail: `${String(r.scope)} copy re-hashed: ${observed.sha256} (${observed.size} bytes) matches the deposition` }
+          ? { state: 'ok', detail: `${String(r.scope)} copy re-hashed: ${observed.sha256} (${observed.size} bytes) matches the deposition`, code: 'hash.match', params }
           : {
               state: 'failed',
               detail: `${r.scope === 'local' ? 'the local copy' : "the provider's copy"} hashes to ${observed.sha256} (${observed.size} bytes), but the deposition recorded ${exp?.sha256 ?? '?'} (${exp?.size ?? '?'} bytes)`,
+              code: 'hash.mismatch',
+              params,
             };
     } else if (exhibitId && r.type === 'deposition') {
       const checks = latestCheck.get(exhibitId) ?? [];
       const bad = checks.filter((c) => c.result === 'mismatch');
       const lastByScope = new Map(checks.map((c) => [c.scope, c]));
       const failing = [...lastByScope.values()].filter((c) => c.result === 'mismatch');
-      if (failing.length > 0) hash = { state: 'failed', detail: `the latest ${failing.map((c) => c.scope).join(' and ')} re-check (entry ${failing.map((c) => c.index).join(', ')}) found a mismatch` };
-      else if (checks.length > 0) hash = { state: 'ok', detail: `latest re-checks match (${[...lastByScope.values()].map((c) => `${c.scope} at entry ${c.index}`).join(', ')})${bad.length ? `; earlier mismatches at ${bad.map((c) => c.index).join(', ')}` : ''}` };
-      else hash = { state: 'na', detail: 'not re-checked since deposition' };
+      const entries = (list: Array<{ index: number }>) => list.map((c) => `#${c.index}`).join(', ');
+      if (failing.length > 0) hash = { state: 'failed', detail: `the latest ${failing.map((c) => c.scope).join(' and ')} re-check (entry ${failing.map((c) => c.index).join(', ')}) found a mismatch`, code: 'hash.laterMismatch', params: { entries: entries(failing) } };
+      else if (checks.length > 0) hash = { state: 'ok', detail: `latest re-checks match (${[...lastByScope.values()].map((c) => `${c.scope} at entry ${c.index}`).join(', ')})${bad.length ? `; earlier mismatches at ${bad.map((c) => c.index).join(', ')}` : ''}`, code: 'hash.laterMatch', params: { entries: entries([...lastByScope.values()]) } };
+      else hash = { state: 'na', detail: 'not re-checked since deposition', code: 'hash.notRechecked', params: {} };
     }
     const checks = { signatures, enrolled, included, hash };
     const failed = Object.entries(checks).filter(([, c]) => c.state === 'failed');

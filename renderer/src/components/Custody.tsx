@@ -10,6 +10,7 @@ import { StatusTag } from './StatusTag';
 import { LocalTime } from './LocalTime';
 import { HashText } from './HashText';
 import { formatBytes, groupHex } from '../core/format';
+import i18next from '../i18n';
 
 const CHECK_ICON: Record<Check['state'], React.ReactNode> = {
   ok: <CheckOutlined style={{ color: '#389e0d' }} />,
@@ -44,12 +45,21 @@ export function EventTitle({ e }: { e: TimelineEvent }) {
   }
 }
 
+/** A check's detail in the UI's language (from its stable code and values), else the host's own words. */
+export function checkText(c: Check, t: TFunction): string {
+  const key = `checkDetail.${c.code}`;
+  if (!i18next.exists(key)) return c.detail;
+  const params: Record<string, string> = { ...c.params };
+  if (params.scope) params.scope = t(params.scope === 'local' ? 'reason.local' : 'reason.provider');
+  return t(key, params);
+}
+
 function ChecksLine({ e }: { e: TimelineEvent }) {
   const { t } = useTranslation();
   return (
     <Space size={12} wrap className="checks">
       {(['signatures', 'enrolled', 'included', 'hash'] as const).map((k) => (
-        <span key={k} title={e.checks[k].detail} data-check={k} data-state={e.checks[k].state}>
+        <span key={k} title={checkText(e.checks[k], t)} data-check={k} data-state={e.checks[k].state}>
           {CHECK_ICON[e.checks[k].state]} {t(`check.${k}`)}
         </span>
       ))}
@@ -144,7 +154,7 @@ export function EventDrawer({ event, onClose }: { event: TimelineEvent | undefin
               <Descriptions.Item key={k} label={t(`check.${k}`)}>
                 <Space align="start">
                   {CHECK_ICON[event.checks[k].state]}
-                  <span className="check-detail">{event.checks[k].detail}</span>
+                  <span className="check-detail">{checkText(event.checks[k], t)}</span>
                 </Space>
               </Descriptions.Item>
             ))}
