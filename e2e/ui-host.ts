@@ -9,12 +9,14 @@ export interface UiHost {
   url: string;
   origin: string;
   dataDir: string;
-  stop(): Promise<void>;
+  /** Stops the host (SIGTERM: it finishes its writes); the data folder is removed unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function startUiHost(): Promise<UiHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-ui-'));
-  const child: ChildProcess = spawn(process.execPath, ['bin/evidence.mjs', 'serve', '--data', dataDir, '--port', '0'], {
+/** `dataDir` and `port`: start the same workstation again (a restart keeps the page's origin and its drafts). */
+export async function startUiHost(options: { dataDir?: string; port?: number } = {}): Promise<UiHost> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'e2e-ui-'));
+  const child: ChildProcess = spawn(process.execPath, ['bin/evidence.mjs', 'serve', '--data', dataDir, '--port', String(options.port ?? 0)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -36,11 +38,11 @@ export async function startUiHost(): Promise<UiHost> {
     url,
     origin: new URL(url).origin,
     dataDir,
-    async stop() {
+    async stop(o?: { keepData?: boolean }) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!o?.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

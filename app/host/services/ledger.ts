@@ -76,6 +76,8 @@ export class LedgerService {
   private current: { key: string; backend: Promise<LedgerBackend> } | undefined;
   /** Depositions running in the background; close() aborts their uploads and waits for them. */
   private readonly running = new Set<Promise<void>>();
+  /** Exhibit → deposition id of the deposition running now: depositing it again (a reloaded UI) follows that one. */
+  private readonly active = new Map<string, string>();
   private readonly abort = new AbortController();
 
   constructor(
@@ -318,17 +320,25 @@ export class LedgerService {
     if (!s.state.cases.has(a.caseId)) throw new HostError('CASE_NOT_FOUND', `There is no case ${a.caseId} in the ledger. Open the case first.`);
     const seen = new Set<string>();
     for (const item of a.items) {
-      if (s.state.exhibits.has(item.exhibitId) || seen.has(item.exhibitId)) {
+      if ((!this.active.has(item.exhibitId) && s.state.exhibits.has(item.exhibitId)) || seen.has(item.exhibitId)) {
         throw new HostError('EXHIBIT_EXISTS', `Exhibit number ${item.exhibitId} is already used. Give each exhibit its own number.`);
       }
       seen.add(item.exhibitId);
     }
     // Signing needs the passphrase now, even while unlocked: a second check that the depositor is present.
     const signer = await this.reauthenticate(info.keyId, a.passphrase);
-    const ids = a.items.map(() => randomId('depo'));
+    const ids = a.items.map((item) => this.active.get(item.exhibitId) ?? randomId('depo'));
+    const fresh = a.items.map((item, i) => ({ item, id: ids[i]! })).filter(({ item }) => !this.active.has(item.exhibitId));
+    for (const f of fresh) this.active.set(f.item.exhibitId, f.id);
     const run = (async () => {
       try {
-        for (const [i, item] of a.items.entries()) await this.depositOne(s, signer, info.name, ids[i]!, a.caseId, item);
+        for (const { item, id } of fresh) {
+          try {
+            await this.depositOne(s, signer, info.name, id, a.caseId, item);
+          } finally {
+            this.active.delete(item.exhibitId);
+          }
+        }
       } finally {
         signer.dispose();
       }

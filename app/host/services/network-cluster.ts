@@ -4,7 +4,9 @@
 // keystore and the witness policy, `witness add-log`, `provider init`, and the provider enrolled with
 // `evidence member enroll`. Used by the host's network tests and the Playwright network spec; not product code.
 import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { makePerson, runCli, startCli, stop, type Person, type Running } from '../../provider/test-cluster';
 
 export interface NetworkCluster {
@@ -102,3 +104,40 @@ export async function startNetworkCluster(dir: string, origin = 'ledger.network.
     throw err;
   }
 }
+
+/**
+ * A TCP link of limited bandwidth in front of the provider (upload direction), so that a restart can land in
+ * the middle of an upload on a fast loopback: a slow network, not a stand-in for the provider.
+ */
+export async function slowLink(target: string, bytesPerSecond: number): Promise<{ url: string; close(): Promise<void> }> {
+  const { port: targetPort } = new URL(target);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(targetPort), '127.0.0.1');
+    sockets.add(client).add(upstream);
+    const throttle = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        setTimeout(() => cb(null, chunk), (chunk.length / bytesPerSecond) * 1000);
+      },
+    });
+    client.pipe(throttle).pipe(upstream);
+    upstream.pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+

@@ -3,15 +3,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DepositionProgress, LedgerStatus, TimelineEvent } from '../../contract/api';
 import type { HostLogger } from '../dispatch';
 import { WorkstationHost } from '../host';
 import { makePerson, runCli, startCli, stop } from '../../provider/test-cluster';
-import { startNetworkCluster, type NetworkCluster } from './network-cluster';
+import { slowLink, startNetworkCluster, type NetworkCluster } from './network-cluster';
 
 const log: HostLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => console.error(m, e) };
 const CHEAP = { N: 1024, r: 8, p: 1 };
@@ -77,42 +75,6 @@ function watchDeposits(host: WorkstationHost) {
 async function fileItem(path: string, bytes: Uint8Array, exhibitId: string) {
   await writeFile(path, bytes);
   return { exhibitId, path, name: path.split('/').pop()!, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), metadata: { description: `exhibit ${exhibitId}` } };
-}
-
-/**
- * A TCP link of limited bandwidth in front of the provider (upload direction), so that a restart can land in
- * the middle of an upload on a fast loopback: a slow network, not a stand-in for the provider.
- */
-async function slowLink(target: string, bytesPerSecond: number): Promise<{ url: string; close(): Promise<void> }> {
-  const { port: targetPort } = new URL(target);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(targetPort), '127.0.0.1');
-    sockets.add(client).add(upstream);
-    const throttle = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        setTimeout(() => cb(null, chunk), (chunk.length / bytesPerSecond) * 1000);
-      },
-    });
-    client.pipe(throttle).pipe(upstream);
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
 }
 
 describe('network mode', () => {
@@ -195,11 +157,14 @@ describe('network mode', () => {
     const link = await slowLink(cluster.provider.url, 8 << 20);
     await call(host, 'settings.update', { network: { providerUrl: link.url } });
     await until('the mirror', async () => ((await call<LedgerStatus>(host, 'ledger.status')).sync.state === 'synced' ? true : undefined));
-    const item = await fileItem(join(dir, 'disk.img'), randomBytes(16 << 20), 'NET-1-B');
+    const item = await fileItem(join(dir, 'disk.img'), randomBytes(24 << 20), 'NET-1-B');
     let watch = watchDeposits(host);
     const first = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
     const midway = await watch.until((p) => p.step === 'uploading' && p.bytesDone >= 4 << 20);
     expect(midway.bytesDone).toBeLessThan(item.size);
+    // A reloaded UI that deposits the same exhibit again follows the running deposition, never a second upload.
+    const twice = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
+    expect(twice.depositionIds).toEqual(first.depositionIds);
     await host.close(); // the app quits mid-upload
     const interrupted = await watch.done(first.depositionIds[0]!);
     expect(interrupted.step).toBe('failed');

@@ -413,6 +413,7 @@ export class NetworkLedger implements LedgerBackend {
       }
     };
     const onlyProvider = (k: string, role: string) => (role === 'provider' && k === provider.keyId ? provider.publicKey : undefined);
+    await providerKnows(client, sha256, this.settings.providerUrl, signer.keyId);
     const result = await ask('re-hash its copy', () => client.verifyObject(sha256));
     const r1 = verifyEnvelope(result, { requiredRoles: ['provider'], resolveKey: onlyProvider, verifier: nodeVerifier });
     if (!r1.ok) throw new HostError('PROVIDER_SIGNATURE_INVALID', `The provider's re-hash result is not signed by the pinned provider key ${provider.keyId}: ${describeReport(r1)}. Nothing was recorded.`);
@@ -471,6 +472,30 @@ export class NetworkLedger implements LedgerBackend {
   }
 }
 
+/**
+ * The provider learns of enrolments by following the ledger, a little after this workstation has verified
+ * them: a key it does not know yet is asked again for up to `waitMs` before that counts as a refusal.
+ */
+async function providerKnows(client: ProviderClient, sha256: string, url: string, keyId: string, waitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await client.storedSize(sha256);
+      return;
+    } catch (err) {
+      if (errorCodeOf(err) !== 'UNKNOWN_KEY') throw providerError(err, url, 'say whether it holds the object');
+      if (Date.now() > deadline) {
+        throw new HostError(
+          'PROVIDER_DOES_NOT_KNOW_KEY',
+          `The provider ${url} does not know the key ${keyId} yet, although the ledger has enrolled it: the provider has not caught up with the ledger for ${Math.round(waitMs / 1000)} s. Nothing was sent. Try again in a minute; if it persists, tell the provider's operator.`,
+          { cause: err },
+        );
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 /** A provider failure in words: who did not answer or what it refused, and what to do. */
 function providerError(err: unknown, url: string, what: string): HostError {
   if (err instanceof HostError) return err;
@@ -508,6 +533,7 @@ export async function networkDepositOne(
       `The provider at ${s.settings.providerUrl} signs with key ${info.keyId}, but Settings pin provider key ${s.settings.providerKey}. Nothing was uploaded. Check the provider address, or the pinned key if the provider was re-keyed.`,
     );
   }
+  await providerKnows(client, item.sha256, s.settings.providerUrl, depositor.keyId);
   // The flow's journal starts from the hashes taken at intake (the provider re-hashes what it receives and
   // refuses other bytes); an unfinished journal of this exhibit is continued.
   const journalDir = s.journalDir;

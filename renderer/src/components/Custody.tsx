@@ -168,7 +168,7 @@ export function EventDrawer({ event, onClose }: { event: TimelineEvent | undefin
             rowKey="role"
             dataSource={event.signers}
             columns={[
-              { title: t('drawer.role'), dataIndex: 'role', width: 110 },
+              { title: t('drawer.role'), dataIndex: 'role', width: 110, render: (v: string) => (i18next.exists(`sigRole.${v}`) ? t(`sigRole.${v}`) : v) },
               { title: t('drawer.signer'), render: (_v, s) => `${s.name}${s.badge ? ` · ${s.badge}` : ''}` },
               { title: t('drawer.keyId'), render: (_v, s) => <HashText value={s.keyId} short label={t('drawer.keyId')} /> },
               { title: t('drawer.enrolledAt'), dataIndex: 'enrolledAt', width: 90, render: (v: number | null) => (v === null ? '—' : `#${v}`) },

@@ -105,7 +105,7 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
     }
   };
 
-  const stepWords = (p: DepositionProgress | undefined) => {
+  const stepTag = (p: DepositionProgress | undefined) => {
     if (!p) return <StatusTag verdict="pending" text={t('deposit.waiting')} />;
     switch (p.step) {
       case 'failed':
@@ -115,18 +115,22 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
       case 'recorded':
         return <StatusTag verdict="awaiting" />;
       default:
-        return (
-          <>
-            <StatusTag verdict="pending" text={t(`deposit.step.${p.step}`)} />
-            {p.resumedFrom !== null && p.step === 'uploading' && (
-              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="upload-resumed">
-                {t('deposit.resumedFrom', { size: formatBytes(p.resumedFrom, lng) })}
-              </Typography.Text>
-            )}
-          </>
-        );
+        return <StatusTag verdict="pending" text={t(`deposit.step.${p.step}`)} />;
     }
   };
+  // A resumed upload says where it continued from, through to the end.
+  const stepWords = (p: DepositionProgress | undefined) => (
+    <>
+      {stepTag(p)}
+      {p && p.resumedFrom !== null && (
+        <div>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="upload-resumed">
+            {t('deposit.resumedFrom', { size: formatBytes(p.resumedFrom, lng) })}
+          </Typography.Text>
+        </div>
+      )}
+    </>
+  );
 
   return (
     <Modal open width={1040} title={t('deposit.title', { caseId: draft.caseId })} onCancel={() => onClose(allWitnessed)} footer={null} maskClosable={false} data-testid="deposit-wizard">
