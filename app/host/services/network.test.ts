@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DepositionProgress, LedgerStatus, TimelineEvent } from '../../contract/api';
 import type { HostLogger } from '../dispatch';
 import { WorkstationHost } from '../host';
+import { launchChromiumPrinter } from '../../report/pdf';
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { makePerson, runCli, startCli, stop } from '../../provider/test-cluster';
 import { slowLink, startNetworkCluster, type NetworkCluster } from './network-cluster';
 
@@ -29,7 +32,7 @@ afterAll(async () => {
 });
 
 async function openHost(dataDir: string, network: NonNullable<Parameters<typeof WorkstationHost.open>[0]['network']> = {}): Promise<WorkstationHost> {
-  return WorkstationHost.open({ dataDir, shell: 'web', log, scrypt: CHEAP, network: { syncIntervalMs: 250, settleTimeoutMs: 30_000, ...network } });
+  return WorkstationHost.open({ dataDir, shell: 'web', log, scrypt: CHEAP, printer: () => launchChromiumPrinter(), network: { syncIntervalMs: 250, settleTimeoutMs: 30_000, ...network } });
 }
 
 async function call<T>(host: WorkstationHost, method: string, args: unknown = {}): Promise<T> {
@@ -147,6 +150,16 @@ describe('network mode', () => {
     const after = await call<LedgerStatus>(host, 'ledger.status');
     expect(after.finalSize).toBe(after.size);
     expect(after.peers.find((p) => p.role === 'witness')?.state).toBe('cosigned');
+
+    // The chain-of-custody report, printed from the verified mirror's folder alone.
+    const out = join(dir, 'report-net');
+    const printed = await call<{ pdf: string; json: string; receipts: string[] }>(host, 'report.print', { caseId: 'NET-1', lang: 'en', folder: out });
+    const text = execFileSync('pdftotext', [printed.pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('NET-1');
+    expect(text).toContain(item.sha256);
+    expect(text).toContain(cluster.witness.name);
+    expect(JSON.parse(await readFile(printed.json, 'utf8'))).toMatchObject({ case: { caseId: 'NET-1' } });
+    expect(printed.receipts).toHaveLength(1);
   }, 180_000);
 
   it('continues an interrupted upload from the provider offset after the workstation restarts', async () => {
