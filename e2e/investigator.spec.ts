@@ -5,8 +5,8 @@
 // officer → 中文. A screenshot of each step goes to the test output folder.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { createOfficer } from './first-run-steps';
 import { startUiHost, type UiHost } from './ui-host';
 
 let host: UiHost;
@@ -36,20 +36,6 @@ function findFile(dir: string, name: string): string | undefined {
     } else if (entry === name) return p;
   }
   return undefined;
-}
-
-async function createOfficer(page: Page, name: string, badge: string, pass: string, role?: string) {
-  await page.getByLabel('Full name').fill(name);
-  await page.getByLabel('Badge or staff number').fill(badge);
-  if (role) {
-    await page.getByLabel('Role').click();
-    await page.getByTitle(role).click();
-  }
-  await page.getByLabel('Passphrase', { exact: true }).fill(pass);
-  await page.getByLabel('Repeat the passphrase').fill(pass);
-  await page.getByTestId('identity-create').click();
-  await expect(page.getByText('The workstation is ready')).toBeVisible({ timeout: 30_000 });
-  await page.getByTestId('first-run-done').click();
 }
 
 test('investigator: intake to verified timeline, mismatch, transfer, 中文', async ({ page }, testInfo) => {

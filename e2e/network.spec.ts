@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
+import { chooseNetworkMode, createOfficer } from './first-run-steps';
 import { startUiHost, type UiHost } from './ui-host';
 import { startNetworkCluster, type NetworkCluster } from '../app/host/services/network-cluster';
 
@@ -37,22 +38,10 @@ test('network: first run, enrolment, deposit, timeline verified from the mirror,
   const net = cluster.settings();
 
   // First run: network mode with the addresses and keys from the ledger administrator.
-  await page.getByTestId('mode-network').click();
-  await page.getByLabel('Ledger node URL').fill(net.ledgerUrl);
-  await page.getByLabel('Provider URL').fill(net.providerUrl);
-  await page.getByLabel('Log key (verifier key)').fill(net.logKey);
-  await page.getByLabel('Provider key id').fill(net.providerKey);
-  await page.getByLabel('Witness keys').fill(net.witnesses.map((w) => w.vkey).join('\n'));
-  await page.getByLabel('Witnesses needed (k of n)').fill('1');
+  await chooseNetworkMode(page, net, 1);
   await shot('n01-first-run-network');
   await page.getByTestId('mode-continue').click();
-  await page.getByLabel('Full name').fill('Zhao Lei');
-  await page.getByLabel('Badge or staff number').fill('PB-5521');
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASS);
-  await page.getByLabel('Repeat the passphrase').fill(PASS);
-  await page.getByTestId('identity-create').click();
-  await expect(page.getByText('The workstation is ready')).toBeVisible({ timeout: 30_000 });
-  await page.getByTestId('first-run-done').click();
+  await createOfficer(page, 'Zhao Lei', 'PB-5521', PASS);
 
   // The badge turns green once the mirror has verified the node.
   const badge = page.getByTestId('mode-badge');

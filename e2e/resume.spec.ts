@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
+import { chooseNetworkMode, createOfficer } from './first-run-steps';
 import { startUiHost, type UiHost } from './ui-host';
 import { slowLink, startNetworkCluster, type NetworkCluster } from '../app/host/services/network-cluster';
 
@@ -38,19 +39,9 @@ test('network: an upload cut off by a restart continues from the provider offset
   await page.goto(ui.url);
   const net = { ...cluster.settings(), providerUrl: link.url };
 
-  await page.getByTestId('mode-network').click();
-  await page.getByLabel('Ledger node URL').fill(net.ledgerUrl);
-  await page.getByLabel('Provider URL').fill(net.providerUrl);
-  await page.getByLabel('Log key (verifier key)').fill(net.logKey);
-  await page.getByLabel('Provider key id').fill(net.providerKey);
-  await page.getByLabel('Witness keys').fill(net.witnesses.map((w) => w.vkey).join('\n'));
+  await chooseNetworkMode(page, net);
   await page.getByTestId('mode-continue').click();
-  await page.getByLabel('Full name').fill('Sun Jing');
-  await page.getByLabel('Badge or staff number').fill('PB-3307');
-  await page.getByLabel('Passphrase', { exact: true }).fill(PASS);
-  await page.getByLabel('Repeat the passphrase').fill(PASS);
-  await page.getByTestId('identity-create').click();
-  await page.getByTestId('first-run-done').click({ timeout: 30_000 });
+  await createOfficer(page, 'Sun Jing', 'PB-3307', PASS);
   await expect(page.getByTestId('mode-badge')).toHaveText('Network', { timeout: 30_000 });
 
   // Open a case (the administrator enrols the key the error names), then drop a large file.
