@@ -111,18 +111,27 @@ export function IntakeScreen() {
 
   const errorWords = (i: IntakeItem) => (i.error ? (i18n.exists(`intakeError.${i.error.code}`) ? t(`intakeError.${i.error.code}`) : i.error.message) : '');
 
-  // Finishes a batch: its items become the draft's rows.
+  // Finishes a batch: its items become the draft's rows — once. The finished event and the effect's own check
+  // below can both see a done batch (small files finish before the listener is attached): only the first call
+  // adds the rows, and only while the draft still names the batch.
+  const finishing = useRef(new Set<string>());
   const finish = async (cid: string, batchId: string) => {
+    if (finishing.current.has(batchId)) return;
+    finishing.current.add(batchId);
     const batch = await unwrap(ws().intake.get({ batchId }));
     statusActions.setActivity(undefined);
     setProgress(undefined);
-    if (batch.state === 'running') return;
+    if (batch.state === 'running') {
+      finishing.current.delete(batchId);
+      return;
+    }
     if (batch.state !== 'done' || !batch.result) {
       await patchDraft(cid, { phase: 'failed', error: batch.error ? errorText(batch.error) : t('intake.cancelled') });
       return;
     }
     const ex = await unwrap(ws().cases.exhibits({ caseId: cid }));
     const d = await workspace.drafts.get(cid);
+    if (d?.batchId !== batchId) return;
     const keep = (d?.items ?? []).filter((i) => i.sha256 !== null);
     const fresh = draftItems(cid, batch.result.items, [...ex, ...keep.map((k) => ({ exhibitId: k.exhibitId, sha256: k.sha256 ?? '' }) as ExhibitSummary)], errorWords);
     // Row keys stay unique when a second drop adds to a draft that already has rows.
