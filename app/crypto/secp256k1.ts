@@ -122,12 +122,29 @@ export function checkCompactSignature(signature: Uint8Array): VerifyOutcome {
   if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_LENGTH) {
     return { ok: false, reason: 'malformed', detail: `expected ${SIGNATURE_LENGTH} bytes r||s, got ${describe(signature)}` };
   }
-  const r = bytesToBigInt(signature.subarray(0, 32));
-  const s = bytesToBigInt(signature.subarray(32, 64));
-  if (r === 0n || r >= CURVE_ORDER) return { ok: false, reason: 'malformed', detail: 'r is not in [1, n-1]' };
-  if (s === 0n || s >= CURVE_ORDER) return { ok: false, reason: 'malformed', detail: 's is not in [1, n-1]' };
-  if (s > HALF_ORDER) return { ok: false, reason: 'high-s', detail: 's > n/2 (only low-S signatures are accepted)' };
+  // Big-endian 32-byte comparisons on the bytes themselves (no BigInt per signature: the audit checks thousands).
+  if (isZero32(signature, 0) || compare32(signature, 0, CURVE_ORDER_BYTES) >= 0) return { ok: false, reason: 'malformed', detail: 'r is not in [1, n-1]' };
+  if (isZero32(signature, 32) || compare32(signature, 32, CURVE_ORDER_BYTES) >= 0) return { ok: false, reason: 'malformed', detail: 's is not in [1, n-1]' };
+  if (compare32(signature, 32, HALF_ORDER_BYTES) > 0) return { ok: false, reason: 'high-s', detail: 's > n/2 (only low-S signatures are accepted)' };
   return { ok: true };
+}
+
+const CURVE_ORDER_BYTES = bigIntTo32(CURVE_ORDER);
+const HALF_ORDER_BYTES = bigIntTo32(HALF_ORDER);
+
+function isZero32(b: Uint8Array, at: number): boolean {
+  for (let i = at; i < at + 32; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/** Compares the big-endian 32-byte integer at b[at…at+32) with `ref`: -1, 0 or 1. */
+function compare32(b: Uint8Array, at: number, ref: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const x = b[at + i]!;
+    const y = ref[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** Verifies with noble: the verifier for the browser and the reference for the node:crypto one. */
