@@ -30,9 +30,9 @@ describe('audit worker chunk', () => {
     const state = new LedgerState();
     let sigs = 0;
     for (const e of r.entries) {
-      if (!('record' in e)) throw new Error(`unexpected failure ${JSON.stringify(e)}`);
-      state.applyParsed({ envelope: { record: e.record as never, signatures: e.signatures }, record: e.record }, { signaturesVerified: true, checkedAlone: true });
-      sigs += e.signatures.length;
+      if (!('facts' in e)) throw new Error(`unexpected failure ${JSON.stringify(e)}`);
+      state.applyFacts(e.facts);
+      sigs += e.facts.signatures.length;
     }
     expect(r.verified).toBe(sigs);
     expect(state.size).toBe(entries.length);
@@ -46,11 +46,11 @@ describe('audit worker chunk', () => {
     const self = entryBytes(signRecord({ type: 'custody.transfer', v: 1, origin: net.origin, id: 'xfer-self', time: '2026-11-27T10:00:00.000Z', exhibitId: 'EX-1', from: inv.signer.keyId, to: inv.signer.keyId, purpose: 'p', location: 'l' } as never, 'releasing', inv.signer));
     const list = [entries[0]!, flipSig(entries[1]!), pretty, self, entries[4]!];
     const r = processChunk({ bytes: encodeBundle(list) });
-    expect('record' in r.entries[0]!).toBe(true);
+    expect('facts' in r.entries[0]!).toBe(true);
     expect(r.entries[1]).toMatchObject({ signature: { reason: 'bad-signature' } });
     expect(r.entries[2]).toMatchObject({ rule: { code: 'LEDGER_RULE_NOT_CANONICAL', status: 400 } });
     expect(r.entries[3]).toMatchObject({ rule: { field: 'record.to', status: 400 } });
-    expect('record' in r.entries[4]!).toBe(true);
+    expect('facts' in r.entries[4]!).toBe(true);
     for (const [i, e] of list.entries()) expect(r.leafHashes.subarray(i * 32, (i + 1) * 32)).toEqual(leafHash(e));
   });
 

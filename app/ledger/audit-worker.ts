@@ -2,8 +2,9 @@
 // (an entry bundle's format: uint16 length prefixes, c2sp.org/tlog-tiles): the RFC 9162 §2.1.1 leaf hash; the
 // parse (UTF-8, RFC 8785 canonical JSON, envelope, record schema); the rules that need no state
 // (checkEntryAlone); and every signature verified against its own publicKey with node:crypto (low-S checked).
-// What comes back is compact: the leaf hashes in one transferable buffer, and per entry the schema's view of the
-// record with its signers, or why it failed. The main thread only builds the tree and runs the stateful rules.
+// What comes back is compact: the leaf hashes in one transferable buffer, and per entry the facts the stateful
+// rules read (type, record id, signers, case/exhibit ids, holders …: rules.ts entryFacts), or why it failed.
+// The main thread only builds the tree and runs the stateful rules.
 //
 // It runs on worker threads (audit.ts bundles this module with esbuild and starts it from that text, so a
 // worker starts in tens of milliseconds) and on the main thread while no worker is ready yet.
@@ -12,15 +13,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { nodePublicKey, verifyWithKeyObject } from '../crypto/bulk-verify';
 import { fromBase64 } from '../crypto/encoding';
 import { parsePublicKey } from '../crypto/secp256k1';
-import type { RecordSignature } from '../crypto/envelope';
-import type { LedgerRecord } from '../records/schemas';
 import { HASH_SIZE } from './merkle';
 import { decodeBundle } from './layout';
-import { RuleError, checkEntryAlone, parseEntry } from './rules';
+import { type EntryFacts, RuleError, checkEntryAlone, entryFacts, parseEntry } from './rules';
 
-/** One entry's outcome: accepted so far (the stateful rules decide), or the first reason it fails. */
+/**
+ * One entry's outcome: accepted so far, with the compact facts the stateful rules decide on (entryFacts: not
+ * the whole record, so the main thread deserialises little), or the first reason it fails.
+ */
 export type WorkerEntry =
-  | { record: LedgerRecord; signatures: RecordSignature[] }
+  | { facts: EntryFacts }
   | { rule: { code: string; status: number; message: string; field?: string } }
   | { signature: { at: number; role: string; keyId: string; reason: string; detail: string } };
 
@@ -92,7 +94,7 @@ function check(entry: Uint8Array): { result: WorkerEntry; verified: number } {
     if (!out.ok) return { result: { signature: { at, role: s.role, keyId: s.keyId, reason: out.reason, detail: out.detail } }, verified };
     verified++;
   }
-  return { result: { record: parsed.record, signatures: parsed.envelope.signatures }, verified };
+  return { result: { facts: entryFacts(parsed) }, verified };
 }
 
 /** Processes one chunk: leaf hashes (node:crypto SHA-256), parse, stateless rules and signatures. */

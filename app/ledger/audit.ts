@@ -13,7 +13,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { nodeVerifier } from '../crypto/bulk-verify';
-import type { SignedRecord } from '../crypto/envelope';
 import { publicKeyToSpkiDer } from '../crypto/secp256k1';
 import { toBase64 } from './bytes';
 import { openCheckpoint } from './checkpoint';
@@ -184,13 +183,13 @@ async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerif
         return;
       }
       try {
-        state.applyParsed({ envelope: { record: e.record as unknown as SignedRecord['record'], signatures: e.signatures }, record: e.record }, { signaturesVerified: true, checkedAlone: true });
+        state.applyFacts(e.facts);
       } catch (err) {
         if (!(err instanceof RuleError)) throw err;
         refuse(index, err.message, err);
         return;
       }
-      types[e.record.type] = (types[e.record.type] ?? 0) + 1;
+      types[e.facts.record.type] = (types[e.facts.record.type] ?? 0) + 1;
     }
     opts.onProgress?.('rules', state.size, size);
   };

@@ -6,7 +6,6 @@
 // workers at all: such a submission takes `apply`'s synchronous path, which refuses it (403) before any curve
 // arithmetic, so strangers cannot spend the node's cores.
 import { nodeVerifier } from '../crypto/bulk-verify';
-import type { SignedRecord } from '../crypto/envelope';
 import type { CheckPool } from './check-pool';
 import { encodeBundle } from './layout';
 import { type LedgerState, RuleError, type RuleStatus } from './rules';
@@ -41,8 +40,7 @@ export function pooledValidator(state: LedgerState, pool: CheckPool): EntryValid
         const { at, role, keyId, reason, detail } = e.signature;
         throw new RuleError('LEDGER_RULE_SIGNATURE', 401, `signature ${at} (role "${role}", key ${keyId}): ${reason}: ${detail}`, `signatures[${at}]`);
       }
-      const parsed = { envelope: { record: e.record as unknown as SignedRecord['record'], signatures: e.signatures }, record: e.record };
-      return () => void state.applyParsed(parsed, { signaturesVerified: true, checkedAlone: true });
+      return () => state.applyFacts(e.facts);
     },
   };
 }

@@ -5,7 +5,7 @@ import { fromBase64, toBase64 } from '../crypto/encoding';
 import { nodeVerifier } from '../crypto/bulk-verify';
 import { verifyEnvelope } from '../crypto/envelope';
 import { recordMessage } from '../crypto/record-digest';
-import { EntryRejectedError, LedgerState, RuleError, adminRole, parseEntry, replay } from './rules';
+import { EntryRejectedError, LedgerState, RuleError, adminRole, checkEntryAlone, entryFacts, parseEntry, replay } from './rules';
 import { SampleNetwork, entryBytes } from './sample';
 
 const ORIGIN = 'rules.example/ledger';
@@ -140,6 +140,65 @@ describe('ledger rules', () => {
     const third = net.officers[2]!;
     const wrong = addSignature(signRecord({ type: 'custody.transfer', v: 1, origin: ORIGIN, id: 't-1', time: '2026-11-27T12:00:00.000Z', exhibitId, from: other.signer.keyId, to: third.signer.keyId, purpose: 'x' }, 'releasing', other.signer), 'receiving', third.signer);
     expectRule(state, wrong, 422, /does not hold exhibit/);
+  });
+});
+
+describe('compact facts (the worker-thread path)', () => {
+  const verdict = (f: () => void): unknown => {
+    try {
+      f();
+      return 'accepted';
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      return { code: err.code, status: err.status, message: err.message, field: err.field };
+    }
+  };
+
+  it('gets the verdicts and the state of whole entries, for validly signed entries that break stateful rules', () => {
+    const net = new SampleNetwork({ origin: ORIGIN, seed: 9 });
+    const whole = new LedgerState();
+    const facts = new LedgerState();
+    const both = (env: SignedRecord): unknown => {
+      const e = entryBytes(env);
+      const want = verdict(() => whole.apply(e, { verifier: nodeVerifier }));
+      const got = verdict(() => {
+        const parsed = parseEntry(e);
+        checkEntryAlone(parsed);
+        facts.applyFacts(structuredClone(entryFacts(parsed)));
+      });
+      expect(got).toEqual(want);
+      return got;
+    };
+    expect(both(net.genesis())).toBe('accepted');
+    for (let i = 0; i < 40; i++) expect(both(net.next())).toBe('accepted');
+    const depo = net.deposition(net.officers[0]!);
+    expect(both(depo)).toBe('accepted');
+    expect(both(depo)).toMatchObject({ status: 409 });
+    const exhibitId = (depo.record as unknown as { exhibitId: string }).exhibitId;
+    const [a, b, c] = [net.officers[0]!, net.officers[1]!, net.officers[2]!];
+    const transfer = (id: string, from: typeof a, to: typeof a) =>
+      addSignature(signRecord({ type: 'custody.transfer', v: 1, origin: ORIGIN, id, time: '2026-11-27T12:00:00.000Z', exhibitId, from: from.signer.keyId, to: to.signer.keyId, purpose: 'x' }, 'releasing', from.signer), 'receiving', to.signer);
+    expect(both(transfer('t-1', b, c))).toMatchObject({ code: 'LEDGER_RULE_NOT_HOLDER' });
+    expect(both(transfer('t-2', a, b))).toBe('accepted');
+    expect(both(transfer('t-3', a, c))).toMatchObject({ code: 'LEDGER_RULE_NOT_HOLDER' });
+    const provider = net.providers[0]!;
+    expect(both(signRecord({ type: 'case.open', v: 1, origin: ORIGIN, id: 'c-x1', time: '2026-11-27T10:00:00.000Z', caseId: 'C-X', title: 't', agency: 'a', description: '' }, 'investigator', provider.signer))).toMatchObject({ code: 'LEDGER_RULE_ROLE' });
+    const stranger = new SampleNetwork({ origin: ORIGIN, seed: 3 }).admins[0]!;
+    expect(both(net.caseOpen(stranger))).toMatchObject({ code: 'LEDGER_RULE_UNKNOWN_SIGNER' });
+    const other = signRecord({ type: 'case.open', v: 1, origin: 'elsewhere/ledger', id: 'c-x3', time: '2026-11-27T10:00:00.000Z', caseId: 'C-Z', title: 't', agency: 'a', description: '' }, 'investigator', net.officers.find((o) => o.role === 'investigator')!.signer);
+    expect(both(other)).toMatchObject({ code: 'LEDGER_RULE_ORIGIN' });
+    const inv = net.officers.find((o) => o.role === 'investigator')!;
+    const revoke1 = signRecord({ type: 'member.revoke', v: 1, origin: ORIGIN, id: 'rev-1', time: '2026-11-27T11:00:00.000Z', keyId: inv.signer.keyId, reason: 'left' } as never, adminRole(0), net.admins[0]!.signer) as SignedRecord;
+    expect(both(revoke1)).toMatchObject({ code: 'LEDGER_RULE_QUORUM' });
+    expect(both(addSignature(revoke1, adminRole(1), net.admins[1]!.signer))).toBe('accepted');
+    expect(both(net.caseOpen(inv))).toMatchObject({ code: 'LEDGER_RULE_REVOKED_SIGNER' });
+    for (let i = 0; i < 20; i++) both(net.next());
+    for (const env of [net.transferLast(), net.integrityLast(), net.accessLast(), net.disposeLast(), net.accessLast(), net.transferLast()]) both(env);
+    expect(facts.size).toBe(whole.size);
+    expect(facts.members).toEqual(whole.members);
+    expect(facts.cases).toEqual(whole.cases);
+    expect(facts.exhibits).toEqual(whole.exhibits);
+    expect(facts.recordIds).toEqual(whole.recordIds);
   });
 });
 

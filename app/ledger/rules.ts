@@ -9,10 +9,18 @@ import { type Secp256k1Verifier, keyIdOf, nobleVerifier, parsePublicKey } from '
 import { type SignedRecord, parseSignedRecord } from '../crypto/envelope';
 import { CryptoError } from '../crypto/errors';
 import { fromBase64, toHex } from '../crypto/encoding';
+import type { RecordSignature } from '../crypto/envelope';
 import {
+  type AccessRecord,
+  type CaseOpenRecord,
+  type CustodyTransferRecord,
   type DepositionRecord,
+  type DispositionRecord,
   type GenesisRecord,
+  type IntegrityCheckRecord,
   type LedgerRecord,
+  type MemberEnrollRecord,
+  type MemberRevokeRecord,
   type MemberRole,
   type RecordType,
   depositionRequestRecord,
@@ -124,6 +132,82 @@ export interface AppliedEntry {
   report: SignatureCheck;
 }
 
+type Common = 'type' | 'origin' | 'id';
+/**
+ * What the stateful rules (checkEntry) read of a record, per type: a full LedgerRecord is one, and so is the
+ * compact projection `entryFacts` makes of it. checkEntry is typed against this, so it cannot read a field the
+ * projection leaves out. The genesis is kept whole (it is the ledger's configuration, and there is one).
+ */
+export type RuleRecord =
+  | GenesisRecord
+  | Pick<MemberEnrollRecord, Common | 'member'>
+  | Pick<MemberRevokeRecord, Common | 'keyId'>
+  | Pick<CaseOpenRecord, Common | 'caseId' | 'title'>
+  | (Pick<DepositionRecord, Common | 'caseId' | 'exhibitId'> & {
+      request: Pick<DepositionRecord['request'], 'depositor' | 'requestedAt'>;
+      receipt: Pick<DepositionRecord['receipt'], 'provider' | 'storedAt'> & { objects: Array<{ sha256: string; size: number }> };
+    })
+  | Pick<CustodyTransferRecord, Common | 'exhibitId' | 'from' | 'to'>
+  | Pick<IntegrityCheckRecord, Common | 'exhibitId' | 'checker' | 'scope' | 'result' | 'observed'>
+  | Pick<AccessRecord, Common | 'exhibitId' | 'accessor'>
+  | Pick<DispositionRecord, Common | 'exhibitId' | 'authorisedBy' | 'witnessOfficer'>;
+
+/** A signature as the stateful rules see it; `sig` is needed only where they verify it themselves. */
+export type RuleSignature = Pick<RecordSignature, 'role' | 'keyId' | 'publicKey'> & { sig?: string };
+
+/** An entry as the stateful rules see it: its record's rule-relevant fields and its signers. */
+export interface EntryFacts {
+  record: RuleRecord;
+  signatures: readonly RuleSignature[];
+}
+
+/**
+ * The compact facts of a parsed entry (the audit's and the node's worker threads send these to the main thread
+ * instead of whole records): every field `RuleRecord` names, copied, and the signers without their signatures.
+ */
+export function entryFacts(parsed: { record: LedgerRecord; envelope: { signatures: readonly RecordSignature[] } }): EntryFacts {
+  const r = parsed.record;
+  const signatures = parsed.envelope.signatures.map((s) => ({ role: s.role, keyId: s.keyId, publicKey: s.publicKey }));
+  const c = { origin: r.origin, id: r.id };
+  let record: RuleRecord;
+  switch (r.type) {
+    case 'genesis':
+      record = r;
+      break;
+    case 'member.enroll': {
+      const m = r.member;
+      record = { type: r.type, ...c, member: { keyId: m.keyId, publicKey: m.publicKey, name: m.name, badge: m.badge, role: m.role } };
+      break;
+    }
+    case 'member.revoke':
+      record = { type: r.type, ...c, keyId: r.keyId };
+      break;
+    case 'case.open':
+      record = { type: r.type, ...c, caseId: r.caseId, title: r.title };
+      break;
+    case 'deposition':
+      record = {
+        type: r.type, ...c, caseId: r.caseId, exhibitId: r.exhibitId,
+        request: { depositor: r.request.depositor, requestedAt: r.request.requestedAt },
+        receipt: { provider: r.receipt.provider, storedAt: r.receipt.storedAt, objects: r.receipt.objects.map((o) => ({ sha256: o.sha256, size: o.size })) },
+      };
+      break;
+    case 'custody.transfer':
+      record = { type: r.type, ...c, exhibitId: r.exhibitId, from: r.from, to: r.to };
+      break;
+    case 'integrity.check':
+      record = { type: r.type, ...c, exhibitId: r.exhibitId, checker: r.checker, scope: r.scope, result: r.result, observed: { sha256: r.observed.sha256, size: r.observed.size } };
+      break;
+    case 'access':
+      record = { type: r.type, ...c, exhibitId: r.exhibitId, accessor: r.accessor };
+      break;
+    case 'disposition':
+      record = { type: r.type, ...c, exhibitId: r.exhibitId, authorisedBy: r.authorisedBy, witnessOfficer: r.witnessOfficer };
+      break;
+  }
+  return { record, signatures };
+}
+
 /**
  * Parsed secp256k1 keys by hex. A ledger has few signers and thousands of signatures: point decompression
  * once per key instead of twice per signature made the audit's main thread ~3× faster (measured).
@@ -179,10 +263,25 @@ export class LedgerState {
    */
   applyParsed(parsed: ParsedEntry, opts: PreparedOptions = {}): AppliedEntry {
     const index = this.size;
-    const checked = checkEntry(this, parsed, index, opts);
-    commit(this, checked);
+    if (!opts.checkedAlone) checkEntryAlone(parsed);
+    // With signatures verified elsewhere the message is not needed (computing it was the main thread's top cost).
+    const message = parsed.message ?? (opts.signaturesVerified ? undefined : recordMessage(parsed.envelope.record));
+    const checked = checkEntry(this, { record: parsed.record, signatures: parsed.envelope.signatures }, message, index, opts);
+    checked.effects();
     this.size = index + 1;
-    return checked;
+    return { index, record: parsed.record, envelope: parsed.envelope, report: checked.report };
+  }
+
+  /**
+   * `applyParsed` for the compact facts (entryFacts) of an entry checked on a worker thread: checkEntryAlone
+   * passed there, and every signature verified against its own publicKey. The stateful rules are the same code
+   * (checkEntry), including that each key may sign in its role at this index. Throws RuleError, leaving the
+   * state as it was.
+   */
+  applyFacts(facts: EntryFacts): void {
+    const index = this.size;
+    checkEntry(this, facts, undefined, index, { signaturesVerified: true }).effects();
+    this.size = index + 1;
   }
 }
 
@@ -271,7 +370,8 @@ export function parseEntry(entry: Uint8Array): { envelope: SignedRecord; record:
   return { envelope, record: parsed.record, message: messageFromEntry(entry, type) };
 }
 
-interface Checked extends AppliedEntry {
+interface Checked {
+  report: SignatureCheck;
   effects: () => void;
 }
 
@@ -304,11 +404,9 @@ export function checkEntryAlone(parsed: ParsedEntry): void {
   }
 }
 
-function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts: PreparedOptions): Checked {
-  const { envelope, record } = parsed;
-  if (!opts.checkedAlone) checkEntryAlone(parsed);
-  // With signatures verified elsewhere the message is not needed (computing it was the main thread's top cost).
-  const message = parsed.message ?? (opts.signaturesVerified ? undefined : recordMessage(envelope.record));
+/** The stateful rules for the entry at `index`; its effects are applied only by calling `effects`. */
+function checkEntry(state: LedgerState, facts: EntryFacts, message: SignedMessage | undefined, index: number, opts: PreparedOptions): Checked {
+  const { record } = facts;
   if (index === 0 && record.type !== 'genesis') throw bad('record.type', `entry 0 must be the genesis, got ${record.type}`, 'LEDGER_RULE_GENESIS');
   if (index > 0 && record.type === 'genesis') throw new RuleError('LEDGER_RULE_GENESIS', 409, 'the ledger already has its genesis (entry 0)', 'record.type');
   if (state.genesis && record.origin !== state.genesis.origin) {
@@ -316,7 +414,7 @@ function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts
   }
   if (state.recordIds.has(record.id)) throw new RuleError('LEDGER_RULE_DUPLICATE_ID', 409, `record id ${record.id} is already in the ledger`, 'record.id');
 
-  const ctx = new SignatureContext(state, envelope, message, index, opts);
+  const ctx = new SignatureContext(state, facts, message, index, opts);
   let effects: () => void;
   switch (record.type) {
     case 'genesis':
@@ -392,19 +490,12 @@ function checkEntry(state: LedgerState, parsed: ParsedEntry, index: number, opts
   }
   const report = ctx.finish();
   return {
-    index,
-    record,
-    envelope,
     report,
     effects: () => {
       effects();
       state.recordIds.add(record.id);
     },
   };
-}
-
-function commit(_state: LedgerState, checked: Checked): void {
-  checked.effects();
 }
 
 function exhibit(state: LedgerState, exhibitId: string): ExhibitInfo {
@@ -429,7 +520,7 @@ class SignatureContext {
 
   constructor(
     private readonly state: LedgerState,
-    private readonly envelope: SignedRecord,
+    private readonly entry: EntryFacts,
     private readonly message: SignedMessage | undefined,
     private readonly index: number,
     private readonly opts: PreparedOptions,
@@ -455,10 +546,10 @@ class SignatureContext {
   roles(spec: Record<string, string | undefined>): Record<string, string> {
     const signedBy: Record<string, string> = {};
     for (const [role, keyId] of Object.entries(spec)) {
-      const sig = this.envelope.signatures.find((s) => s.role === role);
+      const sig = this.entry.signatures.find((s) => s.role === role);
       if (!sig) throw new RuleError('LEDGER_RULE_MISSING_SIGNATURE', 401, `no signature in role "${role}"`, 'signatures');
       if (keyId !== undefined && sig.keyId !== keyId) {
-        throw new RuleError('LEDGER_RULE_WRONG_SIGNER', 403, `role "${role}" must be signed by ${keyId}, got ${sig.keyId}`, `signatures[${this.envelope.signatures.indexOf(sig)}].keyId`);
+        throw new RuleError('LEDGER_RULE_WRONG_SIGNER', 403, `role "${role}" must be signed by ${keyId}, got ${sig.keyId}`, `signatures[${this.entry.signatures.indexOf(sig)}].keyId`);
       }
       const m = this.state.members.get(sig.keyId);
       const at = `at entry ${this.index}`;
@@ -482,7 +573,7 @@ class SignatureContext {
   }
 
   finish(): SignatureCheck {
-    const sigs = this.envelope.signatures;
+    const sigs = this.entry.signatures;
     const adminKeys = new Set<string>();
     if (this.admins) {
       for (const s of sigs) {
@@ -507,7 +598,7 @@ class SignatureContext {
     }
     for (const s of sigs) {
       if (!this.allowed.get(s.role)?.has(s.keyId)) {
-        throw new RuleError('LEDGER_RULE_EXTRA_SIGNATURE', 403, `signature in role "${s.role}" by ${s.keyId} is not called for by a ${this.envelope.record.type} record`, 'signatures');
+        throw new RuleError('LEDGER_RULE_EXTRA_SIGNATURE', 403, `signature in role "${s.role}" by ${s.keyId} is not called for by a ${this.entry.record.type} record`, 'signatures');
       }
     }
     return this.verify();
@@ -523,7 +614,7 @@ class SignatureContext {
     const message = this.message;
     if (!message && !this.opts.signaturesVerified) throw new TypeError('a signed message is needed to verify signatures');
     const signers: Record<string, string> = {};
-    for (const [i, s] of this.envelope.signatures.entries()) {
+    for (const [i, s] of this.entry.signatures.entries()) {
       const field = `signatures[${i}]`;
       const fail = (status: RuleStatus, reason: string, detail: string) =>
         new RuleError('LEDGER_RULE_SIGNATURE', status, `signature ${i} (role "${s.role}", key ${s.keyId}): ${reason}: ${detail}`, field);
@@ -539,6 +630,7 @@ class SignatureContext {
       if (expected === undefined) throw fail(403, 'unknown-key', `key ${s.keyId} may not sign in role "${s.role}"`);
       if (expected !== s.publicKey) throw fail(403, 'key-mismatch', `publicKey differs from the key on record for ${s.keyId}`);
       if (!this.opts.signaturesVerified) {
+        if (s.sig === undefined) throw new TypeError(`signature ${i} has no sig to verify (facts are for signatures verified elsewhere)`);
         let sig: Uint8Array;
         try {
           sig = fromBase64(s.sig, 'sig');
@@ -622,7 +714,7 @@ function depositionAlone(record: DepositionRecord, original: SignedRecord['recor
   }
 }
 
-function depositionRule(state: LedgerState, record: DepositionRecord, ctx: SignatureContext, index: number): () => void {
+function depositionRule(state: LedgerState, record: Extract<RuleRecord, { type: 'deposition' }>, ctx: SignatureContext, index: number): () => void {
   const req = record.request;
   const r = record.receipt;
   if (!state.cases.has(record.caseId)) throw new RuleError('LEDGER_RULE_NO_CASE', 422, `case ${record.caseId} has no case.open in the ledger`, 'record.caseId');
