@@ -101,6 +101,49 @@ function fastCanonical(value: unknown, depth: number): string | undefined {
   return `${out}}`;
 }
 
+/**
+ * Whether `text` is the RFC 8785 canonical JSON of `value` (its JSON.parse), i.e. `canonicalJson(value) ===
+ * text`, and throwing exactly when canonicalJson throws. The common case needs no hand serialisation: when every
+ * object's keys already come in sorted order (§3.2.3) and the value is plainly JSON (no lone surrogates, within
+ * MAX_DEPTH), JCS(value) is JSON.stringify(value), since §3.2.2 takes its literal, string and number forms from
+ * ECMAScript's JSON.stringify, which V8 writes natively. Anything else goes to canonicalJson
+ * (record-digest.prop.test.ts checks both agree). The ledger checks every entry with it.
+ */
+export function isCanonicalJsonText(text: string, value: unknown): boolean {
+  return sortedPlainJson(value, 0) ? JSON.stringify(value) === text : canonicalJson(value) === text;
+}
+
+/** Plain JSON (as fastCanonical accepts it) whose every object lists its keys in JCS order (§3.2.3). */
+function sortedPlainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      return !SURROGATE_RE.test(value);
+    case 'number':
+      return Number.isFinite(value);
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !sortedPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return false;
+  // Object.keys is the order JSON.stringify writes (integer-like keys first, ascending; then insertion order).
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if ((i > 0 && !(keys[i - 1]! < key)) || SURROGATE_RE.test(key) || !sortedPlainJson(value[key], depth + 1)) return false;
+  }
+  return true;
+}
+
 /** Throws `RecordInputError` unless `record` is a plain JSON object with a valid string `type`. */
 export function assertRecord(record: unknown): asserts record is JsonRecord {
   assertRecordShape(record);

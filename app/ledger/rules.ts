@@ -2,7 +2,7 @@
 // sequencer runs it before appending, every verifier runs it again over the whole log. `apply` either accepts
 // an entry (and only then changes the state) or throws a RuleError naming the field and an HTTP-like status.
 // Key validity is judged by log order: a key signs only while enrolled and not revoked at that entry's index.
-import { canonicalJson, domainTag, recordMessage } from '../crypto/record-digest';
+import { domainTag, isCanonicalJsonText, recordMessage } from '../crypto/record-digest';
 import type { SignedMessage } from '../crypto/secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { type Secp256k1Verifier, keyIdOf, nobleVerifier, parsePublicKey } from '../crypto/secp256k1';
@@ -338,14 +338,14 @@ export function parseEntry(entry: Uint8Array): { envelope: SignedRecord; record:
   } catch (err) {
     throw new RuleError('LEDGER_RULE_NOT_JSON', 400, `entry is not UTF-8 JSON: ${(err as Error).message}`, '(root)', { cause: err });
   }
-  let canonical: string;
+  let canonical: boolean;
   try {
-    canonical = canonicalJson(json);
+    canonical = isCanonicalJsonText(text, json);
   } catch (err) {
     if (err instanceof CryptoError) throw new RuleError('LEDGER_RULE_NOT_JSON', 400, err.message, '(root)', { cause: err });
     throw err;
   }
-  if (canonical !== text) {
+  if (!canonical) {
     throw new RuleError('LEDGER_RULE_NOT_CANONICAL', 400, 'entry is not the RFC 8785 canonical JSON of its envelope', '(root)');
   }
   const original = (json as { record?: unknown } | null)?.record;
