@@ -76,41 +76,60 @@ function decodeSig(text: string): Uint8Array | string {
   throw new RangeError(`sig ${text}: Node's base64 decoder and fromBase64 disagree`);
 }
 
-function check(entry: Uint8Array): { result: WorkerEntry; verified: number } {
+/** An entry parsed and past the stateless rules, with its signatures ready to verify. */
+interface Prepared {
+  parsed: ReturnType<typeof parseEntry>;
+  sigs: Array<{ pub: KeyObject | null; sig: Uint8Array | string }>;
+}
+
+function prepare(entry: Uint8Array): Prepared | WorkerEntry {
   let parsed: ReturnType<typeof parseEntry>;
   try {
     parsed = parseEntry(entry);
     checkEntryAlone(parsed);
   } catch (err) {
     if (!(err instanceof RuleError)) throw err;
-    return { result: { rule: { code: err.code, status: err.status, message: err.message, ...(err.field !== undefined ? { field: err.field } : {}) } }, verified: 0 };
+    return { rule: { code: err.code, status: err.status, message: err.message, ...(err.field !== undefined ? { field: err.field } : {}) } };
   }
-  let verified = 0;
-  for (const [at, s] of parsed.envelope.signatures.entries()) {
-    const pub = key(s.publicKey);
-    if (!pub) continue;
-    const sig = decodeSig(s.sig);
-    const out = typeof sig === 'string' ? { ok: false as const, reason: 'malformed', detail: sig } : verifyWithKeyObject(sig, parsed.message.bytes, pub);
-    if (!out.ok) return { result: { signature: { at, role: s.role, keyId: s.keyId, reason: out.reason, detail: out.detail } }, verified };
-    verified++;
-  }
-  return { result: { facts: entryFacts(parsed) }, verified };
+  return { parsed, sigs: parsed.envelope.signatures.map((s) => ({ pub: key(s.publicKey), sig: decodeSig(s.sig) })) };
 }
 
-/** Processes one chunk: leaf hashes (node:crypto SHA-256), parse, stateless rules and signatures. */
+/** Verifies a prepared entry's signatures in order: its facts, or the first that fails. */
+function verifyPrepared(p: Prepared): { result: WorkerEntry; verified: number } {
+  let verified = 0;
+  for (const [at, { pub, sig }] of p.sigs.entries()) {
+    if (!pub) continue; // a malformed key: the main thread's rules report it, naming the field
+    const out = typeof sig === 'string' ? { ok: false as const, reason: 'malformed', detail: sig } : verifyWithKeyObject(sig, p.parsed.message.bytes, pub);
+    if (!out.ok) {
+      const s = p.parsed.envelope.signatures[at]!;
+      return { result: { signature: { at, role: s.role, keyId: s.keyId, reason: out.reason, detail: out.detail } }, verified };
+    }
+    verified++;
+  }
+  return { result: { facts: entryFacts(p.parsed) }, verified };
+}
+
+/**
+ * Processes one chunk: leaf hashes (node:crypto SHA-256), then every entry parsed and checked, then their
+ * signatures verified back to back (measured: OpenSSL's verify runs faster in a row than interleaved with
+ * parsing).
+ */
 export function processChunk(req: ChunkRequest): ChunkResult {
   const list = decodeBundle(req.bytes);
   const leafHashes = new Uint8Array(list.length * HASH_SIZE);
-  const entries: WorkerEntry[] = [];
-  let verified = 0;
   for (const [i, entry] of list.entries()) {
     // RFC 9162 §2.1.1: MTH({d(0)}) = SHA-256(0x00 || d(0)).
     leafHashes.set(createHash('sha256').update(LEAF_PREFIX).update(entry).digest(), i * HASH_SIZE);
-    if (req.hashOnly) continue;
-    const r = check(entry);
-    entries.push(r.result);
-    verified += r.verified;
   }
+  if (req.hashOnly) return { leafHashes, verified: 0, entries: [] };
+  const prepared = list.map(prepare);
+  let verified = 0;
+  const entries = prepared.map((p) => {
+    if (!('parsed' in p)) return p;
+    const r = verifyPrepared(p);
+    verified += r.verified;
+    return r.result;
+  });
   return { leafHashes, verified, entries };
 }
 
