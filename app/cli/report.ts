@@ -8,7 +8,7 @@ import { buildReportData, loadLedgerFolder, reportHash } from '../report/model';
 import { exportReport } from '../report/export';
 import { launchChromiumPrinter } from '../report/pdf';
 import { proofReceipt } from '../report/receipts';
-import { readVerifier } from '../report/verifier-file';
+import { checkoutReportResources, readBuiltVerifier } from '../report/resources';
 
 export class ReportArgumentError extends Error {
   override name = 'ReportArgumentError';
@@ -37,9 +37,12 @@ export function register(program: Command): void {
         return;
       }
       if (!opts.out) throw new ReportArgumentError('--out FILE.pdf is required unless --hash-only is given');
+      const resources = checkoutReportResources();
+      const verifier = await readBuiltVerifier(resources.verifier);
+      if (!verifier) process.stderr.write(`warning: the offline verifier ${resources.verifier} is not built (npm run build:verifier); the report is written without it\n`);
       const printer = await launchChromiumPrinter();
       try {
-        const r = await exportReport({ dataDir: opts.data, caseId: opts.case, out: opts.out, lang, printer: printer.print, receipts: proofReceipt, extras: await readVerifier() });
+        const r = await exportReport({ dataDir: opts.data, caseId: opts.case, out: opts.out, lang, printer: printer.print, receipts: proofReceipt, extras: verifier ? [verifier] : [], resources });
         process.stdout.write(
           `report ${r.pdf}: case ${r.data.case.caseId}, ${r.data.exhibits.length} exhibit(s), ${r.pages} page(s), checkpoint ${r.data.checkpoint.size}\n` +
             `sha256 ${r.hash} (of ${r.json})\n` +

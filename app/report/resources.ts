@@ -3,7 +3,7 @@
 // node_modules/@fontsource/noto-sans-sc/, out/verifier/); the desktop build ships no node_modules, so every build
 // stages them into out/report/ (stageReportResources, run by electron.vite.config.ts) and the app reads them
 // there, inside app.asar once packaged.
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,4 +68,17 @@ export async function stageReportResources(root: string, outDir: string): Promis
   ];
   for (const [a, b] of copies) await copyFile(a, b);
   return copies.length;
+}
+
+/**
+ * The built offline verifier as a file to export beside a report, or null when it is not built (`npm run
+ * build:verifier`): the report is complete without it, so the caller warns and goes on.
+ */
+export async function readBuiltVerifier(path: string): Promise<{ name: string; bytes: Uint8Array } | null> {
+  try {
+    return { name: 'verifier.html', bytes: new Uint8Array(await readFile(path)) };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
