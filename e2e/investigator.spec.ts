@@ -187,4 +187,19 @@ test('investigator: intake to verified timeline, mismatch, transfer, 中文', as
   await page.getByTestId('print-report').click();
   await expect(page.getByTestId('report-printed')).toContainText('.pdf', { timeout: 90_000 });
   await shot('16-report');
+  // On paper: the browser's print dialog gets the exact PDF the host wrote, from a hidden same-origin frame.
+  // Headless Chromium has no print dialog (its page crashes on one): each frame records the call instead.
+  const pdfPath = (await page.getByTestId('report-printed').locator('code').first().textContent())!;
+  await page.addInitScript(() => {
+    window.print = () => {
+      (window.top as unknown as { printed?: string[] }).printed = [...((window.top as unknown as { printed?: string[] }).printed ?? []), location.pathname];
+    };
+  });
+  await page.getByTestId('print-paper').click();
+  const paper = page.getByTestId('report-paper-frame');
+  await expect(paper).toHaveAttribute('src', /^\/documents\/[0-9a-f]{32}\/report\.pdf$/);
+  const served = await page.evaluate(async (src) => Array.from(new Uint8Array(await (await fetch(src)).arrayBuffer())), (await paper.getAttribute('src'))!);
+  expect(Buffer.from(served).equals(readFileSync(pdfPath))).toBe(true);
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed?: string[] }).printed)).toEqual([await paper.getAttribute('src')]);
+  await expect(page.getByTestId('print-paper')).not.toHaveClass(/ant-btn-loading/);
 });

@@ -19,6 +19,7 @@ const fake = vi.hoisted(() => {
     privileged: [] as unknown[],
     menu: undefined as unknown,
     permissionHandlerSet: false,
+    hardenedPartitions: [] as string[],
   };
   class BrowserWindow {
     static getAllWindows = () => windows;
@@ -70,6 +71,11 @@ const fake = vi.hoisted(() => {
         setPermissionCheckHandler: () => undefined,
         webRequest: { onBeforeRequest: () => undefined },
       },
+      fromPartition: (partition: string) => ({
+        setPermissionRequestHandler: () => state.hardenedPartitions.push(partition),
+        setPermissionCheckHandler: () => undefined,
+        webRequest: { onBeforeRequest: () => undefined },
+      }),
     },
     Menu: {
       buildFromTemplate: (t: unknown) => t,
@@ -128,6 +134,8 @@ describe('the Electron shell', () => {
     await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
     expect(fake.state.protocolHandlers.has('app')).toBe(true);
     expect(fake.state.permissionHandlerSet).toBe(true);
+    // The report windows of the system print dialog get their own locked-down session.
+    expect(fake.state.hardenedPartitions).toEqual(['report-paper']);
     expect([...fake.state.ipcHandlers.keys()].sort()).toEqual(methodNames.map(methodChannel).sort());
     const win = fake.windows[0]!;
     expect(win.url).toBe('app://workstation/index.html');

@@ -10,7 +10,7 @@ import { builtReportResources } from '../app/report/resources';
 import { PRODUCT_NAME } from '../app/host/paths';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
-import { electronPrinter } from './printer';
+import { electronPrintDialog, electronPrinter, hardenPaperSession, PAPER_PARTITION } from './printer';
 import { APP_ENTRY, APP_SCHEME, privilegedSchemes, serveAppRequest } from './protocol';
 import { hardenSession, hardenWebContents, windowOptions } from './window';
 
@@ -84,6 +84,7 @@ export function startShell(): void {
       log,
       version: app.getVersion(),
       printer: async () => electronPrinter((options) => new BrowserWindow(options)),
+      printDialog: electronPrintDialog((options) => new BrowserWindow(options), hardenPaperSession(session.fromPartition(PAPER_PARTITION), warn)),
       // out/ of the build (inside app.asar once packaged): the report's template, font and verifier are staged there.
       reportResources: builtReportResources(join(here, '..')),
     });

@@ -272,6 +272,21 @@ export const reportPrintedSchema = z.strictObject({
 });
 export type ReportPrinted = z.infer<typeof reportPrintedSchema>;
 
+/**
+ * How a printed report reaches the system print dialog: the desktop app shows the PDF in a window of its own and
+ * opens the dialog there (`dialog`, with what the user did); the web host cannot open a dialog on the user's
+ * screen, so it serves the PDF at a one-time address for the page to print (`browser`).
+ */
+export const reportSystemPrintSchema = z.discriminatedUnion('via', [
+  z.strictObject({ via: z.literal('dialog'), outcome: z.enum(['printed', 'cancelled']) }),
+  z.strictObject({
+    via: z.literal('browser'),
+    /** Same-origin path of the PDF, e.g. `/documents/<random>/report.pdf`. */
+    url: z.string().regex(/^\/documents\/[0-9a-f]{32}\/[^/]+\.pdf$/),
+  }),
+]);
+export type ReportSystemPrint = z.infer<typeof reportSystemPrintSchema>;
+
 // ---------------------------------------------------------------------------------------------------------------
 // The ledger as the investigator sees it (app/host/services/ledger.ts): cases, depositions, custody, integrity
 // checks, the custody timeline with its verification per event, and the log's checkpoints. Every verdict is
@@ -554,6 +569,14 @@ export const methods = {
     }),
     reportPrintedSchema,
     'Print the chain-of-custody report of a case to PDF, generated from the ledger alone, with its JSON, the evidence receipts and the offline verifier beside it.',
+  ),
+  'report.systemPrint': method(
+    z.strictObject({
+      /** A PDF that report.print wrote (this session, or any report.pdf under the data folder's reports/). */
+      pdf: hostPathSchema,
+    }),
+    reportSystemPrintSchema,
+    'Print a report PDF on paper through the system print dialog: the exact PDF report.print wrote, not a re-rendering.',
   ),
 } as const;
 

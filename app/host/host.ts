@@ -11,7 +11,7 @@ import { SettingsStore } from './settings';
 import { IdentityService } from './identity';
 import { IntakeService } from './intake';
 import { LedgerService } from './services/ledger';
-import { ReportService, type PrinterFactory } from './services/report';
+import { ReportService, type PrintDialog, type PrinterFactory } from './services/report';
 import type { ReportResources } from '../report/resources';
 import { HostError } from './errors';
 import type { ScryptParams } from '../crypto/keystore';
@@ -30,6 +30,8 @@ export interface HostOptions {
   printer?: PrinterFactory;
   /** The report's template, font and offline verifier (app/report/resources.ts): built copies in the desktop app. */
   reportResources?: ReportResources;
+  /** Shows a printed report PDF with the system print dialog (the desktop app); absent in the web host. */
+  printDialog?: PrintDialog;
   /** Network mode tuning (tests): tus chunk size, upload retry delays, sync interval, witness wait. */
   network?: { uploadChunkBytes?: number; uploadRetryDelays?: number[]; syncIntervalMs?: number; settleTimeoutMs?: number };
 }
@@ -60,7 +62,10 @@ export class WorkstationHost {
     this.intake = new IntakeService(options.dataDir, (e, p) => this.emit(e, p), options.log, options.intakeWorkers);
     this.ledger = new LedgerService(options.dataDir, this.identity, () => this.settings.get(), (e, p) => this.emit(e, p), options.log, options.network);
     const noPrinter: PrinterFactory = () => Promise.reject(new HostError('REPORT_NO_PRINTER', 'This workstation was started without a PDF printer; print from the desktop app or `evidence serve`, or run `evidence report`.'));
-    this.report = new ReportService(options.dataDir, () => this.ledger.ledgerFolder(), options.printer ?? noPrinter, options.log, options.reportResources);
+    this.report = new ReportService(options.dataDir, () => this.ledger.ledgerFolder(), options.printer ?? noPrinter, options.log, {
+      resources: options.reportResources,
+      printDialog: options.printDialog,
+    });
     this.service = this.buildService();
   }
 

@@ -155,6 +155,32 @@ describe('web host', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('serves a printed report PDF at the one-time address report.systemPrint gives, framable only by our page', async () => {
+    const pdf = join(dir, 'data', 'reports', 'CASE-1-2026', 'report.pdf');
+    await mkdir(join(pdf, '..'), { recursive: true });
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300_000, 7)]);
+    await writeFile(pdf, bytes);
+    const r = await call('report.systemPrint', { pdf });
+    expect(r.status).toBe(200);
+    const { via, url } = r.body.value as { via: string; url: string };
+    expect(via).toBe('browser');
+    expect(url).toMatch(/^\/documents\/[0-9a-f]{32}\/report\.pdf$/);
+    const res = await fetch(`${web.origin}${url}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'self'");
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+    // An address it did not hand out, and any other file of the workstation, are refused.
+    expect((await fetch(`${web.origin}/documents/${'0'.repeat(32)}/report.pdf`)).status).toBe(404);
+    const other = join(dir, 'data', 'settings.json');
+    const refused = await call('report.systemPrint', { pdf: other });
+    expect(refused.body.error?.code).toBe('REPORT_UNKNOWN_PDF');
+    // Everything else is still never framed.
+    expect((await fetch(`${web.origin}/`)).headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('stages an upload in the data folder, and refuses paths that leave the batch', async () => {
     const batch = 'b-0123456789';
     const up = (path: string, body: string, token = web.token) =>

@@ -11,8 +11,8 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { AdapterErrorCode, type Envelope } from '../contract/api';
 import type { WorkstationHost } from '../host/host';
 import { fail } from '../host/dispatch';
@@ -101,12 +101,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   });
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('Content-Security-Policy', contentSecurityPolicy(origin()));
+    // A printable document sets its own framing rules (our page frames it to print it); all else is never framed.
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', contentSecurityPolicy(origin()));
+    if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    reply.header('X-Frame-Options', 'DENY');
     return payload;
   });
 
@@ -159,6 +160,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const result = await staging.receive(batch, path, request.body as NodeJS.ReadableStream);
     if (!result.ok) host.log.warn(`web host: upload refused: ${result.error.message}`);
     return reply.code(result.ok ? 200 : 400).send(result);
+  });
+
+  // A report PDF for the page to print (report.systemPrint): the address is a random, one-time capability the
+  // host handed to a token-holding caller, since a frame cannot send the bearer header. Only our own page may
+  // frame it.
+  app.get<{ Params: { id: string; name: string } }>('/documents/:id/:name', async (request, reply) => {
+    const path = /^[0-9a-f]{32}$/.test(request.params.id) ? host.report.document(request.params.id) : undefined;
+    if (path === undefined) {
+      return reply.code(404).type('text/plain; charset=utf-8').send('No such document: print the report again from the Reports screen.');
+    }
+    return reply
+      .header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'self'")
+      .header('X-Frame-Options', 'SAMEORIGIN')
+      .header('Cache-Control', 'no-store')
+      .header('Content-Disposition', `inline; filename="${basename(path).replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+      .type('application/pdf')
+      .send(createReadStream(path));
   });
 
   app.get('/events', { websocket: true }, (socket, request) => {

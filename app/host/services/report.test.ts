@@ -1,14 +1,14 @@
 // report.print through the host's contract, as the UI calls it: a real standalone deposition, then the report
 // printed by headless Chromium (the printer the web host injects) from the standalone ledger folder.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkstationHost } from '../host';
 import type { HostLogger } from '../dispatch';
-import type { DepositionProgress, Envelope, ReportPrinted } from '../../contract/api';
+import type { DepositionProgress, Envelope, ReportPrinted, ReportSystemPrint } from '../../contract/api';
 import { launchChromiumPrinter } from '../../report/pdf';
 
 const log: HostLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -63,5 +63,43 @@ describe('report.print', () => {
     expect(text).toContain(sha256);
     expect(text).toContain('<b>not bold</b>');
     expect((await host.call('report.print', { caseId: 'CASE-404', lang: 'en' })).ok).toBe(false);
+
+    // On paper: the web host hands out an address of that exact PDF (outside reports/, since this session printed it).
+    const paper = ok(await host.call('report.systemPrint', { pdf: r.pdf })) as ReportSystemPrint;
+    expect(paper.via).toBe('browser');
+    const id = paper.via === 'browser' ? /^\/documents\/([0-9a-f]{32})\/report\.pdf$/.exec(paper.url)?.[1] : undefined;
+    expect(host.report.document(id!)).toBe(r.pdf);
+    // A PDF replaced by something else since it was printed is refused, in words.
+    await writeFile(r.pdf, '<html>not a pdf</html>');
+    const gone = await host.call('report.systemPrint', { pdf: r.pdf });
+    expect(gone.ok ? '' : gone.error.code).toBe('REPORT_PDF_MISSING');
+  });
+});
+
+describe('report.systemPrint', () => {
+  it('prints only a report PDF this workstation printed, through the desktop dialog when there is one', async () => {
+    const shown: string[] = [];
+    const desk = await WorkstationHost.open({ dataDir: join(dir, 'desk'), shell: 'electron', log, printDialog: async (pdf) => (shown.push(pdf), shown.length === 1 ? 'printed' : 'cancelled') });
+    try {
+      const pdf = join(dir, 'desk', 'reports', 'CASE-1-2026', 'report.pdf');
+      await mkdir(join(pdf, '..'), { recursive: true });
+      await writeFile(pdf, '%PDF-1.7\n%%EOF\n');
+      expect(ok(await desk.call('report.systemPrint', { pdf }))).toEqual({ via: 'dialog', outcome: 'printed' });
+      expect(ok(await desk.call('report.systemPrint', { pdf }))).toEqual({ via: 'dialog', outcome: 'cancelled' });
+      expect(shown).toEqual([pdf, pdf]);
+      // Not a report: another PDF elsewhere, a file of the data folder, a relative path.
+      for (const other of [join(dir, 'elsewhere.pdf'), join(dir, 'desk', 'settings.json'), join(dir, 'desk', 'reports', 'report.pdf')]) {
+        await writeFile(other, '%PDF-1.7\n');
+        const r = await desk.call('report.systemPrint', { pdf: other });
+        expect(r.ok ? '' : r.error.code).toBe('REPORT_UNKNOWN_PDF');
+      }
+      const rel = await desk.call('report.systemPrint', { pdf: 'reports/x/report.pdf' });
+      expect(rel.ok ? '' : rel.error.code).toBe('INVALID_ARGUMENT');
+      const missing = await desk.call('report.systemPrint', { pdf: join(dir, 'desk', 'reports', 'CASE-2', 'report.pdf') });
+      expect(missing.ok ? '' : missing.error.code).toBe('REPORT_PDF_MISSING');
+      expect(shown).toHaveLength(2);
+    } finally {
+      await desk.close();
+    }
   });
 });

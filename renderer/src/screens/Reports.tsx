@@ -1,8 +1,9 @@
 // Reports: print a case's chain-of-custody report (report.print). The host builds it from the ledger alone and
-// writes the PDF, its JSON, the evidence receipts and the offline verifier into a folder; this screen says where.
-import { useEffect, useState } from 'react';
-import { Alert, Button, Descriptions, Form, Segmented, Select, Typography } from 'antd';
-import { FilePdfOutlined } from '@ant-design/icons';
+// writes the PDF, its JSON, the evidence receipts and the offline verifier into a folder; this screen says where,
+// and prints that same PDF on paper through the system print dialog (report.systemPrint).
+import { useEffect, useRef, useState } from 'react';
+import { Alert, Button, Descriptions, Form, Segmented, Select, Space, Typography } from 'antd';
+import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummary, ReportPrinted } from '../../../app/contract/api';
 import { HostCallError, unwrap, ws } from '../host';
@@ -20,6 +21,12 @@ export function ReportsScreen() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [printed, setPrinted] = useState<ReportPrinted>();
+  const [paperBusy, setPaperBusy] = useState(false);
+  const [paperNote, setPaperNote] = useState<string>();
+  const frame = useRef<HTMLIFrameElement | null>(null);
+
+  // The hidden frame that printed a PDF in the browser goes with the screen.
+  useEffect(() => () => frame.current?.remove(), []);
 
   useEffect(() => {
     void unwrap(ws().cases.list({})).then(
@@ -36,6 +43,7 @@ export function ReportsScreen() {
     setBusy(true);
     setError(undefined);
     setPrinted(undefined);
+    setPaperNote(undefined);
     try {
       setPrinted(await unwrap(ws().report.print({ caseId, lang })));
     } catch (err) {
@@ -44,6 +52,56 @@ export function ReportsScreen() {
       setBusy(false);
     }
   };
+
+  /** The browser prints the host's PDF from a hidden same-origin frame: its print dialog shows that exact PDF. */
+  const printInBrowser = (url: string) =>
+    new Promise<void>((resolve, reject) => {
+      frame.current?.remove();
+      const f = document.createElement('iframe');
+      f.title = t('reports.paperFrame');
+      f.setAttribute('aria-hidden', 'true');
+      f.tabIndex = -1;
+      // Not display:none: Chromium does not print a frame that is not rendered.
+      Object.assign(f.style, { position: 'fixed', right: '0', bottom: '0', width: '1px', height: '1px', border: '0', opacity: '0' });
+      f.dataset.testid = 'report-paper-frame';
+      f.onload = () => {
+        try {
+          f.contentWindow?.focus();
+          f.contentWindow?.print();
+          resolve();
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      };
+      f.src = url;
+      document.body.append(f);
+      frame.current = f;
+    });
+
+  const printOnPaper = async () => {
+    if (!printed) return;
+    setPaperBusy(true);
+    setError(undefined);
+    setPaperNote(undefined);
+    try {
+      const r = await unwrap(ws().report.systemPrint({ pdf: printed.pdf }));
+      if (r.via === 'dialog') setPaperNote(t(r.outcome === 'printed' ? 'reports.paperSent' : 'reports.paperCancelled'));
+      else await printInBrowser(r.url);
+    } catch (err) {
+      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
+    } finally {
+      setPaperBusy(false);
+    }
+  };
+
+  const pathList = (paths: string[]) =>
+    paths.length === 0
+      ? t('common.none')
+      : paths.map((p) => (
+          <div key={p}>
+            <Typography.Text code>{p}</Typography.Text>
+          </div>
+        ));
 
   return (
     <div className="panel" style={{ maxWidth: 920 }}>
@@ -76,6 +134,16 @@ export function ReportsScreen() {
       </Form>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
       {printed && (
+        <Space style={{ marginBottom: 12 }} wrap>
+          <Button icon={<PrinterOutlined />} loading={paperBusy} onClick={() => void printOnPaper()} data-testid="print-paper">
+            {t('reports.paper')}
+          </Button>
+          <Typography.Text type="secondary" data-testid="print-paper-note">
+            {paperNote ?? t('reports.paperHelp')}
+          </Typography.Text>
+        </Space>
+      )}
+      {printed && (
         <Descriptions bordered size="small" column={1} styles={{ label: { width: 190 } }} data-testid="report-printed">
           <Descriptions.Item label={t('reports.pdf')}>
             <Typography.Text code copyable>
@@ -89,24 +157,8 @@ export function ReportsScreen() {
           <Descriptions.Item label={t('reports.json')}>
             <Typography.Text code>{printed.json}</Typography.Text>
           </Descriptions.Item>
-          <Descriptions.Item label={t('reports.receipts')}>
-            {printed.receipts.length === 0
-              ? t('common.none')
-              : printed.receipts.map((r) => (
-                  <div key={r}>
-                    <Typography.Text code>{r}</Typography.Text>
-                  </div>
-                ))}
-          </Descriptions.Item>
-          <Descriptions.Item label={t('reports.files')}>
-            {printed.files.length === 0
-              ? t('common.none')
-              : printed.files.map((f) => (
-                  <div key={f}>
-                    <Typography.Text code>{f}</Typography.Text>
-                  </div>
-                ))}
-          </Descriptions.Item>
+          <Descriptions.Item label={t('reports.receipts')}>{pathList(printed.receipts)}</Descriptions.Item>
+          <Descriptions.Item label={t('reports.files')}>{pathList(printed.files)}</Descriptions.Item>
         </Descriptions>
       )}
     </div>
