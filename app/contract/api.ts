@@ -19,8 +19,10 @@ export const errorCodeSchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an error c
 
 export const contractErrorSchema = z.strictObject({
   code: errorCodeSchema,
-  /** What happened and what the person can do about it, in words a non-engineer understands. */
+  /** What happened and what the person can do about it, in words a non-engineer understands (English). */
   message: z.string().min(1),
+  /** The values the UI puts into its own words for `code` (the renderer translates `errors.<code>`). */
+  params: z.record(z.string(), z.string()).optional(),
 });
 export type ContractError = z.infer<typeof contractErrorSchema>;
 

@@ -10,7 +10,7 @@ import {
   type MethodName,
   type Service,
 } from '../contract/api';
-import { errorCodeOf } from './errors';
+import { errorCodeOf, HostError } from './errors';
 
 export interface HostLogger {
   info(message: string): void;
@@ -40,7 +40,8 @@ export async function dispatch(
     const code = errorCodeOf(err);
     if (code !== undefined && err instanceof Error) {
       log.warn(`${name} failed: ${code}: ${err.message}`);
-      return fail(code, err.message);
+      const params = err instanceof HostError && Object.keys(err.params).length > 0 ? err.params : undefined;
+      return fail(code, err.message, params);
     }
     log.error(`${name} failed unexpectedly`, err);
     return fail(AdapterErrorCode.INTERNAL, `${name} failed because of a fault in the workstation. The log file has details.`);
@@ -53,8 +54,8 @@ export async function dispatch(
   return { ok: true, value: result.data };
 }
 
-export function fail(code: string, message: string): Envelope<never> {
-  return { ok: false, error: { code, message } };
+export function fail(code: string, message: string, params?: Record<string, string>): Envelope<never> {
+  return { ok: false, error: params ? { code, message, params } : { code, message } };
 }
 
 export type { MethodName };

@@ -2,10 +2,13 @@
 
 export class HostError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  /** The values the UI puts into its own words for `code` (errors.CODE in the renderer's i18n). */
+  readonly params: Record<string, string>;
+  constructor(code: string, message: string, options?: { cause?: unknown; params?: Record<string, string> }) {
     super(message, options);
     this.name = 'HostError';
     this.code = code;
+    this.params = options?.params ?? {};
   }
 }
 

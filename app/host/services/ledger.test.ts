@@ -102,4 +102,36 @@ describe('the standalone ledger service', () => {
     expect(status.finalSize).toBe(status.size);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('continues a deposition the ledger already recorded (a retry after a crash) instead of refusing the exhibit number', async () => {
+    await call('settings.update', { mode: 'standalone' });
+    await call('identity.create', { name: 'Li Wei', badge: 'PB-1', role: 'investigator', passphrase: 'first officer pass' });
+    await call('cases.open', { caseId: 'CASE-2', title: 'Retry', agency: 'Metro', description: '' });
+    const file = join(dir, 'disk.bin');
+    const bytes = Buffer.from('retried evidence '.repeat(500));
+    await writeFile(file, bytes);
+    const item = { exhibitId: 'EX-9', path: file, name: 'disk.bin', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), metadata: { description: 'disk' } };
+    const last = new Map<string, DepositionProgress>();
+    host.onEvent((event, payload) => {
+      if (event === 'onDepositionProgress') last.set((payload as DepositionProgress).depositionId, payload as DepositionProgress);
+    });
+    const finished = async (id: string) => {
+      for (let i = 0; i < 300 && !['witnessed', 'failed'].includes(last.get(id)?.step ?? ''); i++) await new Promise((r) => setTimeout(r, 50));
+      return last.get(id)!;
+    };
+    const first = (await call('deposit.start', { caseId: 'CASE-2', passphrase: 'first officer pass', items: [item] })) as { depositionIds: string[] };
+    const recorded = await finished(first.depositionIds[0]!);
+    expect(recorded.step).toBe('witnessed');
+    const size = ((await call('ledger.status', {})) as { size: number }).size;
+
+    // The same deposition again: it is recognised and continues to witnessed at the same entry; nothing new is logged.
+    const again = (await call('deposit.start', { caseId: 'CASE-2', passphrase: 'first officer pass', items: [item] })) as { depositionIds: string[] };
+    const resumed = await finished(again.depositionIds[0]!);
+    expect(resumed).toMatchObject({ step: 'witnessed', entryIndex: recorded.entryIndex, error: null });
+    expect(((await call('ledger.status', {})) as { size: number }).size).toBe(size);
+
+    // Other content under the same exhibit number is still refused, with the number as a value for the UI's words.
+    const other = await host.call('deposit.start', { caseId: 'CASE-2', passphrase: 'first officer pass', items: [{ ...item, sha256: 'a'.repeat(64) }] });
+    expect(other.ok ? null : other.error).toMatchObject({ code: 'EXHIBIT_EXISTS', params: { exhibitId: 'EX-9' } });
+  }, 60_000);
 });

@@ -320,8 +320,9 @@ export class LedgerService {
     if (!s.state.cases.has(a.caseId)) throw new HostError('CASE_NOT_FOUND', `There is no case ${a.caseId} in the ledger. Open the case first.`);
     const seen = new Set<string>();
     for (const item of a.items) {
-      if ((!this.active.has(item.exhibitId) && s.state.exhibits.has(item.exhibitId)) || seen.has(item.exhibitId)) {
-        throw new HostError('EXHIBIT_EXISTS', `Exhibit number ${item.exhibitId} is already used. Give each exhibit its own number.`);
+      const taken = !this.active.has(item.exhibitId) && s.state.exhibits.has(item.exhibitId) && recordedIndex(s, a.caseId, item, info.keyId) === undefined;
+      if (taken || seen.has(item.exhibitId)) {
+        throw new HostError('EXHIBIT_EXISTS', `Exhibit number ${item.exhibitId} is already used. Give each exhibit its own number.`, { params: { exhibitId: item.exhibitId } });
       }
       seen.add(item.exhibitId);
     }
@@ -370,6 +371,14 @@ export class LedgerService {
         ...p,
       });
     try {
+      // Deposited already (a retry after a crash that came after the ledger accepted it): continue from the
+      // recorded entry to the witnessed step instead of depositing it twice. In network mode an unfinished
+      // journal is followed through the flow, which finds its entry by record id and writes the receipt.
+      const recorded = recordedIndex(s, caseId, item, depositor.keyId);
+      if (recorded !== undefined && !(s instanceof NetworkLedger && (await s.hasJournal(item.exhibitId)))) {
+        await this.continueRecorded(s, recorded, depositorName, item, progress);
+        return;
+      }
       if (s instanceof NetworkLedger) {
         await networkDepositOne(s, { depositor, depositorName, caseId, item, progress, signal: this.abort.signal });
         void this.announce();
@@ -442,9 +451,34 @@ export class LedgerService {
       const code = errorCodeOf(err) ?? 'DEPOSIT_FAILED';
       const message = err instanceof HostError ? err.message : `The deposition of ${item.exhibitId} failed: ${(err as Error).message}. Nothing was recorded.`;
       if (!(err instanceof HostError)) this.log.error(`deposit ${item.exhibitId} failed`, err);
-      const error: ContractError = { code: /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'DEPOSIT_FAILED', message };
+      const params = err instanceof HostError && Object.keys(err.params).length > 0 ? { params: err.params } : {};
+      const error: ContractError = { code: /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'DEPOSIT_FAILED', message, ...params };
       progress({ step: 'failed', error });
     }
+  }
+
+  /** Reports an already-recorded deposition's steps from the ledger, waits for its witnesses, keeps the local copy. */
+  private async continueRecorded(
+    s: LedgerBackend,
+    index: number,
+    depositorName: string,
+    item: ParsedArgs<'deposit.start'>['items'][number],
+    progress: (p: Partial<DepositionProgress> & Pick<DepositionProgress, 'step'>) => void,
+  ): Promise<void> {
+    const envelope = JSON.parse(new TextDecoder().decode(s.entries[index]!)) as SignedRecord;
+    const providerKey = envelope.signatures.find((x) => x.role === 'provider')?.keyId;
+    const providerName = (providerKey ? s.state.members.get(providerKey)?.name : undefined) ?? 'provider';
+    const signedBy = [depositorName, providerName];
+    progress({ step: 'signed', signedBy: [depositorName] });
+    progress({ step: 'countersigned', bytesDone: item.size, signedBy });
+    progress({ step: 'recorded', bytesDone: item.size, signedBy, entryIndex: index });
+    if (s instanceof NetworkLedger) await s.waitFor(index);
+    else await s.settle();
+    const cp = await s.currentCheckpoint();
+    if (!cp.final || cp.size <= index) throw new HostError('NOT_WITNESSED', `Entry ${index} is recorded but no final checkpoint covers it yet. It will be witnessed with the next checkpoint.`, { params: { index: String(index) } });
+    await s.rememberLocalCopy(item.exhibitId, { path: item.path, name: item.name, sha256: item.sha256, size: item.size });
+    progress({ step: 'witnessed', bytesDone: item.size, signedBy, entryIndex: index, cosigners: cp.cosigners });
+    void this.announce();
   }
 
   // ---- integrity and custody ---------------------------------------------------------------------------------
@@ -674,6 +708,18 @@ export class LedgerService {
       proof,
     };
   }
+}
+
+/**
+ * The entry index of `item`'s deposition when the verified ledger already holds it as this depositor made it:
+ * same case, the one object with the same SHA-256 and size, deposited by `depositor`. Undefined otherwise
+ * (not deposited, or the exhibit number is taken by something else).
+ */
+function recordedIndex(s: LedgerBackend, caseId: string, item: { exhibitId: string; sha256: string; size: number }, depositor: string): number | undefined {
+  const ex = s.state.exhibits.get(item.exhibitId);
+  if (!ex || ex.caseId !== caseId || ex.depositor !== depositor || ex.objects.length !== 1) return undefined;
+  const o = ex.objects[0]!;
+  return o.sha256 === item.sha256 && o.size === item.size ? ex.depositedAt : undefined;
 }
 
 /** RFC 8785 canonical JSON, to compare two records field by field regardless of key order. */

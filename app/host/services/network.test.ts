@@ -10,6 +10,8 @@ import type { HostLogger } from '../dispatch';
 import { WorkstationHost } from '../host';
 import { launchChromiumPrinter } from '../../report/pdf';
 import { execFileSync } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
+import { originHash } from '../../witness/witness';
 import { readFile } from 'node:fs/promises';
 import { makePerson, runCli, startCli, stop } from '../../provider/test-cluster';
 import { slowLink, startNetworkCluster, type NetworkCluster } from './network-cluster';
@@ -72,6 +74,32 @@ function watchDeposits(host: WorkstationHost) {
         return p && (p.step === 'witnessed' || p.step === 'failed') ? p : undefined;
       }, 90_000);
     },
+  };
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never answers: a node that hangs. */
+async function blackHole(): Promise<{ url: string; waiting(): number; gaveUp(): number; close(): Promise<void> }> {
+  const open = new Set<Socket>();
+  let gaveUp = 0;
+  const server = createServer((socket) => {
+    open.add(socket);
+    socket.on('close', () => {
+      if (open.delete(socket)) gaveUp += 1;
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    waiting: () => open.size,
+    gaveUp: () => gaveUp,
+    close: () =>
+      new Promise<void>((r) => {
+        const sockets = [...open];
+        open.clear();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -161,6 +189,59 @@ describe('network mode', () => {
     expect(JSON.parse(await readFile(printed.json, 'utf8'))).toMatchObject({ case: { caseId: 'NET-1' } });
     expect(printed.receipts).toHaveLength(1);
   }, 180_000);
+
+  it('continues a deposition the node accepted before a crash, to witnessed, instead of refusing the exhibit', async () => {
+    const ledgerDir = join(dir, 'ws1', 'network', originHash(cluster.origin));
+    const journal = join(ledgerDir, 'deposits', 'NET-1-A.json');
+    const recorded = JSON.parse(await readFile(journal, 'utf8')) as { submitted: { index: number }; recorded?: unknown; receiptFile?: string };
+    const index = recorded.submitted.index;
+    const size = (await call<LedgerStatus>(host, 'ledger.status')).size;
+    const item = { ...(await fileItem(join(dir, 'photo.jpg'), await readFile(join(dir, 'photo.jpg')), 'NET-1-A')) };
+    // The journal as a crash leaves it: accepted by the node (index known), nothing after; then a crash before
+    // even the node's answer was saved (the flow finds its entry in the log by the record's id).
+    for (const strip of [['recorded', 'receiptFile'], ['recorded', 'receiptFile', 'submitted']]) {
+      const j = { ...recorded } as Record<string, unknown>;
+      for (const k of strip) delete j[k];
+      await writeFile(journal, JSON.stringify(j));
+      const watch = watchDeposits(host);
+      const { depositionIds } = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
+      const done = await watch.done(depositionIds[0]!);
+      expect(done.error, strip.join()).toBeNull();
+      expect(done).toMatchObject({ step: 'witnessed', entryIndex: index });
+      expect((JSON.parse(await readFile(journal, 'utf8')) as { receiptFile?: string }).receiptFile).toBeTruthy();
+    }
+    // Without a journal here (deposited elsewhere by the same officer), it is recognised from the ledger itself.
+    await rm(journal);
+    const watch = watchDeposits(host);
+    const { depositionIds } = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
+    expect(await watch.done(depositionIds[0]!)).toMatchObject({ step: 'witnessed', entryIndex: index, error: null });
+    expect((await call<LedgerStatus>(host, 'ledger.status')).size).toBe(size);
+    const other = await host.call('deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [{ ...item, sha256: 'b'.repeat(64) }] });
+    expect(other.ok ? '' : other.error.code).toBe('EXHIBIT_EXISTS');
+  }, 120_000);
+
+  it('answers reads from the verified state while a sync round waits on a node that does not answer', async () => {
+    const hole = await blackHole();
+    try {
+      await call(host, 'settings.update', { network: { ledgerUrl: hole.url } });
+      await call<TimelineEvent[]>(host, 'timeline.case', { caseId: 'NET-1' });
+      await until('a sync round to wait on the node', async () => (hole.waiting() > 0 ? true : undefined));
+      const [timeline, cases, status] = await Promise.all([
+        call<TimelineEvent[]>(host, 'timeline.case', { caseId: 'NET-1' }),
+        call<Array<{ caseId: string }>>(host, 'cases.list', {}),
+        call<LedgerStatus>(host, 'ledger.status'),
+      ]);
+      // Answered while the round's first request still waits for the node (it gives up after the mirror's 10 s
+      // timeout and closes the connection; a read that waited for the round would come after that).
+      expect(hole.gaveUp()).toBe(0);
+      expect(timeline.map((e) => e.verdict)).toEqual(timeline.map(() => 'verified'));
+      expect(cases.map((c) => c.caseId)).toEqual(['NET-1']);
+      expect(status.available).toBe(true);
+    } finally {
+      await hole.close();
+      await call(host, 'settings.update', { network: cluster.settings() });
+    }
+  }, 60_000);
 
   it('continues an interrupted upload from the provider offset after the workstation restarts', async () => {
     await host.close();

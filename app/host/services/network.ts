@@ -157,10 +157,7 @@ export class NetworkLedger implements LedgerBackend {
     });
     mirror.on('progress', () => ln.changed());
     mirror.on('fork', () => ln.changed());
-    mirror.on('peer-error', (e: PeerErrorEvent) => {
-      if (e.peer === ledgerUrl && / checkpoint: /.test(e.error)) ln.nodeError = e.error;
-      o.log.warn(`network ledger: peer ${e.peer}: ${e.error}`);
-    });
+    mirror.on('peer-error', (e: PeerErrorEvent) => o.log.warn(`network ledger: peer ${e.peer}: ${e.error}`));
     await ln.exclusive(() => ln.catchUp());
     ln.schedule(0);
     return ln;
@@ -178,6 +175,11 @@ export class NetworkLedger implements LedgerBackend {
     return join(this.dir, 'deposits');
   }
 
+  /** Whether a deposition journal of this exhibit is kept here (a deposition begun on this workstation). */
+  async hasJournal(exhibitId: string): Promise<boolean> {
+    return (await readJournal(this.journalDir, exhibitId)) !== undefined;
+  }
+
   private schedule(ms: number): void {
     if (this.closed) return;
     this.timer = setTimeout(() => {
@@ -189,20 +191,36 @@ export class NetworkLedger implements LedgerBackend {
 
   /** One sync round with the node now (shared with a round already running). */
   refresh(): Promise<void> {
-    this.round ??= this.exclusive(() => this.syncRound()).finally(() => {
+    this.round ??= this.syncRound().finally(() => {
       this.round = undefined;
     });
     return this.round;
   }
 
+  /**
+   * Talks to the node and the provider without holding the read lock: reads keep answering from the last
+   * verified state while a round waits on the network (up to the mirror's 10 s timeout). Only applying what the
+   * mirror verified (catchUp, local tiles only) is exclusive. Rounds never overlap (refresh shares one), and
+   * catchUp runs only after the mirror's sync has finished, so it never sees leaves the mirror has not verified.
+   */
   private async syncRound(): Promise<void> {
     if (this.closed) return;
-    this.nodeError = null;
-    await this.mirror.sync();
-    if (this.mirror.state.state !== 'fork' && this.mirror.state.state !== 'halted') await this.mirror.gossipOnce();
-    if (this.nodeError === null) this.nodeCheckedAt = new Date().toISOString();
-    await this.catchUp();
+    let nodeError: string | null = null;
+    const onPeerError = (e: PeerErrorEvent) => {
+      if (e.peer === this.settings.ledgerUrl && / checkpoint: /.test(e.error)) nodeError = e.error;
+    };
+    this.mirror.on('peer-error', onPeerError);
+    try {
+      await this.mirror.sync();
+      if (this.mirror.state.state !== 'fork' && this.mirror.state.state !== 'halted') await this.mirror.gossipOnce();
+    } finally {
+      this.mirror.off('peer-error', onPeerError);
+    }
+    await this.exclusive(() => this.catchUp());
     await this.checkProvider();
+    // The node's answer counts once the whole round is in (a read meanwhile sees the previous round's).
+    this.nodeError = nodeError;
+    if (nodeError === null) this.nodeCheckedAt = new Date().toISOString();
     this.changed();
   }
 
