@@ -119,6 +119,15 @@ test('network: first run, enrolment, deposit, timeline verified from the mirror,
   await expect(badge).toHaveText('联网');
   await expect(page.getByTestId('sync-panel')).toContainText('联网');
   await shot('n08-zh-ledger');
+  // A party that stops answering is named on the sync line in Chinese too (a code and values from the host).
+  await cluster.stopProvider();
+  const detail = page.getByTestId('sync-detail');
+  await expect(detail).toContainText('存储服务方', { timeout: 20_000 });
+  await expect(detail).toContainText('没有响应');
+  await expect(detail).toContainText(net.providerUrl);
+  await shot('n08b-zh-provider-down');
+  await cluster.startProvider();
+  await expect(badge).toHaveText('联网', { timeout: 30_000 });
   await page.getByRole('menuitem', { name: '案件' }).click();
   await page.getByTestId('cases-table').getByText('NET-2026-0042').click();
   await page.getByRole('tab', { name: '案件时间线' }).click();

@@ -378,6 +378,13 @@ export const timelineEventSchema = z.strictObject({
 });
 export type TimelineEvent = z.infer<typeof timelineEventSchema>;
 
+/** Words the host produced inside a result, as a stable code (app/contract/codes.ts) and its values. */
+export const hostTextSchema = z.strictObject({
+  code: z.string().regex(/^[a-z]+\.[a-zA-Z]+$/),
+  params: z.record(z.string(), z.string()),
+});
+export type HostText = z.infer<typeof hostTextSchema>;
+
 export const checkpointViewSchema = z.strictObject({
   size: z.number().int(),
   root: z.string(),
@@ -390,8 +397,10 @@ export type CheckpointView = z.infer<typeof checkpointViewSchema>;
 
 export const ledgerStatusSchema = z.strictObject({
   available: z.boolean(),
-  /** Why the ledger is not available (network mode without a reachable node, …). */
+  /** Why the ledger is not available (network mode without a reachable node, …), in English. */
   unavailableReason: z.string().nullable(),
+  /** The same as an error code and values, for the UI to say in its language. */
+  unavailableError: contractErrorSchema.nullable().default(null),
   origin: z.string().nullable(),
   size: z.number().int(),
   finalSize: z.number().int(),
@@ -410,7 +419,7 @@ export const ledgerStatusSchema = z.strictObject({
       amount: z.number().nullable(),
     }),
   ),
-  forks: z.array(z.strictObject({ message: z.string(), detectedAt: z.string() })),
+  forks: z.array(z.strictObject({ message: z.string(), detectedAt: z.string(), reason: hostTextSchema.nullable().default(null) })),
   /**
    * How this workstation's view of the ledger is kept. standalone: `local` (it is the ledger). network: the
    * verified mirror's state — `synced` (caught up with the node's latest final checkpoint, everything verified),
@@ -425,6 +434,8 @@ export const ledgerStatusSchema = z.strictObject({
     target: z.number().int().nullable(),
     /** What is wrong, in words (English; the UI translates `state`). */
     detail: z.string().nullable(),
+    /** `detail` as a code and values, for the UI to say in its language. */
+    reason: hostTextSchema.nullable().default(null),
     /** When the node last answered. */
     checkedAt: z.string().nullable(),
   }),

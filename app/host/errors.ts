@@ -1,10 +1,12 @@
-// Named errors of the workstation host. Each has a stable `code` that reaches the UI in the result envelope.
+// Named errors of the workstation host. Each has a stable `code` that reaches the UI in the result envelope,
+// one of the contract's list (app/contract/codes.ts), which the renderer translates.
+import type { HostErrorCode } from '../contract/codes';
 
 export class HostError extends Error {
-  readonly code: string;
+  readonly code: HostErrorCode;
   /** The values the UI puts into its own words for `code` (errors.CODE in the renderer's i18n). */
   readonly params: Record<string, string>;
-  constructor(code: string, message: string, options?: { cause?: unknown; params?: Record<string, string> }) {
+  constructor(code: HostErrorCode, message: string, options?: { cause?: unknown; params?: Record<string, string> }) {
     super(message, options);
     this.name = 'HostError';
     this.code = code;
@@ -18,7 +20,7 @@ export class SettingsFileError extends HostError {
     super(
       'SETTINGS_FILE_INVALID',
       `The settings file ${path} cannot be read (${detail}). Move it aside and restart to start from defaults.`,
-      options,
+      { ...options, params: { path, problem: detail } },
     );
     this.name = 'SettingsFileError';
   }

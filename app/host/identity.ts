@@ -39,7 +39,7 @@ function forPerson(err: unknown, what: string): unknown {
     case 'E_KEYSTORE_VERSION':
       return new HostError('KEYSTORE_INVALID', `The keystore of ${what} cannot be used: ${err.message}. Import a good copy of the file.`, { cause: err });
     case 'E_PASSPHRASE':
-      return new HostError('PASSPHRASE_INVALID', `The passphrase cannot be used: ${err.message}.`, { cause: err });
+      return new HostError('PASSPHRASE_INVALID', `The passphrase cannot be used: ${err.message}.`, { cause: err, params: { problem: err.message } });
     default:
       return err;
   }
@@ -130,7 +130,9 @@ export class IdentityService {
       const target = this.pathOf(opened.keyId);
       if ((await this.list()).some((i) => i.keyId === opened.keyId)) {
         opened.signer.dispose();
-        throw new HostError('IDENTITY_EXISTS', `The identity ${opened.meta.name ?? opened.keyId} (key ${opened.keyId}) is already on this workstation. Unlock it instead.`);
+        throw new HostError('IDENTITY_EXISTS', `The identity ${opened.meta.name ?? opened.keyId} (key ${opened.keyId}) is already on this workstation. Unlock it instead.`, {
+          params: { name: opened.meta.name ?? opened.keyId, keyId: opened.keyId },
+        });
       }
       await rename(tmp, target);
       await fsyncDir(this.dir);

@@ -81,6 +81,7 @@ export class SettingsStore {
         'SETTINGS_INVALID',
         `The witness quorum ${next.network.witnessQuorum} is more than the ${next.network.witnesses.length} witnesses listed. ` +
           'Add witnesses or lower the quorum.',
+        { params: { quorum: String(next.network.witnessQuorum), witnesses: String(next.network.witnesses.length) } },
       );
     }
     return next;

@@ -77,6 +77,8 @@ export interface SyncState {
   readonly peer?: string;
   /** Why the log is halted or behind. */
   readonly error?: string;
+  /** Why it is behind, as a stable code: no peer serves a final checkpoint yet, or none served a verifiable copy. */
+  readonly behind?: 'noFinalCheckpoint' | 'noVerifiableCopy';
   readonly forks: number;
 }
 
@@ -297,7 +299,7 @@ export class MirrorLog extends EventEmitter {
     if (ahead.length === 0) {
       const state: SyncStateName = this.current ? 'synced' : 'empty';
       const behind = candidates.some((c) => c.checkpoint.size > this.tree.size);
-      this.setState(behind ? { state: 'behind', error: 'peers are ahead but none serves a final checkpoint yet' } : { state });
+      this.setState(behind ? { state: 'behind', error: 'peers are ahead but none serves a final checkpoint yet', behind: 'noFinalCheckpoint' } : { state });
       return this.status;
     }
     for (const target of ahead) {
@@ -320,7 +322,7 @@ export class MirrorLog extends EventEmitter {
         }
       }
     }
-    this.setState({ state: 'behind', error: 'no peer served a verifiable copy of the latest final checkpoint' });
+    this.setState({ state: 'behind', error: 'no peer served a verifiable copy of the latest final checkpoint', behind: 'noVerifiableCopy' });
     return this.status;
   }
 

@@ -68,7 +68,7 @@ export class LedgerNotAvailableError extends HostError {
 
 /** Maps the rules' refusal to words for the person at the screen, keeping the rule's own message. */
 function refused(err: unknown, what: string): unknown {
-  if (err instanceof RuleError) return new HostError('LEDGER_REFUSED', `The ledger refused ${what}: ${err.message}. Nothing was recorded.`, { cause: err });
+  if (err instanceof RuleError) return new HostError('LEDGER_REFUSED', `The ledger refused ${what}: ${err.message}. Nothing was recorded.`, { cause: err, params: { problem: err.message } });
   return err;
 }
 
@@ -167,9 +167,10 @@ export class LedgerService {
 
   async status(): Promise<LedgerStatus> {
     const mode = this.settings().mode;
-    const unavailable = (reason: string, sync: LedgerStatus['sync']): LedgerStatus => ({
+    const unavailable = (error: ContractError, sync: LedgerStatus['sync']): LedgerStatus => ({
       available: false,
-      unavailableReason: reason,
+      unavailableReason: error.message,
+      unavailableError: error,
       origin: null,
       size: 0,
       finalSize: 0,
@@ -180,25 +181,31 @@ export class LedgerService {
       forks: [],
       sync,
     });
-    if (mode === null) return unavailable('not set up', { state: 'misconfigured', size: 0, target: null, detail: 'not set up', checkedAt: null });
+    const misconfigured = (detail: string): LedgerStatus['sync'] => ({ state: 'misconfigured', size: 0, target: null, detail, reason: null, checkedAt: null });
+    if (mode === null) {
+      const err = new LedgerNotAvailableError('not set up');
+      return unavailable({ code: err.code, message: err.message }, misconfigured('not set up'));
+    }
     let s: LedgerBackend;
     try {
       s = await this.backend();
     } catch (err) {
       if (!(err instanceof HostError)) throw err;
-      return unavailable(err.message, { state: 'misconfigured', size: 0, target: null, detail: err.message, checkedAt: null });
+      return unavailable({ code: err.code, message: err.message, params: err.params }, misconfigured(err.message));
     }
     return s.exclusive(async () => {
       const forks = await s.forks();
       const sync = s.sync();
       if (s.entries.length === 0) {
-        return { ...unavailable(sync.detail ?? 'the ledger has not been verified yet', sync), origin: s.origin, forks, peers: s.kind === 'network' ? s.peers({ note: '', size: 0, root: new Uint8Array(32), cosigners: [], final: false }) : [] };
+        const err = s instanceof NetworkLedger ? s.notVerified() : new HostError('LEDGER_NOT_VERIFIED', 'The ledger has not been verified yet.');
+        return { ...unavailable({ code: err.code, message: err.message, params: err.params }, sync), origin: s.origin, forks, peers: s.kind === 'network' ? s.peers({ note: '', size: 0, root: new Uint8Array(32), cosigners: [], final: false }) : [] };
       }
       const cp = await s.currentCheckpoint();
       const lastFinal = [...s.checkpointList()].reverse().find((c) => c.final);
       return {
         available: true,
         unavailableReason: null,
+        unavailableError: null,
         origin: s.origin,
         size: cp.size,
         finalSize: cp.final ? cp.size : (lastFinal?.size ?? 0),
@@ -285,7 +292,7 @@ export class LedgerService {
     });
     await s.settle();
     const found = (await this.listCases()).find((c) => c.caseId === a.caseId);
-    if (!found) throw new HostError('LEDGER_REFUSED', `Case ${a.caseId} was submitted but is not in the ledger. Nothing else was recorded.`);
+    if (!found) throw new HostError('LEDGER_RECORD_MISSING', `Case ${a.caseId} was submitted but is not in the ledger. Nothing else was recorded.`, { params: { what: a.caseId } });
     return found;
   }
 
@@ -317,7 +324,7 @@ export class LedgerService {
   async deposit(a: ParsedArgs<'deposit.start'>): Promise<{ depositionIds: string[] }> {
     const s = await this.backend();
     const { info } = await this.officer(s);
-    if (!s.state.cases.has(a.caseId)) throw new HostError('CASE_NOT_FOUND', `There is no case ${a.caseId} in the ledger. Open the case first.`);
+    if (!s.state.cases.has(a.caseId)) throw new HostError('CASE_NOT_FOUND', `There is no case ${a.caseId} in the ledger. Open the case first.`, { params: { caseId: a.caseId } });
     const seen = new Set<string>();
     for (const item of a.items) {
       const taken = !this.active.has(item.exhibitId) && s.state.exhibits.has(item.exhibitId) && recordedIndex(s, a.caseId, item, info.keyId) === undefined;
@@ -420,21 +427,21 @@ export class LedgerService {
         throw new HostError(
           'UPLOAD_MISMATCH',
           `The provider received ${done.toLocaleString('en')} bytes of ${item.name} but they do not match the ${item.size.toLocaleString('en')} bytes hashed at intake (${(err as Error).message}). Nothing was recorded. The file may have changed since intake: add it again.`,
-          { cause: err },
+          { cause: err, params: { name: item.name } },
         );
       }
       progress({ step: 'uploading', bytesDone: item.size, signedBy: [depositorName] });
 
       const providerMember = s.member(s.provider.keyId);
       const depositorMember = s.member(depositor.keyId);
-      if (!providerMember || !depositorMember) throw new HostError('LEDGER_REFUSED', 'The provider or the depositor is not enrolled in this ledger.');
+      if (!providerMember || !depositorMember) throw new HostError('LEDGER_REFUSED', 'The provider or the depositor is not enrolled in this ledger.', { params: { problem: 'provider or depositor not enrolled' } });
       const countersigned = await s.countersigner.countersign(signedRequest, depositorMember);
       progress({ step: 'countersigned', bytesDone: item.size, signedBy: [depositorName, providerMember.name ?? 'provider'] });
 
       // The depositor checks the provider's record names exactly the request, then co-signs it.
       const rec = countersigned.record as { request?: unknown; receipt?: { objects?: unknown } };
       if (canonical(rec.request) !== canonical(request) || canonical(rec.receipt?.objects) !== canonical([{ sha256: item.sha256, size: item.size }])) {
-        throw new HostError('RECEIPT_MISMATCH', `The provider's receipt for ${item.exhibitId} does not match what was requested. Nothing was recorded.`);
+        throw new HostError('RECEIPT_MISMATCH', `The provider's receipt for ${item.exhibitId} does not match what was requested. Nothing was recorded.`, { params: { exhibitId: item.exhibitId } });
       }
       const full = addSignature(countersigned, 'depositor', depositor);
       const accepted = await s.submit(full).catch((err: unknown) => {
@@ -444,15 +451,15 @@ export class LedgerService {
       progress({ step: 'recorded', bytesDone: item.size, signedBy: [depositorName, providerMember.name ?? 'provider'], entryIndex: accepted.index });
       await s.settle();
       const cp = await s.currentCheckpoint();
-      if (!cp.final || cp.size <= accepted.index) throw new HostError('NOT_WITNESSED', `Entry ${accepted.index} is recorded but no final checkpoint covers it yet. It will be witnessed with the next checkpoint.`);
+      if (!cp.final || cp.size <= accepted.index) throw new HostError('NOT_WITNESSED', `Entry ${accepted.index} is recorded but no final checkpoint covers it yet. It will be witnessed with the next checkpoint.`, { params: { index: String(accepted.index) } });
       progress({ step: 'witnessed', bytesDone: item.size, signedBy: [depositorName, providerMember.name ?? 'provider'], entryIndex: accepted.index, cosigners: cp.cosigners });
       void this.announce();
     } catch (err) {
-      const code = errorCodeOf(err) ?? 'DEPOSIT_FAILED';
-      const message = err instanceof HostError ? err.message : `The deposition of ${item.exhibitId} failed: ${(err as Error).message}. Nothing was recorded.`;
-      if (!(err instanceof HostError)) this.log.error(`deposit ${item.exhibitId} failed`, err);
-      const params = err instanceof HostError && Object.keys(err.params).length > 0 ? { params: err.params } : {};
-      const error: ContractError = { code: /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'DEPOSIT_FAILED', message, ...params };
+      const known = err instanceof HostError ? err : undefined;
+      if (!known) this.log.error(`deposit ${item.exhibitId} failed`, err);
+      const error: ContractError = known
+        ? { code: known.code, message: known.message, ...(Object.keys(known.params).length > 0 ? { params: known.params } : {}) }
+        : { code: 'DEPOSIT_FAILED', message: `The deposition of ${item.exhibitId} failed: ${(err as Error).message}. Nothing was recorded.`, params: { exhibitId: item.exhibitId, problem: (err as Error).message } };
       progress({ step: 'failed', error });
     }
   }
@@ -487,7 +494,7 @@ export class LedgerService {
     const s = await this.backend();
     const { info, signer } = await this.officer(s);
     const ex = s.state.exhibits.get(exhibitId);
-    if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${exhibitId} in the ledger.`);
+    if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${exhibitId} in the ledger.`, { params: { exhibitId } });
     const expected = ex.objects[0]!;
     const indexes: number[] = [];
     const base = { v: 1, origin: s.origin, exhibitId, checker: info.keyId };
@@ -498,7 +505,7 @@ export class LedgerService {
       try {
         observed = await hashFile(local.path);
       } catch (err) {
-        throw new HostError('LOCAL_COPY_UNREADABLE', `The local copy ${local.path} cannot be read (${(err as Error).message}). Nothing was recorded. Check the file is still there.`, { cause: err });
+        throw new HostError('LOCAL_COPY_UNREADABLE', `The local copy ${local.path} cannot be read (${(err as Error).message}). Nothing was recorded. Check the file is still there.`, { cause: err, params: { path: local.path } });
       }
       const result = observed.sha256 === expected.sha256 && observed.size === expected.size ? 'match' : 'mismatch';
       const env = signRecord({ type: 'integrity.check', ...base, id: randomId('check'), time: new Date().toISOString(), scope: 'local', result, observed }, 'checker', signer);
@@ -525,9 +532,11 @@ export class LedgerService {
     const s = await this.backend();
     const { info } = await this.officer(s);
     const ex = s.state.exhibits.get(a.exhibitId);
-    if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${a.exhibitId} in the ledger.`);
+    if (!ex) throw new HostError('EXHIBIT_NOT_FOUND', `There is no exhibit ${a.exhibitId} in the ledger.`, { params: { exhibitId: a.exhibitId } });
     if (ex.holder !== info.keyId) {
-      throw new HostError('NOT_HOLDER', `${info.name} does not hold exhibit ${a.exhibitId}; ${this.person(s, ex.holder).name} does. The holder must unlock the workstation to release it.`);
+      throw new HostError('NOT_HOLDER', `${info.name} does not hold exhibit ${a.exhibitId}; ${this.person(s, ex.holder).name} does. The holder must unlock the workstation to release it.`, {
+        params: { name: info.name, exhibitId: a.exhibitId, holder: this.person(s, ex.holder).name },
+      });
     }
     if (a.to === info.keyId) throw new HostError('SAME_OFFICER', 'The receiving officer must be someone else than the releasing officer.');
     const releasing = await this.reauthenticate(info.keyId, a.releasingPassphrase);
@@ -557,7 +566,7 @@ export class LedgerService {
       await s.settle();
       void this.announce();
       const event = (await this.timeline((e) => e.exhibitId === a.exhibitId)).find((e) => e.index === accepted.index);
-      if (!event) throw new HostError('LEDGER_REFUSED', `The transfer was accepted as entry ${accepted.index} but is not in the ledger.`);
+      if (!event) throw new HostError('LEDGER_RECORD_MISSING', `The transfer was accepted as entry ${accepted.index} but is not in the ledger.`, { params: { what: `#${accepted.index}` } });
       return event;
     } finally {
       releasing.dispose();

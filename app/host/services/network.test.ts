@@ -308,6 +308,10 @@ describe('network mode', () => {
         return s.sync.state === 'fork' && s.forks.length > 0 ? s : undefined;
       });
       expect(forked.forks[0]!.message).toMatch(/root/);
+      // The alarm and the sync line as codes and values, for the UI to say in its language.
+      expect(forked.forks[0]!.reason?.code).toMatch(/^fork\.(sameSize|notPrefix)$/);
+      expect(forked.forks[0]!.reason?.params.source).toContain(impostor.url);
+      expect(forked.sync.reason).toEqual(forked.forks.at(-1)!.reason);
       // Only what the mirror verified before: same size, same cases, no trace of the impostor's entry.
       expect(forked.size).toBe(before.size);
       expect(await call<Array<{ caseId: string }>>(host, 'cases.list', {})).toEqual(cases);

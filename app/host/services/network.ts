@@ -9,7 +9,10 @@
 // provider's countersignature must be made by the pinned provider key, enrolled as a provider in the ledger.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { LedgerStatus, ParsedArgs, Settings } from '../../contract/api';
+import type { HostText, LedgerStatus, ParsedArgs, Settings } from '../../contract/api';
+import type { HostTextCode } from '../../contract/codes';
+import { peekCheckpoint } from '../../ledger/checkpoint';
+import type { ForkEvidence } from '../../witness/fork';
 import { nodeVerifier } from '../../crypto/bulk-verify';
 import { toHex } from '../../crypto/encoding';
 import { describeReport, verifyEnvelope, type SignedRecord } from '../../crypto/envelope';
@@ -94,10 +97,13 @@ export class NetworkLedger implements LedgerBackend {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private mirrorState: SyncState;
-  private nodeError: string | null = null;
+  /** Why the node's checkpoint could not be had in the last round, in English and as a code (null: it answered). */
+  private nodeError: { detail: string; reason: HostText } | null = null;
   private nodeCheckedAt: string | null = null;
-  private provider: { ok: boolean; error: string | null } = { ok: false, error: null };
-  private policyProblem: string | null = null;
+  private provider: { ok: boolean; error: { detail: string; reason: HostText } | null } = { ok: false, error: null };
+  private policyProblem: { detail: string; reason: HostText } | null = null;
+  /** The latest fork alarm's reason, for the sync line. */
+  private forkReason: HostText | null = null;
   private lastAnnounced = '';
 
   private constructor(
@@ -114,20 +120,16 @@ export class NetworkLedger implements LedgerBackend {
 
   static async open(o: NetworkLedgerOptions): Promise<NetworkLedger> {
     const n = o.network;
-    const missing = [
-      n.ledgerUrl ? '' : 'the ledger node address',
-      n.providerUrl ? '' : 'the provider address',
-      n.logKey ? '' : "the ledger's log key",
-      n.providerKey ? '' : "the provider's key id",
-    ].filter(Boolean);
+    const fields = { ledgerUrl: 'the ledger node address', providerUrl: 'the provider address', logKey: "the ledger's log key", providerKey: "the provider's key id" } as const;
+    const missing = (Object.keys(fields) as Array<keyof typeof fields>).filter((k) => !n[k]);
     if (missing.length > 0 || !n.ledgerUrl || !n.providerUrl || !n.logKey || !n.providerKey) {
-      throw new HostError('NETWORK_NOT_CONFIGURED', `Network mode needs ${missing.join(', ')}. Enter them in Settings; the ledger administrator has them.`);
+      throw new HostError('NETWORK_NOT_CONFIGURED', `Network mode needs ${missing.map((k) => fields[k]).join(', ')}. Enter them in Settings; the ledger administrator has them.`, { params: { missing: missing.join(',') } });
     }
     let logKey: NoteVerifier;
     try {
       logKey = parseVerifierKey(n.logKey);
     } catch (err) {
-      throw new HostError('NETWORK_NOT_CONFIGURED', `The pinned log key ${n.logKey} is not a valid Ed25519 verifier key (${messageOf(err)}). Copy it again from the ledger administrator.`, { cause: err });
+      throw new HostError('NETWORK_LOG_KEY_INVALID', `The pinned log key ${n.logKey} is not a valid Ed25519 verifier key (${messageOf(err)}). Copy it again from the ledger administrator.`, { cause: err, params: { key: n.logKey, problem: messageOf(err) } });
     }
     const origin = logKey.name;
     const ledgerUrl = n.ledgerUrl.replace(/\/+$/, '');
@@ -145,7 +147,7 @@ export class NetworkLedger implements LedgerBackend {
       throw new HostError(
         'MIRROR_DAMAGED',
         `This workstation's copy of the ledger ${origin} (${join(mirrorDir, 'logs', originHash(origin))}) does not verify: ${messageOf(err)}. Move that folder aside and restart; the ledger is then fetched and verified again from the node.`,
-        { cause: err },
+        { cause: err, params: { origin, folder: join(mirrorDir, 'logs', originHash(origin)), problem: messageOf(err) } },
       );
     }
     const ln = new NetworkLedger(dir, origin, logKey, settings, mirror, o);
@@ -156,7 +158,11 @@ export class NetworkLedger implements LedgerBackend {
       ln.changed();
     });
     mirror.on('progress', () => ln.changed());
-    mirror.on('fork', () => ln.changed());
+    ln.forkReason = ((await mirror.forks.list()).map(forkText).at(-1)) ?? null;
+    mirror.on('fork', (f: ForkEvidence) => {
+      ln.forkReason = forkText(f);
+      ln.changed();
+    });
     mirror.on('peer-error', (e: PeerErrorEvent) => o.log.warn(`network ledger: peer ${e.peer}: ${e.error}`));
     await ln.exclusive(() => ln.catchUp());
     ln.schedule(0);
@@ -205,9 +211,11 @@ export class NetworkLedger implements LedgerBackend {
    */
   private async syncRound(): Promise<void> {
     if (this.closed) return;
-    let nodeError: string | null = null;
+    let nodeError: { detail: string; reason: HostText } | null = null;
     const onPeerError = (e: PeerErrorEvent) => {
-      if (e.peer === this.settings.ledgerUrl && / checkpoint: /.test(e.error)) nodeError = e.error;
+      if (e.peer === this.settings.ledgerUrl && / checkpoint: /.test(e.error)) {
+        nodeError = { detail: e.error, reason: { code: 'sync.nodeUnreachable', params: { url: this.settings.ledgerUrl, problem: e.error } } };
+      }
     };
     this.mirror.on('peer-error', onPeerError);
     try {
@@ -230,12 +238,20 @@ export class NetworkLedger implements LedgerBackend {
       const res = await fetch(`${this.settings.providerUrl}/info`, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new Error(`GET /info answered HTTP ${res.status}`);
       const info = (await res.json()) as { keyId?: string };
+      const url = this.settings.providerUrl;
       this.provider =
         info.keyId === this.settings.providerKey
           ? { ok: true, error: null }
-          : { ok: false, error: `the provider at ${this.settings.providerUrl} signs with key ${String(info.keyId)}, but Settings pin provider key ${this.settings.providerKey}` };
+          : {
+              ok: false,
+              error: {
+                detail: `the provider at ${url} signs with key ${String(info.keyId)}, but Settings pin provider key ${this.settings.providerKey}`,
+                reason: { code: 'sync.providerKeyMismatch', params: { url, key: String(info.keyId), pinned: this.settings.providerKey } },
+              },
+            };
     } catch (err) {
-      this.provider = { ok: false, error: `the provider at ${this.settings.providerUrl} did not answer (${messageOf(err)})` };
+      const url = this.settings.providerUrl;
+      this.provider = { ok: false, error: { detail: `the provider at ${url} did not answer (${messageOf(err)})`, reason: { code: 'sync.providerUnreachable', params: { url, problem: messageOf(err) } } } };
     }
   }
 
@@ -254,7 +270,9 @@ export class NetworkLedger implements LedgerBackend {
         const e = bundle[k];
         const at = b * TILE_WIDTH + k;
         if (!e || !bytesEqual(leafHash(e), tree.node({ level: 0, index: at }))) {
-          throw new HostError('MIRROR_DAMAGED', `Entry ${at} of this workstation's copy of ${this.origin} does not match its verified tree. Move ${this.mirror.driver.root} aside and restart to fetch and verify it again.`);
+          throw new HostError('MIRROR_DAMAGED', `Entry ${at} of this workstation's copy of ${this.origin} does not match its verified tree. Move ${this.mirror.driver.root} aside and restart to fetch and verify it again.`, {
+            params: { origin: this.origin, folder: this.mirror.driver.root, problem: `entry ${at} ≠ tree` },
+          });
         }
         this.applied.push(this.state.apply(e, { verifier: nodeVerifier }));
         this.entries.push(e);
@@ -271,7 +289,10 @@ export class NetworkLedger implements LedgerBackend {
       const pinned = checkPolicy(note, this.logKey, parsePolicy({ quorum: this.settings.witnessQuorum, witnesses: this.settings.witnesses }), this.origin);
       if (!pinned.final) {
         final = false;
-        this.policyProblem = `the checkpoint of size ${r.checkpoint.size} is cosigned by ${pinned.cosigners.length} of the witnesses pinned in Settings; ${this.settings.witnessQuorum} are required`;
+        this.policyProblem = {
+          detail: `the checkpoint of size ${r.checkpoint.size} is cosigned by ${pinned.cosigners.length} of the witnesses pinned in Settings; ${this.settings.witnessQuorum} are required`,
+          reason: { code: 'sync.pinnedWitnesses', params: { size: String(r.checkpoint.size), k: String(pinned.cosigners.length), quorum: String(this.settings.witnessQuorum) } },
+        };
       }
     }
     this.cp = { note, size: r.checkpoint.size, root: r.checkpoint.root, cosigners: r.cosigners, final };
@@ -302,13 +323,17 @@ export class NetworkLedger implements LedgerBackend {
   }
 
   currentCheckpoint(): Promise<CurrentCheckpoint> {
-    if (!this.cp) return Promise.reject(new HostError('LEDGER_NOT_VERIFIED', this.notVerifiedMessage()));
+    if (!this.cp) return Promise.reject(this.notVerified());
     return Promise.resolve(this.cp);
   }
 
-  private notVerifiedMessage(): string {
+  notVerified(): HostError {
     const s = this.sync();
-    return `This workstation has not verified the ledger ${this.origin} yet (${s.state}${s.detail ? `: ${s.detail}` : ''}). Nothing can be shown or recorded until it has. Check that the ledger node ${this.settings.ledgerUrl} is running and that its address and log key in Settings are right.`;
+    return new HostError(
+      'LEDGER_NOT_VERIFIED',
+      `This workstation has not verified the ledger ${this.origin} yet (${s.state}${s.detail ? `: ${s.detail}` : ''}). Nothing can be shown or recorded until it has. Check that the ledger node ${this.settings.ledgerUrl} is running and that its address and log key in Settings are right.`,
+      { params: { origin: this.origin, node: this.settings.ledgerUrl } },
+    );
   }
 
   member(keyId: string): Member | undefined {
@@ -324,6 +349,7 @@ export class NetworkLedger implements LedgerBackend {
       throw new HostError(
         'PROVIDER_NOT_ENROLLED',
         `The provider key pinned in Settings (${this.settings.providerKey}) is not an active provider member of the ledger ${this.origin}${m ? ` (it is ${m.revoked ? 'revoked' : `enrolled as ${m.role}`})` : ''}. Nothing was sent. Check the provider key in Settings, or ask the ledger administrator to enrol the provider.`,
+        { params: { key: this.settings.providerKey, origin: this.origin } },
       );
     }
     return m;
@@ -332,18 +358,22 @@ export class NetworkLedger implements LedgerBackend {
   async ensureEnrolled(o: OfficerKey): Promise<void> {
     if (this.state.activeMember(o.keyId)) return;
     await this.refresh();
-    if (this.entries.length === 0) throw new HostError('LEDGER_NOT_VERIFIED', this.notVerifiedMessage());
+    if (this.entries.length === 0) throw this.notVerified();
     if (this.state.activeMember(o.keyId)) return;
     const revoked = this.state.members.get(o.keyId)?.revokedAt;
     if (revoked !== undefined) {
-      throw new HostError('KEY_REVOKED', `The key ${o.keyId} of ${o.name} was revoked in the ledger ${this.origin} at entry ${revoked}; it can no longer sign. Ask the ledger administrator for a new enrolment with a new key.`);
+      throw new HostError('KEY_REVOKED', `The key ${o.keyId} of ${o.name} was revoked in the ledger ${this.origin} at entry ${revoked}; it can no longer sign. Ask the ledger administrator for a new enrolment with a new key.`, {
+        params: { keyId: o.keyId, name: o.name, index: String(revoked) },
+      });
     }
     const role = ['investigator', 'custodian', 'supervisor', 'admin'].includes(o.role) ? o.role : 'investigator';
     const q = (v: string) => `"${v.replace(/["\\$`]/g, '\\$&')}"`;
+    const command = `evidence member enroll --node ${this.settings.ledgerUrl} --admin-key ADMIN-KEYSTORE --key-id ${o.keyId} --public-key ${o.publicKey} --name ${q(o.name)} --badge ${q(o.badge)} --role ${role}`;
     throw new HostError(
       'NOT_ENROLLED',
       `The key ${o.keyId} of ${o.name} is not enrolled in the ledger ${this.origin}, so the ledger node would refuse what it signs. Nothing was sent. ` +
-        `Ask a ledger administrator to enrol it with: evidence member enroll --node ${this.settings.ledgerUrl} --admin-key ADMIN-KEYSTORE --key-id ${o.keyId} --public-key ${o.publicKey} --name ${q(o.name)} --badge ${q(o.badge)} --role ${role} — then try again.`,
+        `Ask a ledger administrator to enrol it with: ${command} — then try again.`,
+      { params: { keyId: o.keyId, name: o.name, command } },
     );
   }
 
@@ -358,11 +388,12 @@ export class NetworkLedger implements LedgerBackend {
     try {
       res = await fetch(`${this.settings.ledgerUrl}/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bytes, signal: AbortSignal.timeout(30_000) });
     } catch (err) {
-      throw new HostError('NODE_UNREACHABLE', `The ledger node ${this.settings.ledgerUrl} did not answer (${messageOf(err)}). Nothing was recorded. Check the network and the node address in Settings, then try again.`, { cause: err });
+      throw new HostError('NODE_UNREACHABLE', `The ledger node ${this.settings.ledgerUrl} did not answer (${messageOf(err)}). Nothing was recorded. Check the network and the node address in Settings, then try again.`, { cause: err, params: { url: this.settings.ledgerUrl } });
     }
     const body = (await res.json().catch(() => ({}))) as { index?: number; promise?: string; error?: { code?: string; message?: string } };
     if (!res.ok || body.index === undefined || body.promise === undefined) {
-      throw new HostError('LEDGER_REFUSED', `The ledger node refused ${what}: ${body.error?.message ?? `HTTP ${res.status}`}${body.error?.code ? ` (${body.error.code})` : ''}. Nothing was recorded.`);
+      const problem = `${body.error?.message ?? `HTTP ${res.status}`}${body.error?.code ? ` (${body.error.code})` : ''}`;
+      throw new HostError('LEDGER_REFUSED', `The ledger node refused ${what}: ${problem}. Nothing was recorded.`, { params: { problem } });
     }
     let promise;
     try {
@@ -395,6 +426,7 @@ export class NetworkLedger implements LedgerBackend {
         throw new HostError(
           'NOT_WITNESSED',
           `Entry ${index} was accepted by the ledger node but is not yet under a checkpoint cosigned by the witnesses (${this.policy.quorum} of ${this.policy.witnesses.length}) after ${Math.round(timeoutMs / 1000)} s. It stays recorded at the node and appears here once witnessed; check that the witnesses are running.`,
+          { params: { index: String(index) } },
         );
       }
       await this.refresh();
@@ -434,7 +466,7 @@ export class NetworkLedger implements LedgerBackend {
     await providerKnows(client, sha256, this.settings.providerUrl, signer.keyId);
     const result = await ask('re-hash its copy', () => client.verifyObject(sha256));
     const r1 = verifyEnvelope(result, { requiredRoles: ['provider'], resolveKey: onlyProvider, verifier: nodeVerifier });
-    if (!r1.ok) throw new HostError('PROVIDER_SIGNATURE_INVALID', `The provider's re-hash result is not signed by the pinned provider key ${provider.keyId}: ${describeReport(r1)}. Nothing was recorded.`);
+    if (!r1.ok) throw new HostError('PROVIDER_SIGNATURE_INVALID', `The provider's re-hash result is not signed by the pinned provider key ${provider.keyId}: ${describeReport(r1)}. Nothing was recorded.`, { params: { key: provider.keyId } });
     const check = build(result);
     const signed = await ask('countersign the integrity check', () => client.countersignIntegrity(check));
     const r2 = verifyEnvelope(signed, {
@@ -443,7 +475,7 @@ export class NetworkLedger implements LedgerBackend {
       verifier: nodeVerifier,
     });
     if (!r2.ok || canonicalJson(signed.record) !== canonicalJson(check.record)) {
-      throw new HostError('PROVIDER_SIGNATURE_INVALID', `The provider's countersigned integrity check does not verify against the pinned provider key ${provider.keyId}${r2.ok ? ' (the record was changed)' : `: ${describeReport(r2)}`}. Nothing was recorded.`);
+      throw new HostError('PROVIDER_SIGNATURE_INVALID', `The provider's countersigned integrity check does not verify against the pinned provider key ${provider.keyId}${r2.ok ? ' (the record was changed)' : `: ${describeReport(r2)}`}. Nothing was recorded.`, { params: { key: provider.keyId } });
     }
     return signed;
   }
@@ -466,20 +498,23 @@ export class NetworkLedger implements LedgerBackend {
   sync(): SyncView {
     const m = this.mirrorState;
     const size = this.entries.length;
-    const base = { size, target: null, checkedAt: this.nodeCheckedAt };
-    if (m.state === 'fork') return { ...base, state: 'fork', detail: m.error ?? 'two checkpoints of this ledger cannot both be true' };
-    if (m.state === 'halted') return { ...base, state: 'halted', detail: m.error ?? null };
-    if (m.state === 'syncing') return { ...base, state: 'syncing', target: m.target ?? null, detail: null };
-    if (this.nodeError !== null) return { ...base, state: 'unreachable', detail: this.nodeError };
-    if (!this.provider.ok && this.provider.error && this.nodeCheckedAt) return { ...base, state: 'misconfigured', detail: this.provider.error };
-    if (this.policyProblem) return { ...base, state: 'behind', detail: this.policyProblem };
-    if (m.state === 'behind') return { ...base, state: 'behind', detail: m.error ?? null };
-    if (size === 0 || !this.nodeCheckedAt) return { ...base, state: 'empty', detail: this.nodeCheckedAt ? null : 'the ledger node has not answered yet' };
-    return { ...base, state: 'synced', detail: null };
+    const base = { size, target: null, checkedAt: this.nodeCheckedAt, detail: null, reason: null };
+    const text = (code: HostTextCode, params: Record<string, string> = {}): HostText => ({ code, params });
+    if (m.state === 'fork') return { ...base, state: 'fork', detail: m.error ?? 'two checkpoints of this ledger cannot both be true', reason: this.forkReason };
+    if (m.state === 'halted') return { ...base, state: 'halted', detail: m.error ?? null, reason: m.error ? text('sync.halted', { problem: m.error }) : null };
+    if (m.state === 'syncing') return { ...base, state: 'syncing', target: m.target ?? null };
+    if (this.nodeError !== null) return { ...base, state: 'unreachable', ...this.nodeError };
+    if (!this.provider.ok && this.provider.error && this.nodeCheckedAt) return { ...base, state: 'misconfigured', ...this.provider.error };
+    if (this.policyProblem) return { ...base, state: 'behind', ...this.policyProblem };
+    if (m.state === 'behind') return { ...base, state: 'behind', detail: m.error ?? null, reason: m.behind ? text(`sync.${m.behind}`) : null };
+    if (size === 0 || !this.nodeCheckedAt) {
+      return this.nodeCheckedAt ? { ...base, state: 'empty' } : { ...base, state: 'empty', detail: 'the ledger node has not answered yet', reason: text('sync.notAnswered', { url: this.settings.ledgerUrl }) };
+    }
+    return { ...base, state: 'synced' };
   }
 
   async forks(): Promise<LedgerStatus['forks']> {
-    return (await this.mirror.forks.list()).map((f) => ({ message: `${f.reason} (source ${f.source})`, detectedAt: f.detectedAt }));
+    return (await this.mirror.forks.list()).map((f) => ({ message: `${f.reason} (source ${f.source})`, detectedAt: f.detectedAt, reason: forkText(f) }));
   }
 
   async close(): Promise<void> {
@@ -488,6 +523,25 @@ export class NetworkLedger implements LedgerBackend {
     await this.round?.catch(() => undefined);
     await this.lock.catch(() => undefined);
   }
+}
+
+/**
+ * A fork alarm as a code and values (c2sp.org/tlog-witness: two checkpoints that cannot both be true): two of
+ * the same size with different roots, or a smaller one whose root is not the prefix of the trusted tree.
+ */
+export function forkText(f: Pick<ForkEvidence, 'ours' | 'theirs' | 'source'>): HostText {
+  const size = (note: string) => {
+    try {
+      return peekCheckpoint(note).size;
+    } catch {
+      return -1;
+    }
+  };
+  const ours = size(f.ours);
+  const theirs = size(f.theirs);
+  return ours === theirs
+    ? { code: 'fork.sameSize', params: { size: String(theirs), source: f.source } }
+    : { code: 'fork.notPrefix', params: { size: String(theirs), trustedSize: String(ours), source: f.source } };
 }
 
 /**
@@ -506,7 +560,7 @@ async function providerKnows(client: ProviderClient, sha256: string, url: string
         throw new HostError(
           'PROVIDER_DOES_NOT_KNOW_KEY',
           `The provider ${url} does not know the key ${keyId} yet, although the ledger has enrolled it: the provider has not caught up with the ledger for ${Math.round(waitMs / 1000)} s. Nothing was sent. Try again in a minute; if it persists, tell the provider's operator.`,
-          { cause: err },
+          { cause: err, params: { url, keyId } },
         );
       }
       await new Promise((r) => setTimeout(r, 500));
@@ -519,9 +573,9 @@ function providerError(err: unknown, url: string, what: string): HostError {
   if (err instanceof HostError) return err;
   const code = errorCodeOf(err);
   if (code === 'PROVIDER_UNREACHABLE') {
-    return new HostError('PROVIDER_UNREACHABLE', `The provider ${url} did not answer when asked to ${what} (${messageOf(err)}). Nothing was recorded. Check the network and the provider address in Settings, then try again.`, { cause: err });
+    return new HostError('PROVIDER_UNREACHABLE', `The provider ${url} did not answer when asked to ${what} (${messageOf(err)}). Nothing was recorded. Check the network and the provider address in Settings, then try again.`, { cause: err, params: { url } });
   }
-  return new HostError('PROVIDER_REFUSED', `The provider ${url} refused to ${what}: ${messageOf(err)}. Nothing was recorded.`, { cause: err });
+  return new HostError('PROVIDER_REFUSED', `The provider ${url} refused to ${what}: ${messageOf(err)}. Nothing was recorded.`, { cause: err, params: { url, problem: messageOf(err) } });
 }
 
 type Progress = (p: { step: 'signed' | 'uploading' | 'countersigned' | 'recorded' | 'witnessed'; bytesDone?: number; signedBy?: string[]; entryIndex?: number | null; cosigners?: string[]; resumedFrom?: number | null }) => void;
@@ -549,6 +603,7 @@ export async function networkDepositOne(
     throw new HostError(
       'PROVIDER_KEY_MISMATCH',
       `The provider at ${s.settings.providerUrl} signs with key ${info.keyId}, but Settings pin provider key ${s.settings.providerKey}. Nothing was uploaded. Check the provider address, or the pinned key if the provider was re-keyed.`,
+      { params: { url: s.settings.providerUrl, key: info.keyId, pinned: s.settings.providerKey } },
     );
   }
   await providerKnows(client, item.sha256, s.settings.providerUrl, depositor.keyId);
@@ -564,6 +619,7 @@ export async function networkDepositOne(
       throw new HostError(
         'DEPOSIT_IN_PROGRESS',
         `An unfinished deposition of exhibit ${item.exhibitId} (case ${existing.caseId}, ${existing.files.map((x) => `${x.name} ${x.sha256}`).join(', ')}) is kept in ${journalPath(journalDir, item.exhibitId)}; this one names other content. Deposit the same file again to finish it, or give this exhibit another number.`,
+        { params: { exhibitId: item.exhibitId, caseId: existing.caseId, files: existing.files.map((x) => x.name).join(', ') } },
       );
     }
   } else {
@@ -612,7 +668,9 @@ export async function networkDepositOne(
   await s.waitFor(result.index);
   const entry = s.entries[result.index];
   if (!entry || utf8Decode(entry) !== canonicalJson(result.entry)) {
-    throw new HostError('LEDGER_MISMATCH', `The verified ledger holds another record at entry ${result.index} than the deposition of ${item.exhibitId} the node accepted. Do not trust this node: tell the ledger administrator.`);
+    throw new HostError('LEDGER_MISMATCH', `The verified ledger holds another record at entry ${result.index} than the deposition of ${item.exhibitId} the node accepted. Do not trust this node: tell the ledger administrator.`, {
+      params: { index: String(result.index), exhibitId: item.exhibitId },
+    });
   }
   await s.rememberLocalCopy(item.exhibitId, { path, name: item.name, sha256: item.sha256, size: item.size });
   const cp = await s.currentCheckpoint();
@@ -626,23 +684,27 @@ function stripEmpty(m: Record<string, string | undefined>): Record<string, strin
 /** The flow's failure in words: which step, why, and that depositing again continues from there. */
 function depositError(err: unknown, item: { exhibitId: string; name: string }, s: NetworkLedger): HostError {
   if (err instanceof HostError) return err;
-  if (!(err instanceof DepositError)) return new HostError('DEPOSIT_FAILED', `The deposition of ${item.exhibitId} failed: ${messageOf(err)}. Deposit it again to continue from where it stopped.`, { cause: err });
+  if (!(err instanceof DepositError)) {
+    return new HostError('DEPOSIT_FAILED', `The deposition of ${item.exhibitId} failed: ${messageOf(err)}. Deposit it again to continue from where it stopped.`, { cause: err, params: { exhibitId: item.exhibitId, problem: messageOf(err) } });
+  }
   const again = 'Deposit it again to continue from where it stopped.';
   switch (err.code) {
     case 'INTEGRITY':
     case 'DIGEST_MISMATCH':
     case 'SIZE_MISMATCH':
-      return new HostError('UPLOAD_MISMATCH', `The provider refused the bytes of ${item.name}: they do not match the SHA-256 taken at intake (${err.message}). Nothing was recorded. The file may have changed since intake: add it again.`, { cause: err });
+      return new HostError('UPLOAD_MISMATCH', `The provider refused the bytes of ${item.name}: they do not match the SHA-256 taken at intake (${err.message}). Nothing was recorded. The file may have changed since intake: add it again.`, { cause: err, params: { name: item.name } });
     case 'ABORTED':
-      return new HostError('DEPOSIT_INTERRUPTED', `The upload of ${item.name} stopped because the workstation was closing. ${again} The upload continues from the provider's offset.`, { cause: err });
+      return new HostError('DEPOSIT_INTERRUPTED', `The upload of ${item.name} stopped because the workstation was closing. ${again} The upload continues from the provider's offset.`, { cause: err, params: { name: item.name } });
     case 'PROVIDER_UNREACHABLE':
     case 'UPLOAD_FAILED':
-      return new HostError('PROVIDER_UNREACHABLE', `The provider ${s.settings.providerUrl} cannot be reached (${err.message}). Nothing was recorded. Check the network, then ${again.toLowerCase()} The upload continues from the provider's offset.`, { cause: err });
+      return new HostError('PROVIDER_UNREACHABLE', `The provider ${s.settings.providerUrl} cannot be reached (${err.message}). Nothing was recorded. Check the network, then ${again.toLowerCase()} The upload continues from the provider's offset.`, { cause: err, params: { url: s.settings.providerUrl } });
     case 'NODE_UNREACHABLE':
-      return new HostError('NODE_UNREACHABLE', `The ledger node ${s.settings.ledgerUrl} cannot be reached (${err.message}). Check the network, then ${again.toLowerCase()}`, { cause: err });
-    default: {
-      const code = /^[A-Z][A-Z0-9_]*$/.test(err.code) ? err.code : 'DEPOSIT_FAILED';
-      return new HostError(code, `The deposition of ${item.exhibitId} stopped at the ${err.stage} step: ${err.message}. ${again}`, { cause: err });
-    }
+      return new HostError('NODE_UNREACHABLE', `The ledger node ${s.settings.ledgerUrl} cannot be reached (${err.message}). Check the network, then ${again.toLowerCase()}`, { cause: err, params: { url: s.settings.ledgerUrl } });
+    default:
+      // The flow's own code (BAD_RECEIPT, NOT_RECORDED, a ledger rule, …) stays in the message and the log.
+      return new HostError('DEPOSIT_STEP_FAILED', `The deposition of ${item.exhibitId} stopped at the ${err.stage} step (${err.code}): ${err.message}. ${again}`, {
+        cause: err,
+        params: { exhibitId: item.exhibitId, stage: err.stage, problem: `${err.code}: ${err.message}` },
+      });
   }
 }

@@ -279,7 +279,7 @@ export class StandaloneStack implements LedgerBackend {
     if (this.state.activeMember(info.keyId)) return;
     const role = (OFFICER_ROLES as readonly string[]).includes(info.role) ? (info.role as MemberRole) : 'investigator';
     await this.enroll({ keyId: info.keyId, publicKey: info.publicKey, name: info.name, badge: info.badge, role }).catch((err: unknown) => {
-      throw new HostError('LEDGER_REFUSED', `The ledger refused to enrol ${info.name}: ${(err as Error).message}. Nothing was recorded.`, { cause: err });
+      throw new HostError('LEDGER_REFUSED', `The ledger refused to enrol ${info.name}: ${(err as Error).message}. Nothing was recorded.`, { cause: err, params: { problem: (err as Error).message } });
     });
     await this.settle();
   }
@@ -305,7 +305,7 @@ export class StandaloneStack implements LedgerBackend {
   }
 
   sync(): SyncView {
-    return { state: 'local', size: this.entries.length, target: null, detail: null, checkedAt: null };
+    return { state: 'local', size: this.entries.length, target: null, detail: null, reason: null, checkedAt: null };
   }
 
   forks(): Promise<LedgerStatus['forks']> {

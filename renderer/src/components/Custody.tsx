@@ -81,6 +81,9 @@ export function reasonText(e: TimelineEvent, t: TFunction): string | undefined {
     });
   }
   if (e.type === 'deposition' && e.checks.hash.state === 'failed' && e.checks.signatures.state === 'ok' && e.checks.included.state !== 'failed') return t('reason.depositionHash');
+  // Otherwise each failed check in the UI's language (the host's English `reason` only if none says why).
+  const failed = (['signatures', 'enrolled', 'included', 'hash'] as const).filter((k) => e.checks[k].state === 'failed');
+  if (failed.length > 0) return failed.map((k) => `${t(`check.${k}`)}: ${checkText(e.checks[k], t)}`).join('; ');
   return e.reason ?? undefined;
 }
 
@@ -169,7 +172,7 @@ export function EventDrawer({ event, onClose }: { event: TimelineEvent | undefin
             dataSource={event.signers}
             columns={[
               { title: t('drawer.role'), dataIndex: 'role', width: 110, render: (v: string) => (i18next.exists(`sigRole.${v}`) ? t(`sigRole.${v}`) : v) },
-              { title: t('drawer.signer'), render: (_v, s) => `${s.name}${s.badge ? ` · ${s.badge}` : ''}` },
+              { title: t('drawer.signer'), render: (_v, s) => (s.enrolledAt === null && s.memberRole === 'none' ? t('drawer.unknownKey') : `${s.name}${s.badge ? ` · ${s.badge}` : ''}`) },
               { title: t('drawer.keyId'), render: (_v, s) => <HashText value={s.keyId} short label={t('drawer.keyId')} /> },
               { title: t('drawer.enrolledAt'), dataIndex: 'enrolledAt', width: 90, render: (v: number | null) => (v === null ? '—' : `#${v}`) },
               {

@@ -5,6 +5,7 @@ import { CloseCircleFilled, DatabaseOutlined, SyncOutlined } from '@ant-design/i
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStatus } from '../stores/status';
+import { hostText } from '../i18n';
 import { ageSeconds, formatBytes, formatDuration, formatLocalTime, formatRate } from '../core/format';
 
 export function ForkAlarms() {
@@ -15,7 +16,7 @@ export function ForkAlarms() {
     <div role="alert" className="fork-alarm" data-testid="fork-alarm">
       {forks.map((f, i) => (
         <div key={i}>
-          <CloseCircleFilled /> {t('strip.fork', { message: f.message })}
+          <CloseCircleFilled /> {t('strip.fork', { message: hostText(f.reason, f.message) })}
         </div>
       ))}
     </div>

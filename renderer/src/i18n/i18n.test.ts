@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import en from './en.json';
 import zh from './zh-CN.json';
+import { AdapterErrorCode } from '../../../app/contract/api';
+import { hostErrorCodes, hostTextCodes, intakeItemErrorCodes } from '../../../app/contract/codes';
+import i18next, { errorText, hostText } from './index';
 
 type Tree = { [k: string]: string | Tree };
 
@@ -52,5 +55,42 @@ describe('i18n resources', () => {
     }
     expect(found).toBeGreaterThan(50);
     expect(missing).toEqual([]);
+  });
+  it('say every code the host may send in Chinese and English, with the values it sends', () => {
+    const untranslated: string[] = [];
+    const wanted = [
+      ...hostErrorCodes.map((c) => `errors.${c}`),
+      ...Object.values(AdapterErrorCode).map((c) => `errors.${c}`),
+      ...hostTextCodes.map((c) => `hostText.${c}`),
+      ...intakeItemErrorCodes.map((c) => `intakeError.${c}`),
+    ];
+    for (const key of wanted) {
+      if (!zhKeys.has(key)) untranslated.push(`zh-CN ${key}`);
+      if (!enKeys.has(key)) untranslated.push(`en ${key}`);
+    }
+    expect(untranslated).toEqual([]);
+  });
+  it('never let a host error code through the app/host source that the contract does not list', () => {
+    const listed = new Set<string>([...hostErrorCodes, ...Object.values(AdapterErrorCode)]);
+    const hostSources = import.meta.glob(['../../../app/host/**/*.ts', '!../../../app/host/**/*.test.ts'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+    expect(Object.keys(hostSources).length).toBeGreaterThan(5);
+    const stray: string[] = [];
+    for (const [file, text] of Object.entries(hostSources)) {
+      for (const m of text.matchAll(/(?:HostError\(|super\(|code: |\?\? )\s*'([A-Z][A-Z0-9_]+)'/g)) if (!listed.has(m[1]!)) stray.push(`${file}: ${m[1]}`);
+    }
+    expect(stray).toEqual([]);
+  });
+  it('put the host values into the words, and fall back to the host message when a value is missing', async () => {
+    await i18next.changeLanguage('zh-CN');
+    try {
+      expect(errorText({ code: 'EXHIBIT_EXISTS', message: 'Exhibit number X-1 is already used.', params: { exhibitId: 'X-1' } })).toBe('证物编号 X-1 已用于其他内容。请为每件证物设置不同的编号。');
+      expect(errorText({ code: 'NETWORK_NOT_CONFIGURED', message: 'm', params: { missing: 'ledgerUrl,logKey' } })).toContain('账本节点地址、固定的账本密钥');
+      expect(errorText({ code: 'EXHIBIT_EXISTS', message: 'Exhibit number X-1 is already used.' })).toBe('工作站返回（英文）：Exhibit number X-1 is already used.');
+      expect(errorText({ code: 'NO_SUCH_CODE', message: 'odd' })).toBe('工作站返回（英文）：odd');
+      expect(hostText({ code: 'sync.nodeUnreachable', params: { url: 'http://127.0.0.1:1', problem: 'timeout' } }, 'english')).toBe('账本节点 http://127.0.0.1:1 没有响应：timeout');
+      expect(hostText({ code: 'sync.unknownThing', params: {} }, 'english')).toBe('english');
+    } finally {
+      await i18next.changeLanguage('en');
+    }
   });
 });

@@ -7,7 +7,7 @@ import { formatBytes } from '../core/format';
 import { useTranslation } from 'react-i18next';
 import type { CheckpointView, LedgerStatus } from '../../../app/contract/api';
 import { HostCallError, unwrap, ws } from '../host';
-import { errorText } from '../i18n';
+import { errorText, hostText } from '../i18n';
 import { useLedger } from '../stores/ledger';
 import { HashText } from '../components/HashText';
 import { LocalTime } from '../components/LocalTime';
@@ -77,10 +77,10 @@ function SyncPanel({ status }: { status: LedgerStatus }) {
         {s.state !== 'synced' && (
           <Descriptions.Item label={t('ledger.detail')} span={2}>
             <Typography.Text>{t(`top.networkStateHelp.${s.state}`)}</Typography.Text>
-            {s.detail && (
+            {hostText(s.reason, s.detail) && (
               <div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {s.detail}
+                <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="sync-detail">
+                  {hostText(s.reason, s.detail)}
                 </Typography.Text>
               </div>
             )}
@@ -104,10 +104,10 @@ export function LedgerScreen() {
   }, [revision, status?.available]);
 
   if (!status) return null;
-  const forks = status.forks.map((f, i) => <Alert key={i} type="error" showIcon title={t('strip.fork', { message: f.message })} style={{ marginBottom: 12 }} />);
+  const forks = status.forks.map((f, i) => <Alert key={i} type="error" showIcon title={t('strip.fork', { message: hostText(f.reason, f.message) })} style={{ marginBottom: 12 }} />);
   if (!status.available) {
     if (status.sync.state === 'misconfigured' && status.peers.length === 0 && status.origin === null) {
-      return <Alert type="warning" showIcon title={t('ledger.unavailable')} description={status.unavailableReason} />;
+      return <Alert type="warning" showIcon title={t('ledger.unavailable')} description={status.unavailableError ? errorText(status.unavailableError) : status.unavailableReason} data-testid="ledger-unavailable" />;
     }
     return (
       <>

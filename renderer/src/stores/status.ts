@@ -2,6 +2,7 @@
 // only ever added; nothing in the UI removes it (UI.md: "it never hides").
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
+import type { HostText } from '../../../app/contract/api';
 
 export interface SyncState {
   /** Entries in the verified tree. */
@@ -27,9 +28,11 @@ export interface Activity {
 }
 
 export interface ForkAlarm {
-  /** What conflicts, in words (two checkpoints of the same size with different roots, …). */
+  /** What conflicts, in words (two checkpoints of the same size with different roots, …), in English. */
   message: string;
   detectedAt: string;
+  /** The same as a code and values, said in the UI's language. */
+  reason?: HostText | null;
 }
 
 export interface StatusState {
