@@ -395,6 +395,36 @@ export const checkpointViewSchema = z.strictObject({
 });
 export type CheckpointView = z.infer<typeof checkpointViewSchema>;
 
+/** One verified ledger entry as the UI's rebuildable index keeps it (no verdict: those come from `timeline.*`). */
+export const indexEntrySchema = z.strictObject({
+  index: z.number().int(),
+  type: z.string(),
+  time: z.string(),
+  caseId: z.string().nullable(),
+  exhibitId: z.string().nullable(),
+  /** The timeline's facts; a case.open also has description, openedBy, openedByBadge, openedByKey. */
+  facts: z.record(z.string(), z.string()),
+});
+export type IndexEntry = z.infer<typeof indexEntrySchema>;
+
+/** Where a cached index stands: the ledger's origin and the RFC 9162 tree root (hex) of its first `size` entries. */
+export const indexMarkSchema = z.strictObject({ origin: z.string(), size: z.number().int().min(0), root: z.string().regex(/^[0-9a-f]{64}$/) });
+export type IndexMark = z.infer<typeof indexMarkSchema>;
+
+export const indexPageSchema = z.strictObject({
+  origin: z.string(),
+  /** true: the page continues `since` (a prefix of this ledger); false: start again from entry 0 (another log, or a fork). */
+  continues: z.boolean(),
+  from: z.number().int(),
+  /** The entries of [from, mark.size) that the timeline shows (cases, depositions, custody, checks, access, disposition). */
+  entries: z.array(indexEntrySchema),
+  /** The index after this page: pass it as `since` next time. */
+  mark: indexMarkSchema,
+  /** Entries under the current checkpoint: more pages follow while mark.size < total. */
+  total: z.number().int(),
+});
+export type IndexPage = z.infer<typeof indexPageSchema>;
+
 export const ledgerStatusSchema = z.strictObject({
   available: z.boolean(),
   /** Why the ledger is not available (network mode without a reachable node, …), in English. */
@@ -525,6 +555,11 @@ export const methods = {
   'intake.get': method(z.strictObject({ batchId: batchIdSchema }), intakeBatchSchema, 'A batch: its state, and its items once done.'),
   'ledger.status': method(none, ledgerStatusSchema, 'The ledger this workstation records in: size, last final checkpoint, witnesses, peers, forks.'),
   'ledger.checkpoints': method(none, z.array(checkpointViewSchema), 'Checkpoints seen in this session and before, newest first.'),
+  'ledger.index': method(
+    z.strictObject({ since: indexMarkSchema.nullable(), limit: z.number().int().min(1).max(10_000).optional() }),
+    indexPageSchema,
+    "The verified entries after `since`, for the UI's cached index; starts again from 0 when `since` is not a prefix of this ledger.",
+  ),
   'cases.list': method(z.strictObject({ search: z.string().max(200).optional() }), z.array(caseSummarySchema), 'Cases in the ledger, newest first, filtered by number, title, agency or description.'),
   'cases.open': method(
     z.strictObject({ caseId: caseIdSchema, title: personText('case title'), agency: personText('agency'), description: z.string().max(10_000) }),

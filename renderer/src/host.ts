@@ -7,6 +7,8 @@ import { identityActions } from './stores/identity';
 import { ledgerActions } from './stores/ledger';
 import { statusActions } from './stores/status';
 import type { LedgerStatus } from '../../app/contract/api';
+import { workspace } from './workspace/db';
+import { refreshIndex } from './workspace/ledger-index';
 
 export class HostCallError extends Error {
   readonly code: string;
@@ -64,8 +66,37 @@ export function connect(): () => void {
 /** The status strip and the ledger screens follow the host's ledger state; a fork alarm is only ever added. */
 export function applyLedger(s: LedgerStatus): void {
   ledgerActions.changed(s);
+  if (s.available) refreshLedgerIndex();
   statusActions.setSync({ size: s.available ? s.size : s.sync.size, finalAt: s.finalAt, syncing: s.sync.state === 'syncing', state: s.sync.state, target: s.sync.target });
   for (const f of s.forks) statusActions.addFork(f);
+}
+
+let indexing: Promise<void> | undefined;
+let indexAgain = false;
+
+/**
+ * Brings the cached ledger index up to the host's verified ledger (one refresh at a time; a change meanwhile
+ * runs one more). A failure leaves the cache as it was: the screens then keep showing it as "checking" beside
+ * the host's own error.
+ */
+export function refreshLedgerIndex(): Promise<void> {
+  if (indexing) {
+    indexAgain = true;
+    return indexing;
+  }
+  indexing = (async () => {
+    do {
+      indexAgain = false;
+      try {
+        await refreshIndex(workspace, (since) => unwrap(ws().ledger.index({ since })));
+      } catch (err) {
+        console.warn('the ledger index could not be refreshed; the cached one stays until the next change', err);
+      }
+    } while (indexAgain);
+  })().finally(() => {
+    indexing = undefined;
+  });
+  return indexing;
 }
 
 async function refreshLedger(w: Workstation): Promise<void> {

@@ -134,4 +134,44 @@ describe('the standalone ledger service', () => {
     const other = await host.call('deposit.start', { caseId: 'CASE-2', passphrase: 'first officer pass', items: [{ ...item, sha256: 'a'.repeat(64) }] });
     expect(other.ok ? null : other.error).toMatchObject({ code: 'EXHIBIT_EXISTS', params: { exhibitId: 'EX-9' } });
   }, 60_000);
+
+  it('pages the verified entries for the UI index, continuing a matching mark and starting again from 0 for another', async () => {
+    await call('settings.update', { mode: 'standalone' });
+    await call('identity.create', { name: 'Li Wei', badge: 'PB-1', role: 'investigator', passphrase: 'first officer pass' });
+    await call('cases.open', { caseId: 'IDX-1', title: 'First', agency: 'Metro', description: 'one' });
+    type Page = { continues: boolean; from: number; entries: Array<{ index: number; type: string; caseId: string | null; facts: Record<string, string> }>; mark: { origin: string; size: number; root: string }; total: number };
+    const all = (await call('ledger.index', { since: null })) as Page;
+    expect(all).toMatchObject({ continues: false, from: 0 });
+    expect(all.mark.size).toBe(all.total);
+    expect(all.entries.map((e) => [e.type, e.caseId])).toEqual([['case.open', 'IDX-1']]);
+    expect(all.entries[0]!.facts).toMatchObject({ title: 'First', description: 'one', openedBy: 'Li Wei', openedByBadge: 'PB-1' });
+
+    // Up to date: nothing new. Then a second case: only it comes, after the mark.
+    expect(await call('ledger.index', { since: all.mark })).toMatchObject({ continues: true, entries: [], mark: all.mark });
+    await call('cases.open', { caseId: 'IDX-2', title: 'Second', agency: 'Metro', description: '' });
+    const next = (await call('ledger.index', { since: all.mark })) as Page;
+    expect(next.continues).toBe(true);
+    expect(next.from).toBe(all.mark.size);
+    expect(next.entries.map((e) => e.caseId)).toEqual(['IDX-2']);
+
+    // Pages of at most `limit` entries, each mark the root of exactly that prefix.
+    let since: Page['mark'] | null = null;
+    const paged: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const p = (await call('ledger.index', { since, limit: 2 })) as Page;
+      expect(p.mark.size - p.from).toBeLessThanOrEqual(2);
+      paged.push(...p.entries.map((e) => e.caseId ?? ''));
+      since = p.mark;
+      if (p.mark.size >= p.total) break;
+    }
+    expect(paged).toEqual(['IDX-1', 'IDX-2']);
+    expect(since).toEqual(next.mark);
+
+    // A mark of another log or a forked view (same size, other root) is told to start again from entry 0.
+    for (const bad of [{ ...all.mark, root: 'f'.repeat(64) }, { ...all.mark, origin: 'other.example/log' }, { ...next.mark, size: next.mark.size + 5 }]) {
+      const again = (await call('ledger.index', { since: bad })) as Page;
+      expect(again).toMatchObject({ continues: false, from: 0, mark: next.mark });
+      expect(again.entries.map((e) => e.caseId)).toEqual(['IDX-1', 'IDX-2']);
+    }
+  }, 60_000);
 });

@@ -19,6 +19,9 @@ import type {
   EventName,
   EventPayload,
   ExhibitSummary,
+  IndexEntry,
+  IndexMark,
+  IndexPage,
   LedgerStatus,
   ParsedArgs,
   Settings,
@@ -30,7 +33,7 @@ import { toHex } from '../../crypto/encoding';
 import { addSignature, signRecord, verifyEnvelope, type SignedRecord } from '../../crypto/envelope';
 import { unlockKeystore } from '../../crypto/keystore';
 import type { DisposableSigner } from '../../crypto/signer';
-import { leafHash, verifyInclusion } from '../../ledger/merkle';
+import { leafHash, MemoryTree, verifyInclusion } from '../../ledger/merkle';
 import { inclusionProofFromTiles } from '../../ledger/tiles';
 import { RuleError, SIGNING_ROLES } from '../../ledger/rules';
 import { hashFile } from '../../provider/store';
@@ -49,6 +52,7 @@ export type LedgerMethods = Pick<
   Service,
   | 'ledger.status'
   | 'ledger.checkpoints'
+  | 'ledger.index'
   | 'cases.list'
   | 'cases.open'
   | 'cases.exhibits'
@@ -154,6 +158,7 @@ export class LedgerService {
     return {
       'ledger.status': () => this.status(),
       'ledger.checkpoints': () => this.checkpoints(),
+      'ledger.index': (a) => this.index(a.since, a.limit ?? 2000),
       'cases.list': (a) => this.listCases(a.search),
       'cases.open': (a) => this.openCase(a),
       'cases.exhibits': (a) => this.exhibits(a.caseId),
@@ -222,6 +227,43 @@ export class LedgerService {
   async checkpoints(): Promise<CheckpointView[]> {
     const s = await this.backend();
     return s.checkpointList().reverse();
+  }
+
+  /** Leaf hashes of each backend's verified entries, extended as it grows (RFC 9162 roots for the index marks). */
+  private readonly trees = new WeakMap<LedgerBackend, MemoryTree>();
+
+  /**
+   * The verified entries after `since` for the UI's cached index (renderer/src/workspace/ledger-index.ts). The
+   * mark is the origin and the RFC 9162 §2.1.1 root of the first `size` entries: a cache of another log, or of a
+   * view that forked from this one, does not match and is told to start again from entry 0.
+   */
+  async index(since: IndexMark | null, limit: number): Promise<IndexPage> {
+    const s = await this.backend();
+    return s.exclusive(async () => {
+      const cp = await s.currentCheckpoint();
+      const total = Math.min(cp.size, s.entries.length);
+      let tree = this.trees.get(s);
+      if (!tree) this.trees.set(s, (tree = new MemoryTree()));
+      while (tree.size < total) tree.appendLeafHash(leafHash(s.entries[tree.size]!));
+      const continues = since !== null && since.origin === s.origin && since.size <= total && toHex(tree.root(since.size)) === since.root;
+      const from = continues ? since.size : 0;
+      const to = Math.min(total, from + limit);
+      const exhibitCase = new Map([...s.state.exhibits.values()].map((e) => [e.exhibitId, e.caseId]));
+      const entries: IndexEntry[] = [];
+      for (let index = from; index < to; index++) {
+        const r = s.applied[index]!.record as Record<string, unknown> & { type: string; time: string };
+        if (!TIMELINE_TYPES.includes(r.type)) continue;
+        const exhibitId = typeof r.exhibitId === 'string' ? r.exhibitId : null;
+        const caseId = typeof r.caseId === 'string' ? r.caseId : exhibitId ? (exhibitCase.get(exhibitId) ?? null) : null;
+        const facts = factsOf(s, r);
+        if (r.type === 'case.open') {
+          const by = this.person(s, s.state.cases.get(String(r.caseId))?.openedBy ?? '');
+          Object.assign(facts, { description: String(r.description ?? ''), openedBy: by.name, openedByBadge: by.badge, openedByKey: by.keyId });
+        }
+        entries.push({ index, type: r.type, time: r.time, caseId, exhibitId, facts });
+      }
+      return { origin: s.origin, continues, from, entries, mark: { origin: s.origin, size: to, root: toHex(tree.root(to)) }, total };
+    });
   }
 
   private person(s: LedgerBackend, keyId: string): { keyId: string; name: string; badge: string } {
@@ -600,7 +642,7 @@ export class LedgerService {
       const r = applied.record as Record<string, unknown> & { type: string; time: string };
       const exhibitId = typeof r.exhibitId === 'string' ? r.exhibitId : null;
       const caseId = typeof r.caseId === 'string' ? r.caseId : exhibitId ? (exhibitCase.get(exhibitId) ?? null) : null;
-      if (!['case.open', 'deposition', 'custody.transfer', 'integrity.check', 'access', 'disposition'].includes(r.type)) continue;
+      if (!TIMELINE_TYPES.includes(r.type)) continue;
       if (!filter({ caseId, exhibitId })) continue;
       out.push(await this.verifyEvent(s, cp, index, r, caseId, exhibitId, latestCheck));
     }
@@ -730,6 +772,9 @@ function recordedIndex(s: LedgerBackend, caseId: string, item: { exhibitId: stri
   const o = ex.objects[0]!;
   return o.sha256 === item.sha256 && o.size === item.size ? ex.depositedAt : undefined;
 }
+
+/** The record types a custody timeline shows. */
+const TIMELINE_TYPES = ['case.open', 'deposition', 'custody.transfer', 'integrity.check', 'access', 'disposition'];
 
 /** RFC 8785 canonical JSON, to compare two records field by field regardless of key order. */
 function canonical(v: unknown): string {

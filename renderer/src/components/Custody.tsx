@@ -5,7 +5,7 @@ import { Descriptions, Drawer, Empty, Space, Table, Tag, Timeline, Typography } 
 import { CheckOutlined, ClockCircleOutlined, CloseOutlined, MinusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { Check, TimelineEvent } from '../../../app/contract/api';
+import type { Check, IndexEntry, TimelineEvent } from '../../../app/contract/api';
 import { StatusTag } from './StatusTag';
 import { LocalTime } from './LocalTime';
 import { HashText } from './HashText';
@@ -24,7 +24,7 @@ export function verdictColor(v: TimelineEvent['verdict']): string {
 }
 
 /** One line that says what happened, in the UI's language. */
-export function EventTitle({ e }: { e: TimelineEvent }) {
+export function EventTitle({ e }: { e: Pick<TimelineEvent, 'type' | 'facts' | 'exhibitId' | 'caseId'> }) {
   const { t, i18n } = useTranslation();
   const f = e.facts;
   switch (e.type) {
@@ -101,6 +101,7 @@ export function CustodyTimeline({ events, testId }: { events: TimelineEvent[]; t
     <>
       <Timeline
         data-testid={testId}
+        data-source="host"
         items={events.map((e) => ({
           key: e.index,
           color: verdictColor(e.verdict),
@@ -136,6 +137,40 @@ export function CustodyTimeline({ events, testId }: { events: TimelineEvent[]; t
       />
       <EventDrawer event={open} onClose={() => setOpen(undefined)} />
     </>
+  );
+}
+
+/**
+ * Events from this workstation's cached index (workspace/ledger-index.ts), drawn before the host has verified
+ * them: grey, "checking", no checks and no drawer. The host's verified timeline replaces them as soon as it comes.
+ */
+export function CheckingTimeline({ entries, testId }: { entries: IndexEntry[]; testId: string }) {
+  const { t } = useTranslation();
+  if (entries.length === 0) return <Empty description={t('timeline.empty')} />;
+  return (
+    <div data-testid={testId} data-source="cache" aria-busy="true">
+      <Typography.Paragraph type="secondary" className="cache-note">
+        {t('timeline.fromCache')}
+      </Typography.Paragraph>
+      <Timeline
+        items={entries.map((e) => ({
+          key: e.index,
+          color: 'gray',
+          content: (
+            <div className="event event-checking" data-testid={`event-${e.index}`} data-verdict="checking">
+              <div className="event-head">
+                <LocalTime iso={e.time} />
+                <span className="event-index">#{e.index}</span>
+                <StatusTag verdict="pending" text={t('timeline.checking')} />
+              </div>
+              <div className="event-title">
+                <EventTitle e={e} />
+              </div>
+            </div>
+          ),
+        }))}
+      />
+    </div>
   );
 }
 

@@ -1,6 +1,7 @@
 // One case: its record, its exhibits with their custody timelines, "Verify now", custody transfer, and the
 // whole case's timeline.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
 import { Alert, Breadcrumb, Button, Descriptions, Form, Input, Modal, Select, Table, Tabs, Tooltip } from 'antd';
 import { InboxOutlined, SafetyCertificateOutlined, SwapOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +13,9 @@ import { useLedger, ledgerActions } from '../stores/ledger';
 import { useIdentity } from '../stores/identity';
 import { LocalTime } from '../components/LocalTime';
 import { HashText } from '../components/HashText';
-import { CustodyTimeline } from '../components/Custody';
+import { CheckingTimeline, CustodyTimeline } from '../components/Custody';
+import { workspace } from '../workspace/db';
+import { casesFromIndex, eventsFromIndex, exhibitsFromIndex } from '../workspace/ledger-index';
 import { StatusTag } from '../components/StatusTag';
 import { formatBytes } from '../core/format';
 
@@ -171,9 +174,15 @@ function ExhibitPanel({ exhibit, onChanged }: { exhibit: ExhibitSummary; onChang
 export function CaseDetail({ caseId }: { caseId: string }) {
   const { t, i18n } = useTranslation();
   const revision = useLedger((s) => s.revision);
-  const [summary, setSummary] = useState<CaseSummary>();
-  const [exhibits, setExhibits] = useState<ExhibitSummary[]>([]);
-  const [timeline, setTimeline] = useState<TimelineEvent[]>([]);
+  const [verifiedSummary, setSummary] = useState<CaseSummary>();
+  const [verifiedExhibits, setExhibits] = useState<ExhibitSummary[]>();
+  /** The host's verified timeline; until it comes, the cached index is drawn as "checking". */
+  const [verified, setTimeline] = useState<TimelineEvent[]>();
+  const indexed = useLiveQuery(() => workspace.ledgerEntries.where('caseId').equals(caseId).toArray(), [caseId]);
+  const cached = useMemo(() => (indexed ? { summary: casesFromIndex(indexed).find((c) => c.caseId === caseId), exhibits: exhibitsFromIndex(indexed, caseId), events: eventsFromIndex(indexed, { caseId }) } : undefined), [indexed, caseId]);
+  const summary = verifiedSummary ?? cached?.summary;
+  const exhibits = verifiedExhibits ?? cached?.exhibits ?? [];
+  const timeline = verified ?? [];
   const [selected, setSelected] = useState<string>();
   const [error, setError] = useState<string>();
   const [tick, setTick] = useState(0);
@@ -199,6 +208,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
   }, [caseId, revision, tick]);
 
   const exhibitVerdict = (id: string) => verdictOf(timeline.filter((e) => e.exhibitId === id));
+  const checking = <StatusTag verdict="pending" text={t('timeline.checking')} />;
   const current = exhibits.find((e) => e.exhibitId === selected);
   const caseVerdict = verdictOf(timeline);
 
@@ -213,7 +223,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         <div className="panel" style={{ marginBottom: 12 }}>
           <div className="panel-title">
             <span data-testid="case-title">{summary.title}</span>
-            {caseVerdict && <StatusTag verdict={caseVerdict} />}
+            {verified ? caseVerdict && <StatusTag verdict={caseVerdict} /> : checking}
             <span className="grow" />
             <Button type="primary" icon={<InboxOutlined />} onClick={() => appActions.go('intake')} data-testid="add-evidence">
               {t('case.addEvidence')}
@@ -265,13 +275,14 @@ export function CaseDetail({ caseId }: { caseId: string }) {
                       title: t('exhibit.status'),
                       width: 150,
                       render: (_v, r) => {
+                        if (!verified) return checking;
                         const v = exhibitVerdict(r.exhibitId);
                         return v ? <StatusTag verdict={v} text={v === 'failed' ? t('exhibit.failedShort') : undefined} /> : null;
                       },
                     },
                   ]}
                 />
-                {current && <ExhibitPanel key={current.exhibitId} exhibit={current} onChanged={refresh} />}
+                {current && verifiedExhibits && <ExhibitPanel key={current.exhibitId} exhibit={current} onChanged={refresh} />}
               </div>
             ),
           },
@@ -280,7 +291,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
             label: t('case.timelineTab'),
             children: (
               <div className="panel">
-                <CustodyTimeline events={timeline} testId="case-timeline" />
+                {verified ? <CustodyTimeline events={verified} testId="case-timeline" /> : cached && <CheckingTimeline entries={cached.events} testId="case-timeline" />}
               </div>
             ),
           },

@@ -1,7 +1,8 @@
 // Cases: the list with search, a dialog to open a new case, and the open case (CaseDetail).
-import { useEffect, useState } from 'react';
-import { Alert, Button, Form, Input, Modal, Table } from 'antd';
-import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, Button, Form, Input, Modal, Table, Typography } from 'antd';
+import { LoadingOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummary } from '../../../app/contract/api';
 import { HostCallError, unwrap, ws } from '../host';
@@ -10,6 +11,8 @@ import { appActions, useApp } from '../stores/app';
 import { useLedger } from '../stores/ledger';
 import { LocalTime } from '../components/LocalTime';
 import { CaseDetail } from './CaseDetail';
+import { workspace } from '../workspace/db';
+import { casesFromIndex } from '../workspace/ledger-index';
 
 export function NewCaseDialog({ open, onClose }: { open: boolean; onClose: (created?: CaseSummary) => void }) {
   const { t } = useTranslation();
@@ -74,6 +77,11 @@ export function CasesScreen() {
   const [cases, setCases] = useState<CaseSummary[]>();
   const [error, setError] = useState<string>();
   const [creating, setCreating] = useState(false);
+  // First paint from the cached index (no statuses in this list); the host's answer replaces it.
+  const indexed = useLiveQuery(() => workspace.ledgerEntries.where('type').anyOf('case.open', 'deposition').toArray(), []);
+  const cached = useMemo(() => (indexed ? casesFromIndex(indexed, search) : undefined), [indexed, search]);
+  const rows = cases ?? cached;
+  const source = cases ? 'host' : cached ? 'cache' : 'none';
 
   useEffect(() => {
     let live = true;
@@ -109,12 +117,18 @@ export function CasesScreen() {
         </Button>
       </div>
       {error && <Alert type="warning" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {source === 'cache' && !error && (
+        <Typography.Paragraph type="secondary" className="cache-note" data-testid="cases-from-cache">
+          <LoadingOutlined /> {t('cases.fromCache')}
+        </Typography.Paragraph>
+      )}
       <Table<CaseSummary>
         data-testid="cases-table"
+        data-source={source}
         size="small"
         rowKey="caseId"
-        loading={cases === undefined && !error}
-        dataSource={cases ?? []}
+        loading={rows === undefined && !error}
+        dataSource={rows ?? []}
         pagination={false}
         virtual
         scroll={{ y: 520 }}

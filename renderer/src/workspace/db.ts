@@ -1,6 +1,9 @@
 // The local workspace (Dexie over IndexedDB, renderer only): intake drafts and their exhibit metadata, saved on
-// every change so a reload or a crash loses nothing typed. It holds no verdicts: those always come from the host.
+// every change so a reload or a crash loses nothing typed; and the cached index of the ledger (ledger-index.ts).
+// It holds no verdicts: those always come from the host.
 import Dexie, { type EntityTable } from 'dexie';
+import type { IndexEntry } from '../../../app/contract/api';
+import type { IndexMeta } from './ledger-index';
 
 export interface DraftItem {
   /** Position in the intake result. */
@@ -40,9 +43,13 @@ export interface IntakeDraft {
 
 export class Workspace extends Dexie {
   drafts!: EntityTable<IntakeDraft, 'caseId'>;
+  /** The cached, rebuildable index of the verified ledger (ledger-index.ts), by entry index. */
+  ledgerEntries!: EntityTable<IndexEntry, 'index'>;
+  ledgerMeta!: EntityTable<IndexMeta, 'key'>;
   constructor(name = 'evidence-workspace') {
     super(name);
     this.version(1).stores({ drafts: 'caseId, updatedAt' });
+    this.version(2).stores({ drafts: 'caseId, updatedAt', ledgerEntries: 'index, type, caseId, exhibitId', ledgerMeta: 'key' });
   }
 }
 
