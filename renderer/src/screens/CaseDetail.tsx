@@ -100,6 +100,7 @@ function ExhibitPanel({ exhibit, onChanged }: { exhibit: ExhibitSummary; onChang
   const [verifying, setVerifying] = useState(false);
   const [error, setError] = useState<string>();
   const [transfer, setTransfer] = useState(false);
+  const indexed = useLiveQuery(() => workspace.ledgerEntries.where('exhibitId').equals(exhibit.exhibitId).toArray(), [exhibit.exhibitId]);
 
   useEffect(() => {
     let live = true;
@@ -156,7 +157,7 @@ function ExhibitPanel({ exhibit, onChanged }: { exhibit: ExhibitSummary; onChang
         </Descriptions.Item>
       </Descriptions>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="exhibit-error" />}
-      {events && <CustodyTimeline events={events} testId="exhibit-timeline" />}
+      {events ? <CustodyTimeline events={events} testId="exhibit-timeline" /> : indexed && <CheckingTimeline entries={eventsFromIndex(indexed, { exhibitId: exhibit.exhibitId })} testId="exhibit-timeline" />}
       <TransferDialog
         exhibit={transfer ? exhibit : undefined}
         onClose={(done) => {
