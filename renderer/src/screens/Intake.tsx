@@ -39,6 +39,7 @@ export function draftItems(caseId: string, items: IntakeItem[], caseExhibits: Ex
       sha256: sha,
       mediaType: i.mediaType,
       error: i.error ? errorWords(i) : null,
+      errorCode: i.error?.code ?? null,
       duplicateOf,
       include: i.error === null && duplicateOf === null,
       exhibitId: ids[n]!,
@@ -126,7 +127,7 @@ export function IntakeScreen() {
       return;
     }
     if (batch.state !== 'done' || !batch.result) {
-      await patchDraft(cid, { phase: 'failed', error: batch.error ? errorText(batch.error) : t('intake.cancelled') });
+      await patchDraft(cid, { phase: 'failed', error: batch.error ? errorText(batch.error) : t('intake.cancelled'), failure: batch.error ?? { code: 'E_INTAKE_CANCELLED', message: 'The intake was cancelled.' } });
       return;
     }
     const ex = await unwrap(ws().cases.exhibits({ caseId: cid }));
@@ -178,12 +179,12 @@ export function IntakeScreen() {
     setStaged(undefined);
     statusActions.setActivity(undefined);
     if (!staged.ok) {
-      await patchDraft(cid, { phase: 'failed', error: errorText(staged.error) });
+      await patchDraft(cid, { phase: 'failed', error: errorText(staged.error), failure: staged.error });
       return;
     }
     const r = await w.intake.start({ paths: staged.value.paths });
     if (!r.ok) {
-      await patchDraft(cid, { phase: 'failed', error: errorText(r.error) });
+      await patchDraft(cid, { phase: 'failed', error: errorText(r.error), failure: r.error });
       return;
     }
     await patchDraft(cid, { phase: 'hashing', batchId: r.value.batchId });
@@ -323,7 +324,7 @@ export function IntakeScreen() {
           )}
         </div>
       )}
-      {draft?.phase === 'failed' && draft.error && <Alert type="error" showIcon title={draft.error} style={{ marginBottom: 12 }} data-testid="intake-error" />}
+      {draft?.phase === 'failed' && draft.error && <Alert type="error" showIcon title={draft.failure ? errorText(draft.failure) : draft.error} style={{ marginBottom: 12 }} data-testid="intake-error" />}
       {idProblems.length > 0 && <Alert type="warning" showIcon title={t('intake.idProblem', { ids: idProblems.map((i) => i.exhibitId || '—').join(', ') })} style={{ marginBottom: 12 }} />}
 
       {draft && draft.items.length > 0 && caseId && (
@@ -354,7 +355,7 @@ export function IntakeScreen() {
                   <div className="file-name">{i.name}</div>
                   {i.error && (
                     <Typography.Text type="danger" style={{ fontSize: 12 }}>
-                      {i.error}
+                      {i.errorCode && i18n.exists(`intakeError.${i.errorCode}`) ? t(`intakeError.${i.errorCode}`) : i.error}
                     </Typography.Text>
                   )}
                   {i.duplicateOf && (

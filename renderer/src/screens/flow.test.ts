@@ -30,6 +30,8 @@ describe('draftItems', () => {
     expect(rows.map((r) => r.duplicateOf)).toEqual([null, 'one', 'C-E01', null]);
     expect(rows.map((r) => r.include)).toEqual([true, false, false, false]);
     expect(rows[3]!.error).toBe('changed while read');
+    // The code is kept, so the words follow a later language switch.
+    expect(rows.map((r) => r.errorCode)).toEqual([null, null, null, 'E_CHANGED']);
   });
 });
 

@@ -14,8 +14,10 @@ export interface DraftItem {
   size: number | null;
   sha256: string | null;
   mediaType: string | null;
-  /** Plain-words reason the file cannot be deposited (unreadable, changed while read, …). */
+  /** Plain-words reason the file cannot be deposited (unreadable, changed while read, …), as first shown. */
   error: string | null;
+  /** Its intake code (`intakeError.<code>`), so the words follow a later language switch. */
+  errorCode?: string | null;
   /** Another item of this intake (or an exhibit of the case) has the same SHA-256. */
   duplicateOf: string | null;
   include: boolean;
@@ -38,6 +40,8 @@ export interface IntakeDraft {
   dropped: string[];
   items: DraftItem[];
   error: string | null;
+  /** The host's error behind `error` (code and values), said again in the language shown. */
+  failure?: { code: string; message: string; params?: Record<string, string> | undefined } | null;
   updatedAt: string;
 }
 
