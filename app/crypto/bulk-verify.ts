@@ -2,7 +2,7 @@
 // the isomorphic envelope code takes this verifier by injection. OpenSSL accepts high-S signatures, so the
 // shared pre-check (checkCompactSignature: length, r/s range, low-S) runs first: both verifiers refuse exactly
 // the same inputs (bulk-verify.test.ts). Speed vs noble: bench/crypto.bench.ts.
-import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { toHex } from './encoding';
 import { verifyEnvelope, type EnvelopeReport, type VerifyOptions } from './envelope';
 import { checkCompactSignature, publicKeyToSpkiDer, type Secp256k1Verifier, type VerifyOutcome } from './secp256k1';
@@ -48,6 +48,11 @@ export function createNodeVerifier(): Secp256k1Verifier {
     name: 'node:crypto',
     verify: (signature, message, publicKey) => verifyWithKeyObject(signature, message.bytes, cache.get(publicKey)),
   };
+}
+
+/** SHA-256 through node:crypto (OpenSSL), for the digests the ledger rules compute (ApplyOptions.sha256). */
+export function nodeSha256(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest();
 }
 
 /** The shared node:crypto verifier. */

@@ -41,6 +41,8 @@ export function domainTag(type: string): string {
  * sparse arrays. `canonicalize` alone would silently drop or convert several of those.
  */
 export function canonicalJson(value: unknown): string {
+  // Keys already in JCS order (e.g. parsed from canonical text): V8's native JSON.stringify is the JCS form.
+  if (sortedPlainJson(value, 0)) return JSON.stringify(value);
   return fastCanonical(value, 0) ?? canonicalJsonChecked(value);
 }
 

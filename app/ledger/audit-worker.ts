@@ -10,7 +10,7 @@
 // worker starts in tens of milliseconds) and on the main thread while no worker is ready yet.
 import { type KeyObject, createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { nodePublicKey, verifyWithKeyObject } from '../crypto/bulk-verify';
+import { nodePublicKey, nodeSha256, verifyWithKeyObject } from '../crypto/bulk-verify';
 import { fromBase64 } from '../crypto/encoding';
 import { parsePublicKey } from '../crypto/secp256k1';
 import { HASH_SIZE } from './merkle';
@@ -86,7 +86,7 @@ function prepare(entry: Uint8Array): Prepared | WorkerEntry {
   let parsed: ReturnType<typeof parseEntry>;
   try {
     parsed = parseEntry(entry);
-    checkEntryAlone(parsed);
+    checkEntryAlone(parsed, { sha256: nodeSha256 });
   } catch (err) {
     if (!(err instanceof RuleError)) throw err;
     return { rule: { code: err.code, status: err.status, message: err.message, ...(err.field !== undefined ? { field: err.field } : {}) } };

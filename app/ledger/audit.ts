@@ -12,7 +12,7 @@
 // one is ready, the main thread processes chunks itself.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { nodeVerifier } from '../crypto/bulk-verify';
+import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { publicKeyToSpkiDer } from '../crypto/secp256k1';
 import { toBase64 } from './bytes';
 import { openCheckpoint } from './checkpoint';
@@ -283,7 +283,7 @@ export async function loadLedgerState(fetcher: TileFetcher, opts: { logKey?: str
   const state = new LedgerState();
   for (const [i, e] of loaded.entries.entries()) {
     try {
-      state.apply(e, { verifier: nodeVerifier });
+      state.apply(e, { verifier: nodeVerifier, sha256: nodeSha256 });
     } catch (err) {
       if (err instanceof RuleError) throw new LogVerifyError('LEDGER_ENTRY_REJECTED', `entry ${i}: ${err.message}`, { index: i }, { cause: err });
       throw err;

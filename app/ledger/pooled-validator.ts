@@ -5,7 +5,7 @@
 // field) for every single fault. Signatures by keys the ledger has never enrolled are not verified on the
 // workers at all: such a submission takes `apply`'s synchronous path, which refuses it (403) before any curve
 // arithmetic, so strangers cannot spend the node's cores.
-import { nodeVerifier } from '../crypto/bulk-verify';
+import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import type { CheckPool } from './check-pool';
 import { encodeBundle } from './layout';
 import { type LedgerState, RuleError, type RuleStatus } from './rules';
@@ -28,7 +28,7 @@ function signersEnrolled(state: LedgerState, entry: Uint8Array): boolean {
 }
 
 export function pooledValidator(state: LedgerState, pool: CheckPool): EntryValidator {
-  const apply = (entry: Uint8Array) => void state.apply(entry, { verifier: nodeVerifier });
+  const apply = (entry: Uint8Array) => void state.apply(entry, { verifier: nodeVerifier, sha256: nodeSha256 });
   return {
     apply,
     prepare: async (entry) => {

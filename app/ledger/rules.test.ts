@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addSignature, signRecord, type SignedRecord } from '../crypto/envelope';
 import { flipS } from '../crypto/secp256k1';
 import { fromBase64, toBase64 } from '../crypto/encoding';
-import { nodeVerifier } from '../crypto/bulk-verify';
+import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { verifyEnvelope } from '../crypto/envelope';
 import { recordMessage } from '../crypto/record-digest';
 import { EntryRejectedError, LedgerState, RuleError, adminRole, checkEntryAlone, entryFacts, parseEntry, replay } from './rules';
@@ -209,6 +209,27 @@ describe('agreement with app/crypto', () => {
       const { envelope, message } = parseEntry(e);
       expect(message).toEqual(recordMessage(envelope.record));
     }
+  });
+
+  it('judges a deposition\'s request digest alike with noble\'s SHA-256 and node:crypto\'s', () => {
+    const { net, entries } = network();
+    const depo = clone(net.deposition(net.officers[0]!));
+    const tampered = clone(net.deposition(net.officers[1]!));
+    (tampered.record.request as { metadata: { description: string } }).metadata.description += ' (edited)';
+    const verdicts = (sha256?: (b: Uint8Array) => Uint8Array) =>
+      [...entries, entryBytes(depo as unknown as SignedRecord), entryBytes(tampered as unknown as SignedRecord)].map((e) => {
+        try {
+          checkEntryAlone(parseEntry(e), sha256 ? { sha256 } : {});
+          return 'ok';
+        } catch (err) {
+          if (!(err instanceof RuleError)) throw err;
+          return err.message;
+        }
+      });
+    const noble = verdicts();
+    expect(verdicts(nodeSha256)).toEqual(noble);
+    expect(noble.at(-2)).toBe('ok');
+    expect(noble.at(-1)).toMatch(/receipt.requestDigest .* is not the digest of the deposition.request record/);
   });
 
   it('accepts and refuses signatures exactly as verifyEnvelope does', () => {

@@ -3,7 +3,7 @@
 // a folder that init refuses to reuse only if it finished.
 import { access, mkdir } from 'node:fs/promises';
 import type { SignedRecord } from '../crypto/envelope';
-import { nodeVerifier } from '../crypto/bulk-verify';
+import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { writeFileDurable } from '../ledger/storage/fs';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { LogWriter } from '../ledger/log';
@@ -37,7 +37,7 @@ export async function initNode(o: InitOptions): Promise<{ config: NodeConfig; ke
   if (rec.origin !== o.origin) throw new NodeConfigError(`the genesis is for ledger ${String(rec.origin)}, not ${o.origin}`);
   if (rec.logKey !== key.vkey) throw new NodeConfigError(`the genesis names log key ${String(rec.logKey)}, not this node's ${key.vkey}`);
   const entry = entryBytes(genesis);
-  new LedgerState().apply(entry, { verifier: nodeVerifier });
+  new LedgerState().apply(entry, { verifier: nodeVerifier, sha256: nodeSha256 });
 
   await mkdir(o.dir, { recursive: true });
   await writeFileDurable(p.key, new TextEncoder().encode(`${key.skey}\n`), 0o600);

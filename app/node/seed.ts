@@ -1,7 +1,7 @@
 // `evidence log seed`: a standalone log with fresh keys holding `count` valid, signed, realistic records of
 // every type (genesis included), written as a ledger node folder (so `evidence node serve` can serve it).
 // Every record goes through the same rules as a live submission before it is appended.
-import { nodeVerifier } from '../crypto/bulk-verify';
+import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { LogWriter } from '../ledger/log';
 import { LedgerState } from '../ledger/rules';
 import { SampleNetwork, entryBytes } from '../ledger/sample';
@@ -26,7 +26,7 @@ export async function seedLog(o: SeedOptions): Promise<{ origin: string; vkey: s
   const state = new LedgerState();
   const genesis = net.genesis();
   await initNode({ dir: o.dir, origin, key: net.logKey, genesis: () => genesis });
-  state.apply(entryBytes(genesis), { verifier: nodeVerifier });
+  state.apply(entryBytes(genesis), { verifier: nodeVerifier, sha256: nodeSha256 });
   const p = nodePaths(o.dir);
   const driver = new FsLogDriver(p.log, p.journal);
   const writer = await LogWriter.open(driver, origin, net.logKey.signer, net.logKey.verifier);
@@ -34,7 +34,7 @@ export async function seedLog(o: SeedOptions): Promise<{ origin: string; vkey: s
   let batch: Uint8Array[] = [];
   for (let i = 1; i < o.count; i++) {
     const e = entryBytes(net.next());
-    state.apply(e, { verifier: nodeVerifier });
+    state.apply(e, { verifier: nodeVerifier, sha256: nodeSha256 });
     batch.push(e);
     if (batch.length >= batchSize) {
       await writer.append(batch);

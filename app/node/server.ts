@@ -7,7 +7,7 @@
 // Errors are { error: { code, message, field? } } with 400 (field), 401/403 (signer), 409 (duplicate),
 // 413 (over 65,535 bytes), 422 (against the ledger's history); nothing is appended on error.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { nodeVerifier } from '../crypto/bulk-verify';
+import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { toBase64 } from '../ledger/bytes';
 import { LayoutError, MAX_ENTRY_SIZE, parseTilePath } from '../ledger/layout';
 import type { PublishedCheckpoint } from '../ledger/log';
@@ -59,7 +59,7 @@ export async function startNodeServer(o: NodeServerOptions): Promise<LedgerNode>
     driver,
     origin: config.origin,
     key,
-    validator: pool ? pooledValidator(state, pool) : { apply: (e) => void state.apply(e, { verifier: nodeVerifier }) },
+    validator: pool ? pooledValidator(state, pool) : { apply: (e) => void state.apply(e, { verifier: nodeVerifier, sha256: nodeSha256 }) },
     ...(o.batchMs !== undefined ? { batchMs: o.batchMs } : {}),
     onCheckpoint: async (p) => {
       log(`checkpoint ${p.checkpoint.size} ${toBase64(p.checkpoint.root)}`);
