@@ -52,7 +52,8 @@ export function createNodeVerifier(): Secp256k1Verifier {
 
 /** SHA-256 through node:crypto (OpenSSL), for the digests the ledger rules compute (ApplyOptions.sha256). */
 export function nodeSha256(bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(bytes).digest();
+  const h = createHash('sha256').update(bytes).digest();
+  return new Uint8Array(h.buffer, h.byteOffset, h.length); // a plain Uint8Array, as noble's sha256 returns
 }
 
 /** The shared node:crypto verifier. */

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EntryTooLargeError, LogVerifyError, LogWriter, loadLog } from './log';
 import { generateNoteKey } from './note';
 import { FsLogDriver } from './storage/fs';
-import { MemoryTree, verifyConsistency, verifyInclusion } from './merkle';
+import { MemoryTree, leafHash, verifyConsistency, verifyInclusion } from './merkle';
+import { nodeLeafHash } from './sequencer';
 import { consistencyProofFromTiles, inclusionProofFromTiles } from './tiles';
 
 const ORIGIN = 'test.example/log';
@@ -56,6 +57,19 @@ describe('LogWriter + loadLog', () => {
     await reopened.append([entry(260), entry(261)]);
     const ref = new MemoryTree();
     for (let i = 0; i < 262; i++) ref.append(entry(i));
+    expect((await loadLog(driver, { logKey: key.verifier })).checkpoint.checkpoint.root).toEqual(ref.root());
+  });
+
+  it('appends with leaf hashes the caller computed (node:crypto), to the same log', async () => {
+    const entries = Array.from({ length: 300 }, (_, i) => entry(i));
+    for (const e of [new Uint8Array(0), ...entries]) expect(nodeLeafHash(e)).toEqual(leafHash(e));
+    const driver = new FsLogDriver(join(dir, 'given'));
+    const writer = await LogWriter.create(driver, ORIGIN, key.signer, key.verifier);
+    await writer.append(entries.slice(0, 100), entries.slice(0, 100).map(nodeLeafHash));
+    await writer.append(entries.slice(100), entries.slice(100).map(nodeLeafHash));
+    await expect(writer.append([entry(300)], [])).rejects.toThrow(/0 leaf hashes for 1 entries/);
+    const ref = new MemoryTree();
+    for (const e of entries) ref.append(e);
     expect((await loadLog(driver, { logKey: key.verifier })).checkpoint.checkpoint.root).toEqual(ref.root());
   });
 

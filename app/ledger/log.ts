@@ -239,12 +239,20 @@ export class LogWriter {
     return this.current;
   }
 
-  /** Integrates `entries` at indexes size.., publishing bundles, tiles and the new checkpoint (last). */
-  async append(entries: readonly Uint8Array[]): Promise<PublishedCheckpoint> {
+  /**
+   * Integrates `entries` at indexes size.., publishing bundles, tiles and the new checkpoint (last).
+   * `leafHashes`, when the caller already has them (the sequencer, for its promises), are the entries' RFC 9162
+   * leaf hashes in the same order; otherwise they are computed here.
+   */
+  async append(entries: readonly Uint8Array[], leafHashes?: readonly Uint8Array[]): Promise<PublishedCheckpoint> {
     for (const e of entries) if (e.length > MAX_ENTRY_SIZE) throw new EntryTooLargeError(e.length);
+    if (leafHashes && leafHashes.length !== entries.length) throw new RangeError(`${leafHashes.length} leaf hashes for ${entries.length} entries`);
     const oldSize = this.tree.size;
     if (entries.length === 0) return { ...this.current, previousSize: oldSize };
-    for (const e of entries) this.tree.append(e);
+    for (const [i, e] of entries.entries()) {
+      if (leafHashes) this.tree.appendLeafHash(leafHashes[i]!);
+      else this.tree.append(e);
+    }
     const newSize = this.tree.size;
 
     // Entry bundles touched: from the one holding oldSize to the one holding newSize - 1.
