@@ -93,6 +93,8 @@ describe('electronPrintDialog', () => {
     expect(cancelled('file:///etc/passwd')).toBe(true);
     expect(cancelled('https://example.org/x')).toBe(true);
     expect(cancelled('chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/index.html')).toBe(false);
+    expect(cancelled('chrome://resources/css/text_defaults_md.css')).toBe(false);
+    expect(cancelled('chrome://settings/')).toBe(true);
     let granted: boolean | undefined;
     permission!({}, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);

@@ -61,6 +61,9 @@ export function paperWindowOptions(title: string): BrowserWindowConstructorOptio
   };
 }
 
+/** Chromium's own PDF viewer (an extension with its resources and stream), which a report window needs. */
+const PDF_VIEWER_PREFIXES = ['chrome-extension://', 'blob:chrome-extension://', 'chrome://resources/', 'chrome-untrusted://'];
+
 /**
  * The paper session loads only the PDFs handed to it and Chromium's own PDF viewer; it grants no permission.
  * Returns the function that adds a PDF's file: URL to what it loads.
@@ -76,7 +79,7 @@ export function hardenPaperSession(
   });
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onBeforeRequest((details, callback) => {
-    const ok = allowed.has(details.url) || details.url.startsWith('chrome-extension://') || details.url.startsWith('chrome://');
+    const ok = allowed.has(details.url) || PDF_VIEWER_PREFIXES.some((p) => details.url.startsWith(p));
     if (!ok) warn(`a report window was refused ${JSON.stringify(details.url)}`);
     callback({ cancel: !ok });
   });
