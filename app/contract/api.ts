@@ -385,9 +385,20 @@ export const hostTextSchema = z.strictObject({
 });
 export type HostText = z.infer<typeof hostTextSchema>;
 
+/**
+ * A block (DESIGN.md): the entries sequenced between two checkpoints. Its header is the checkpoint (size, root)
+ * and the hash of the previous checkpoint, so the list reads as a chain: each block's `prevHash` is the `hash` of
+ * the block before it.
+ */
 export const checkpointViewSchema = z.strictObject({
   size: z.number().int(),
   root: z.string(),
+  /** The first entry of the block: the previous checkpoint's size (0 for the first seen); the last is size − 1. */
+  firstIndex: z.number().int(),
+  /** SHA-256 (hex) of this checkpoint's body, its c2sp.org/tlog-checkpoint text (origin, size, root lines). */
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** SHA-256 of the previous checkpoint's body; null for the first checkpoint this workstation saw. */
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
   /** When this workstation saw the checkpoint published. */
   time: z.string(),
   cosigners: z.array(z.string()),

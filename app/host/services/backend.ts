@@ -16,6 +16,8 @@ export interface CheckpointSeen {
   time: string;
   cosigners: string[];
   final: boolean;
+  /** The checkpoint's body as signed (c2sp.org/tlog-checkpoint); absent in lists saved before it was kept. */
+  body?: string;
 }
 
 export interface LocalCopy {

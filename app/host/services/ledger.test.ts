@@ -2,13 +2,18 @@
 // (signed, uploaded, countersigned, recorded, witnessed), see a verified timeline, change a byte on disk and see
 // the mismatch, transfer custody to a second officer who signs with their own passphrase.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkstationHost } from '../host';
 import type { HostLogger } from '../dispatch';
-import type { DepositionProgress, Envelope, TimelineEvent } from '../../contract/api';
+import type { CheckpointView, DepositionProgress, Envelope, TimelineEvent } from '../../contract/api';
+import { fromHex } from '../../crypto/encoding';
+import { formatCheckpoint } from '../../ledger/checkpoint';
+import { parseNote } from '../../ledger/note';
+import type { CheckpointSeen } from './backend';
+import { blocks } from './ledger';
 
 const errors: string[] = [];
 const log: HostLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => errors.push(`${m}: ${String(e)}`) };
@@ -100,6 +105,20 @@ describe('the standalone ledger service', () => {
 
     const status = (await call('ledger.status', {})) as { size: number; finalSize: number };
     expect(status.finalSize).toBe(status.size);
+
+    // The blocks, newest first, chained: each header names the previous checkpoint by the SHA-256 of its body,
+    // and the newest is the checkpoint the log publishes.
+    const blocksSeen = (await call('ledger.checkpoints', {})) as CheckpointView[];
+    expect(blocksSeen.length).toBeGreaterThan(2);
+    expect(blocksSeen[0]!.size).toBe(status.size);
+    for (const [i, b] of blocksSeen.entries()) {
+      const older = blocksSeen[i + 1];
+      expect(b.prevHash).toBe(older ? older.hash : null);
+      expect(b.firstIndex).toBe(older ? older.size : 0);
+      expect(b.size).toBeGreaterThan(b.firstIndex);
+    }
+    const published = parseNote(await readFile(join(await host.ledger.ledgerFolder(), 'checkpoint'), 'utf8')).text;
+    expect(createHash('sha256').update(published).digest('hex')).toBe(blocksSeen[0]!.hash);
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -174,4 +193,26 @@ describe('the standalone ledger service', () => {
       expect(again.entries.map((e) => e.caseId)).toEqual(['IDX-1', 'IDX-2']);
     }
   }, 60_000);
+});
+
+describe('blocks', () => {
+  const root = (n: number) => n.toString(16).padStart(64, '0');
+  const seen = (size: number, final = true, body?: string): CheckpointSeen => ({ size, root: root(size), time: `2026-11-27T10:0${size}:00Z`, cosigners: ['w1'], final, ...(body ? { body } : {}) });
+  it('one block per checkpoint in its latest state, each linked to the one before by the hash of its body', () => {
+    const body3 = formatCheckpoint({ origin: 'example.org/log', size: 3, root: fromHex(root(3)), extensions: [] });
+    const b = blocks('example.org/log', [seen(1), seen(3, false, body3), seen(3, true, body3), seen(7)]);
+    expect(b.map((x) => [x.firstIndex, x.size, x.final])).toEqual([
+      [0, 1, true],
+      [1, 3, true],
+      [3, 7, true],
+    ]);
+    expect(b[0]!.prevHash).toBeNull();
+    expect(b[1]!.prevHash).toBe(b[0]!.hash);
+    expect(b[2]!.prevHash).toBe(b[1]!.hash);
+    // A body kept and a body rebuilt from origin, size and root hash the same for our nodes' checkpoints.
+    expect(b[1]!.hash).toBe(createHash('sha256').update(body3).digest('hex'));
+    expect(blocks('example.org/log', [seen(3)])[0]!.hash).toBe(b[1]!.hash);
+    // Another origin is another checkpoint text.
+    expect(blocks('other.example/log', [seen(3)])[0]!.hash).not.toBe(b[1]!.hash);
+  });
 });

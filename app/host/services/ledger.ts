@@ -7,6 +7,7 @@
 // In network mode (services/network.ts) the same methods answer from this workstation's verified mirror of the
 // remote ledger node: nothing is shown that the mirror has not verified (log key, witness quorum, consistency,
 // the rules), and a record counts as done only once it is visible there.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { join } from 'node:path';
@@ -29,10 +30,11 @@ import type {
   TimelineEvent,
 } from '../../contract/api';
 import { nodeVerifier } from '../../crypto/bulk-verify';
-import { toHex } from '../../crypto/encoding';
+import { fromHex, toHex } from '../../crypto/encoding';
 import { addSignature, signRecord, verifyEnvelope, type SignedRecord } from '../../crypto/envelope';
 import { unlockKeystore } from '../../crypto/keystore';
 import type { DisposableSigner } from '../../crypto/signer';
+import { formatCheckpoint } from '../../ledger/checkpoint';
 import { leafHash, MemoryTree, verifyInclusion } from '../../ledger/merkle';
 import { inclusionProofFromTiles } from '../../ledger/tiles';
 import { RuleError, SIGNING_ROLES } from '../../ledger/rules';
@@ -43,7 +45,7 @@ import { errorCodeOf, HostError } from '../errors';
 import type { IdentityService } from '../identity';
 import { IDENTITIES_DIR } from '../identity';
 import { randomId, StandaloneStack } from './standalone';
-import type { LedgerBackend, CurrentCheckpoint } from './backend';
+import type { CheckpointSeen, LedgerBackend, CurrentCheckpoint } from './backend';
 import { NetworkLedger, networkDepositOne } from './network';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -68,6 +70,38 @@ export class LedgerNotAvailableError extends HostError {
     super('LEDGER_NOT_AVAILABLE', reason);
     this.name = 'LedgerNotAvailableError';
   }
+}
+
+/**
+ * Checkpoints as blocks (DESIGN.md "The ledger"), oldest first: a checkpoint seen again (the same size and root,
+ * e.g. once more cosigned) is one block in its latest state; each block's header links to the previous
+ * checkpoint by the SHA-256 of its body. A body not kept (lists saved before it was) is rebuilt from origin,
+ * size and root: the checkpoint text our nodes sign, which has no extension lines.
+ */
+export function blocks(origin: string, seen: readonly CheckpointSeen[]): CheckpointView[] {
+  const latest: CheckpointSeen[] = [];
+  for (const c of seen) {
+    const last = latest.at(-1);
+    if (last && last.size === c.size && last.root === c.root) latest[latest.length - 1] = c;
+    else latest.push(c);
+  }
+  const hashOf = (c: CheckpointSeen) =>
+    createHash('sha256')
+      .update(c.body ?? formatCheckpoint({ origin, size: c.size, root: fromHex(c.root), extensions: [] }))
+      .digest('hex');
+  return latest.map((c, i) => {
+    const prev = latest[i - 1];
+    return {
+      size: c.size,
+      root: c.root,
+      firstIndex: prev ? prev.size : 0,
+      hash: hashOf(c),
+      prevHash: prev ? hashOf(prev) : null,
+      time: c.time,
+      cosigners: c.cosigners,
+      final: c.final,
+    };
+  });
 }
 
 /** Maps the rules' refusal to words for the person at the screen, keeping the rule's own message. */
@@ -224,9 +258,10 @@ export class LedgerService {
     });
   }
 
+  /** The blocks, newest first: each checkpoint with the entries it added and the hash of the one before it. */
   async checkpoints(): Promise<CheckpointView[]> {
     const s = await this.backend();
-    return s.checkpointList().reverse();
+    return blocks(s.origin, s.checkpointList()).reverse();
   }
 
   /** Leaf hashes of each backend's verified entries, extended as it grows (RFC 9162 roots for the index marks). */

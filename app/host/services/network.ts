@@ -23,7 +23,7 @@ import { writeJsonAtomic } from '../../fs/atomic';
 import { bytesEqual, toBase64, utf8Decode, utf8ToBytes } from '../../ledger/bytes';
 import { decodeBundle, TILE_WIDTH } from '../../ledger/layout';
 import { leafHash } from '../../ledger/merkle';
-import { parseVerifierKey, type NoteVerifier } from '../../ledger/note';
+import { parseNote, parseVerifierKey, type NoteVerifier } from '../../ledger/note';
 import { openPromise } from '../../ledger/promise';
 import { LedgerState, type AppliedEntry } from '../../ledger/rules';
 import { fetchTile, type TileFetcher } from '../../ledger/tiles';
@@ -299,7 +299,7 @@ export class NetworkLedger implements LedgerBackend {
     const last = this.checkpoints.at(-1);
     const rootHex = toHex(r.checkpoint.root);
     if (!last || last.size !== r.checkpoint.size || last.root !== rootHex || last.final !== final) {
-      this.checkpoints.push({ size: r.checkpoint.size, root: rootHex, time: new Date().toISOString(), cosigners: r.cosigners, final });
+      this.checkpoints.push({ size: r.checkpoint.size, root: rootHex, time: new Date().toISOString(), cosigners: r.cosigners, final, body: parseNote(note).text });
       await writeJsonAtomic(join(this.dir, 'checkpoints.json'), this.checkpoints);
     }
   }

@@ -215,7 +215,7 @@ export class StandaloneStack implements LedgerBackend {
     this.witnessed = { size: cp.size, root: cp.root };
     await writeFileAtomic(join(this.dir, 'witness-state.json'), JSON.stringify({ size: cp.size, root: toHex(cp.root) }), REPLACE);
     if (ok) {
-      this.checkpoints.push({ size: cp.size, root: toHex(cp.root), time: new Date().toISOString(), cosigners: [this.witness.name], final: true });
+      this.checkpoints.push({ size: cp.size, root: toHex(cp.root), time: new Date().toISOString(), cosigners: [this.witness.name], final: true, body: text });
       await writeFileAtomic(join(this.dir, 'checkpoints.json'), JSON.stringify(this.checkpoints), REPLACE);
     }
     this.onChange();

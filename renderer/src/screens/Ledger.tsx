@@ -160,11 +160,23 @@ export function LedgerScreen() {
           scroll={{ y: 360 }}
           dataSource={checkpoints ?? []}
           columns={[
-            { title: t('ledger.size'), dataIndex: 'size', width: 90, align: 'right' },
-            { title: t('ledger.root'), dataIndex: 'root', render: (v: string) => <HashText value={v} short label={t('ledger.root')} /> },
-            { title: t('ledger.time'), dataIndex: 'time', width: 220, render: (v: string) => <LocalTime iso={v} /> },
+            {
+              title: t('ledger.blockEntries'),
+              key: 'entries',
+              width: 90,
+              render: (_: unknown, c: CheckpointView) => (c.size > c.firstIndex ? `${c.firstIndex}–${c.size - 1}` : t('common.none')),
+            },
+            { title: t('ledger.size'), dataIndex: 'size', width: 70, align: 'right' },
+            { title: t('ledger.root'), dataIndex: 'root', width: 200, render: (v: string) => <HashText value={v} short label={t('ledger.root')} /> },
+            {
+              title: t('ledger.prevHash'),
+              dataIndex: 'prevHash',
+              width: 200,
+              render: (v: string | null) => (v === null ? t('ledger.firstSeen') : <HashText value={v} short label={t('ledger.prevHash')} />),
+            },
+            { title: t('ledger.time'), dataIndex: 'time', width: 200, render: (v: string) => <LocalTime iso={v} /> },
             { title: t('ledger.cosigners'), dataIndex: 'cosigners', render: (v: string[]) => v.join(', ') },
-            { title: t('ledger.final'), dataIndex: 'final', width: 150, render: (v: boolean) => (v ? <StatusTag verdict="verified" /> : <StatusTag verdict="awaiting" />) },
+            { title: t('ledger.final'), dataIndex: 'final', width: 110, render: (v: boolean) => (v ? <StatusTag verdict="verified" /> : <StatusTag verdict="awaiting" />) },
           ]}
         />
       </div>
