@@ -56,6 +56,13 @@ export function nodeSha256(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(h.buffer, h.byteOffset, h.length); // a plain Uint8Array, as noble's sha256 returns
 }
 
+const NODE_PREFIX = new Uint8Array([0x01]);
+/** RFC 9162 §2.1.1 interior node hash, SHA-256(0x01 || left || right), through node:crypto (MemoryTree's hashChildren). */
+export function nodeHashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
+  const h = createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return new Uint8Array(h.buffer, h.byteOffset, h.length);
+}
+
 /** The shared node:crypto verifier. */
 export const nodeVerifier: Secp256k1Verifier = createNodeVerifier();
 

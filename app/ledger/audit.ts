@@ -12,7 +12,7 @@
 // one is ready, the main thread processes chunks itself.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
+import { nodeHashChildren, nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { publicKeyToSpkiDer } from '../crypto/secp256k1';
 import { toBase64 } from './bytes';
 import { openCheckpoint } from './checkpoint';
@@ -155,7 +155,7 @@ interface Pending {
 async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerifier | undefined, pool: CheckPool | undefined, t0: number): Promise<AuditSummary> {
   const { note, peeked } = await readCheckpoint(fetcher);
   const size = peeked.size;
-  const tree = new MemoryTree();
+  const tree = new MemoryTree(nodeHashChildren);
   const state = new LedgerState();
   const types: Record<string, number> = {};
   let signatures = 0;

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, fromBase64, utf8ToBytes } from './bytes';
+import { nodeHashChildren } from '../crypto/bulk-verify';
 import {
   EMPTY_ROOT,
   MemoryTree,
@@ -87,5 +88,21 @@ describe('tree hashing', () => {
   });
   it('rejects a leaf hash of the wrong size', () => {
     expect(() => new MemoryTree().appendLeafHash(new Uint8Array(31))).toThrow(RangeError);
+  });
+});
+
+describe('MemoryTree with node:crypto interior hashes', () => {
+  it('has the same roots and proofs as with noble', () => {
+    const noble = new MemoryTree();
+    const node = new MemoryTree(nodeHashChildren);
+    for (let i = 0; i < 300; i++) {
+      const e = new TextEncoder().encode(`leaf ${i}`);
+      noble.append(e);
+      node.append(e);
+      expect(node.root()).toEqual(noble.root());
+    }
+    expect(nodeHashChildren(new Uint8Array(32), new Uint8Array(32).fill(1))).toEqual(nodeHash(new Uint8Array(32), new Uint8Array(32).fill(1)));
+    for (const [i, n] of [[0, 300], [137, 256], [299, 300]] as const) expect(node.inclusionProof(i, n)).toEqual(noble.inclusionProof(i, n));
+    expect(node.consistencyProof(77, 300)).toEqual(noble.consistencyProof(77, 300));
   });
 });

@@ -315,6 +315,12 @@ export function verifyConsistency(
 export class MemoryTree {
   private readonly levels: Uint8Array[][] = [[]];
 
+  /**
+   * `hashChildren`: RFC 9162 §2.1.1 interior node hash (nodeHash, with noble, by default); Node callers that
+   * append many leaves pass one with node:crypto (the audit's main thread).
+   */
+  constructor(private readonly hashChildren: (left: Uint8Array, right: Uint8Array) => Uint8Array = nodeHash) {}
+
   get size(): number {
     return this.levels[0]!.length;
   }
@@ -328,7 +334,7 @@ export class MemoryTree {
     let i = index;
     while (i % 2 === 1) {
       const row = this.levels[level]!;
-      const parent = nodeHash(row[i - 1]!, row[i]!);
+      const parent = this.hashChildren(row[i - 1]!, row[i]!);
       level++;
       if (this.levels.length <= level) this.levels.push([]);
       this.levels[level]!.push(parent);

@@ -303,19 +303,32 @@ const RECORD_PREFIX = '{"record":'.length;
  * the audit's main thread is the bottleneck). rules.test.ts checks it equals app/crypto's recordMessage.
  */
 function messageFromEntry(entry: Uint8Array, type: string): SignedMessage {
-  let end = -1;
-  outer: for (let i = entry.length - SIGNATURES_KEY.length; i >= RECORD_PREFIX; i--) {
-    for (let j = 0; j < SIGNATURES_KEY.length; j++) if (entry[i + j] !== SIGNATURES_KEY[j]) continue outer;
-    end = i;
-    break;
-  }
+  const end = lastIndexOf(entry, SIGNATURES_KEY, RECORD_PREFIX);
   if (end < 0) throw new RuleError('LEDGER_RULE_NOT_CANONICAL', 400, 'entry has no "signatures" after its record', '(root)');
-  const tag = new TextEncoder().encode(domainTag(type));
+  const tag = tagBytes(type);
   const bytes = new Uint8Array(tag.length + 1 + end - RECORD_PREFIX);
   bytes.set(tag);
   bytes[tag.length] = 0x0a;
   bytes.set(entry.subarray(RECORD_PREFIX, end), tag.length + 1);
   return lazyDigestMessage(bytes);
+}
+
+/** The last index ≥ `from` where `needle` starts in `hay`, or -1. */
+function lastIndexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  outer: for (let i = hay.length - needle.length; i >= from; i--) {
+    if (hay[i] !== needle[0]) continue;
+    for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** UTF-8 domain tags by record type (parseEntry has checked `type` names a schema: a handful of them). */
+const tags = new Map<string, Uint8Array>();
+function tagBytes(type: string): Uint8Array {
+  let t = tags.get(type);
+  if (t === undefined) tags.set(type, (t = new TextEncoder().encode(domainTag(type))));
+  return t;
 }
 
 /** A signed message whose SHA-256 is computed on first use: node:crypto's verify hashes the bytes itself. */
