@@ -6,7 +6,7 @@ import { Alert, Button, Checkbox, Empty, Form, Input, Progress, Select, Space, T
 import { CloudUploadOutlined, DeleteOutlined, InboxOutlined, StopOutlined, WarningFilled } from '@ant-design/icons';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
-import type { CaseSummary, DroppedItem, ExhibitSummary, IntakeItem, IntakeProgress } from '../../../app/contract/api';
+import type { CaseSummary, DroppedItem, ExhibitSummary, IntakeBatch, IntakeItem, IntakeProgress } from '../../../app/contract/api';
 import { droppedItems } from '../transport/drop';
 import { unwrap, ws } from '../host';
 import { errorText } from '../i18n';
@@ -14,6 +14,7 @@ import { appActions, useApp } from '../stores/app';
 import { statusActions } from '../stores/status';
 import { useLedger } from '../stores/ledger';
 import { dropDraft, patchDraft, patchItem, saveDraft, suggestExhibitIds, workspace, type DraftItem, type IntakeDraft } from '../workspace/db';
+import { BatchSettler } from '../core/batch-settle';
 import { formatBytes, formatDuration, formatRate } from '../core/format';
 import { HashText } from '../components/HashText';
 import { DepositWizard } from './DepositWizard';
@@ -112,20 +113,11 @@ export function IntakeScreen() {
 
   const errorWords = (i: IntakeItem) => (i.error ? (i18n.exists(`intakeError.${i.error.code}`) ? t(`intakeError.${i.error.code}`) : i.error.message) : '');
 
-  // Finishes a batch: its items become the draft's rows — once. The finished event and the effect's own check
-  // below can both see a done batch (small files finish before the listener is attached): only the first call
-  // adds the rows, and only while the draft still names the batch.
-  const finishing = useRef(new Set<string>());
-  const finish = async (cid: string, batchId: string) => {
-    if (finishing.current.has(batchId)) return;
-    finishing.current.add(batchId);
-    const batch = await unwrap(ws().intake.get({ batchId }));
+  // Settles a batch (core/batch-settle.ts: once, from the finished event or the screen's own check): its items
+  // become the draft's rows, only while the draft still names the batch.
+  const settleBatch = async (batchId: string, batch: IntakeBatch, cid: string) => {
     statusActions.setActivity(undefined);
     setProgress(undefined);
-    if (batch.state === 'running') {
-      finishing.current.delete(batchId);
-      return;
-    }
     if (batch.state !== 'done' || !batch.result) {
       await patchDraft(cid, { phase: 'failed', error: batch.error ? errorText(batch.error) : t('intake.cancelled'), failure: batch.error ?? { code: 'E_INTAKE_CANCELLED', message: 'The intake was cancelled.' } });
       return;
@@ -139,6 +131,9 @@ export function IntakeScreen() {
     const base = keep.reduce((m, k) => Math.max(m, k.index + 1), 0);
     await patchDraft(cid, { phase: 'ready', batchId: null, items: [...keep, ...fresh.map((f, n) => ({ ...f, index: base + n }))], error: null });
   };
+  const settleRef = useRef(settleBatch);
+  settleRef.current = settleBatch;
+  const settler = useRef(new BatchSettler<IntakeBatch, string>((batchId) => unwrap(ws().intake.get({ batchId })), (id, b, cid) => settleRef.current(id, b, cid)));
 
   // Host events for the running batch; on reload, pick the batch up again from the draft.
   useEffect(() => {
@@ -149,9 +144,9 @@ export function IntakeScreen() {
       statusActions.setActivity({ kind: 'intake', label: draft.dropped.join(', '), bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rate: p.rate, etaSeconds: p.etaSeconds });
     });
     const offF = w.onIntakeFinished((f) => {
-      if (draft && f.batchId === draft.batchId) void finish(draft.caseId, f.batchId);
+      if (draft && f.batchId === draft.batchId) void settler.current.finished(f.batchId, draft.caseId);
     });
-    if (draft?.phase === 'hashing' && draft.batchId) void finish(draft.caseId, draft.batchId);
+    if (draft?.phase === 'hashing' && draft.batchId) void settler.current.check(draft.batchId, draft.caseId);
     return () => {
       offP();
       offF();
