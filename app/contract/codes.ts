@@ -73,6 +73,9 @@ export const hostErrorCodes = [
   'REPORT_NO_PRINTER',
   'REPORT_UNKNOWN_PDF',
   'REPORT_PDF_MISSING',
+  // the web host's staging of dropped files (app/web/staging.ts)
+  'UPLOAD_INVALID',
+  'UPLOAD_FAILED',
   // the desktop app: paper printing (electron/printer.ts), dropped items that are not files (electron/preload.ts)
   'REPORT_PAPER_FAILED',
   'NO_PATH',
