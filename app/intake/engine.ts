@@ -37,6 +37,8 @@ export interface IntakeOptions {
   bufferSize?: number;
   /** @internal Test hook: a worker pauses after the first chunk of the first non-empty file (pool.ts). */
   _pauseHook?: SharedArrayBuffer;
+  /** @internal Test hook: a prefetch lane stalls this long after claiming each chunk (pool.ts). */
+  _prefetchStallMs?: number;
   /** @internal Test hook: the size from which files are split over two workers (default SPLIT_MIN). */
   _splitMin?: number;
 }
@@ -49,8 +51,9 @@ const SMALL_FILE = 256 << 10;
 const BATCH_MAX_FILES = 256;
 const BATCH_MAX_BYTES = 4 << 20;
 /**
- * Files at least this big are hashed by two workers sharing one read pass (pool.ts runSplit): the slowest
- * digest gets a core of its own, and reading overlaps hashing. Why (per-digest rates measured with `openssl
+ * Files at least this big are hashed by two workers sharing one read pass (pool.ts runSplit): SHA-256 alone
+ * is hashed on one while the other reads ahead (reading overlaps hashing); with more digests the slowest
+ * digest gets a core of its own. Why (per-digest rates measured with `openssl
  * speed` here: MD5 0.84 GB/s, SHA-1 2.1, SHA-256 1.97; page-cache reads ~8 GB/s): the three digests serially
  * in one thread reach ~0.46 GB/s (measured 0.51× openssl's MD5 rate); split, the bound is MD5's own rate.
  * The split's gain is to be confirmed on an idle machine: under the load of the shared development host the
@@ -58,7 +61,8 @@ const BATCH_MAX_BYTES = 4 << 20;
  */
 const SPLIT_MIN = 32 << 20;
 
-/** [reader's, helper's] digests for a split file: the costliest digest alone on the helper. */
+/** [reader's, helper's] digests for a split file: the costliest digest alone on the helper (for SHA-256 alone the
+ *  reader has none: runSplit then prefetches for the helper's digest). */
 export function splitAlgorithms(algorithms: readonly Algorithm[]): [Algorithm[], Algorithm[]] {
   const helper: Algorithm = algorithms.includes('md5') ? 'md5' : 'sha256';
   return [algorithms.filter((a) => a !== helper), [helper]];
@@ -183,7 +187,7 @@ async function runBatch(
   reuse: Map<string, IntakeItem>,
 ): Promise<IntakeResult> {
   const { signal, onProgress } = options;
-  const poolOptions: PoolOptions = { size: options.workers, bufferSize: options.bufferSize, pauseHook: options._pauseHook };
+  const poolOptions: PoolOptions = { size: options.workers, bufferSize: options.bufferSize, pauseHook: options._pauseHook, prefetchStallMs: options._prefetchStallMs };
   const known = new Set<string>();
   for (const h of options.knownHashes ?? []) known.add(h.toLowerCase());
   const started = performance.now();

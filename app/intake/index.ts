@@ -17,8 +17,9 @@
 //     onItem        each item as soon as it is final (per-file event; duplicate flags come with the result).
 //     workers       worker threads, default os.availableParallelism(); bufferSize per worker, default 1 MiB.
 //                   Small files travel up to 256 per message; a file of 32 MiB or more is hashed by two workers
-//                   sharing one read pass (the costliest digest gets a core of its own, reading overlaps
-//                   hashing). Memory: one buffer per worker plus a 4-slot ring per split file.
+//                   sharing one read pass (SHA-256 alone: one hashes while the other reads ahead; with more
+//                   digests the costliest gets a core of its own). Memory: one buffer per worker plus a ring
+//                   per split file (1 MiB, or 4 buffers with more digests).
 //
 //   resumeBatch(batchDir, { knownHashes?, signal?, onProgress?, workers?, bufferSize? }) → Promise<IntakeResult>
 //     continues a journaled batch: unchanged files keep their journaled hashes, the rest are hashed again.

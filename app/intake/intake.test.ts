@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,27 @@ describe('startIntake: digests equal coreutils on a generated corpus', () => {
     expect(items.get('c-mid-2')).toMatchObject({ size: 3 << 20, dev: expect.stringMatching(/^[0-9]+$/), mtime: expect.any(String) });
     expect(result.totals).toMatchObject({ files: files.length, hashed: files.length, bytes: 9 * (1 << 20) + 5010 });
     expect(events.at(-1)).toMatchObject({ walking: false, filesDone: files.length, bytesDone: 9 * (1 << 20) + 5010, bytesTotal: 9 * (1 << 20) + 5010 });
+  });
+
+  it('a prefetch lane the system does not run (stalled after each claim): the hasher reads on alone, digests right', async () => {
+    const dir = tempDir('intake-prefetch-stall-');
+    const names = ['a', 'b', 'c'];
+    [200 << 10, (4096 * 8 * 3) + 17, 4096 * 9].forEach((size, i) => writeFileSync(join(dir, names[i] as string), patternBytes(size, `stall${i}`)));
+    const result = await startIntake({ paths: [dir], bufferSize: 4096, workers: 2, _splitMin: 4096, _prefetchStallMs: 5 });
+    const expected = coreutilsDigests('sha256sum', dir, names);
+    for (const item of result.items) expect(item.hashes?.sha256, item.name).toBe(expected.get(item.name));
+    expect(result.items.map((i) => i.error)).toEqual([null, null, null]);
+  });
+
+  it("a split file's media type comes from its first bytes, though its ring slots are reused", async () => {
+    const dir = tempDir('intake-split-head-');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), patternBytes(256 << 10, 'png')]);
+    writeFileSync(join(dir, 'exhibit.bin'), png);
+    for (const algorithms of [['sha256'], ['sha256', 'md5']] as const) {
+      const result = await startIntake({ paths: [dir], algorithms: [...algorithms], bufferSize: 4096, workers: 2, _splitMin: 4096 });
+      expect(result.items[0]?.hashes?.sha256).toBe(execFileSync('sha256sum', [join(dir, 'exhibit.bin')]).toString().slice(0, 64));
+      expect(result.items[0]?.mediaType, algorithms.join(',')).toBe('image/png');
+    }
   });
 
   it('keeps a name that is not UTF-8 exactly and displays it escaped', async () => {
@@ -222,16 +243,44 @@ describe('startIntake: a file that changes while it is hashed gets an error, nev
     expect(result.items[0]?.error?.message).toMatch(/size 65536 → 65549/);
   });
 
-  it('appended to while split over two workers → E_INTAKE_CHANGED, and the helper lane is released', async () => {
-    const { file, hook, sab } = setup();
-    const run = startIntake({ paths: [file], algorithms: ['md5'], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096 });
-    await waitPaused(hook);
-    appendFileSync(file, 'more evidence');
-    release(hook);
-    const result = await run;
-    expect(result.items[0]?.hashes).toBeNull();
-    expect(result.items[0]?.error?.code).toBe('E_INTAKE_CHANGED');
-  });
+  // sha256 alone: one worker hashes, the other reads ahead (prefetch ring); with md5: digest lanes.
+  for (const [mode, algorithms] of [['prefetch', ['sha256']], ['digest lanes', ['md5']]] as const) {
+    it(`appended to while split over two workers (${mode}) → E_INTAKE_CHANGED, and the other lane is released`, async () => {
+      const { file, hook, sab } = setup();
+      const run = startIntake({ paths: [file], algorithms: [...algorithms], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096 });
+      await waitPaused(hook);
+      appendFileSync(file, 'more evidence');
+      release(hook);
+      const result = await run;
+      expect(result.items[0]?.hashes).toBeNull();
+      expect(result.items[0]?.error?.code).toBe('E_INTAKE_CHANGED');
+      expect(result.items[0]?.error?.message).toMatch(/size 65536 → 65549/);
+    });
+
+    it(`truncated while split over two workers (${mode}) → E_INTAKE_CHANGED naming the bytes read`, async () => {
+      const { file, hook, sab } = setup();
+      const run = startIntake({ paths: [file], algorithms: [...algorithms], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096 });
+      await waitPaused(hook);
+      truncateSync(file, 40_000);
+      release(hook);
+      const item = (await run).items[0];
+      expect(item?.hashes).toBeNull();
+      expect(item?.error?.code).toBe('E_INTAKE_CHANGED');
+      expect(item?.error?.message).toMatch(/size 65536 → 40000/);
+    });
+
+    it(`replaced while split over two workers (${mode}) → E_INTAKE_CHANGED`, async () => {
+      const { dir, file, hook, sab } = setup();
+      const run = startIntake({ paths: [file], algorithms: [...algorithms], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096 });
+      await waitPaused(hook);
+      writeFileSync(join(dir, 'other'), patternBytes(64 << 10, 'grow'));
+      renameSync(join(dir, 'other'), file);
+      release(hook);
+      const item = (await run).items[0];
+      expect(item?.error?.code).toBe('E_INTAKE_CHANGED');
+      expect(item?.error?.message).toMatch(/replaced/);
+    });
+  }
 
   it('rewritten in place during hashing (same size, new mtime) → E_INTAKE_CHANGED', async () => {
     const { file, hook, sab } = setup();
@@ -314,19 +363,21 @@ describe('startIntake: progress and cancel', () => {
     expect(lines.length).toBeLessThan(6);
   });
 
-  it('cancel while a file is split over two workers ends both lanes', async () => {
-    const dir = tempDir('intake-cancel-split-');
-    writeFileSync(join(dir, 'big'), patternBytes(1 << 20, 'split'));
-    const sab = new SharedArrayBuffer(4);
-    const hook = new Int32Array(sab);
-    const ac = new AbortController();
-    await closeIdleHashPools();
-    const run = startIntake({ paths: [dir], algorithms: ['sha1'], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096, signal: ac.signal });
-    await waitPaused(hook);
-    ac.abort();
-    await expect(run).rejects.toBeInstanceOf(IntakeCancelledError);
-    expect(liveHashWorkers()).toEqual([]);
-  });
+  for (const [mode, algorithms] of [['prefetch', ['sha256']], ['digest lanes', ['sha1']]] as const) {
+    it(`cancel while a file is split over two workers (${mode}) ends both lanes`, async () => {
+      const dir = tempDir('intake-cancel-split-');
+      writeFileSync(join(dir, 'big'), patternBytes(1 << 20, 'split'));
+      const sab = new SharedArrayBuffer(4);
+      const hook = new Int32Array(sab);
+      const ac = new AbortController();
+      await closeIdleHashPools();
+      const run = startIntake({ paths: [dir], algorithms: [...algorithms], bufferSize: 4096, workers: 2, _pauseHook: sab, _splitMin: 4096, signal: ac.signal });
+      await waitPaused(hook);
+      ac.abort();
+      await expect(run).rejects.toBeInstanceOf(IntakeCancelledError);
+      expect(liveHashWorkers()).toEqual([]);
+    });
+  }
 
   it('an already-aborted signal rejects before any work', async () => {
     const ac = new AbortController();

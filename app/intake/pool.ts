@@ -7,13 +7,18 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { IntakeArgumentError, IntakeWorkerError } from './errors';
 import { SNIFF_BYTES } from './mediatype';
-import { hashWorkerMain, RING_HEADER_BYTES, type HashJob, type PackedResults, type WireAlgorithm, type WireFile, type WireResult, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-body';
+import { hashWorkerMain, RING_HEADER_BYTES, type HashJob, type PackedResults, type WireAlgorithm, type WireFile, type WireResult, type WireRing, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-body';
 
 /** Default read-buffer size: 1 MiB (measured: with 256 KiB–4 MiB the page-cached SHA-256 rate was flat
  *  within noise; smaller buffers cost syscalls, larger ones cache misses — see bench/intake.bench.ts). */
 export const DEFAULT_BUFFER_SIZE = 1 << 20;
-/** Slots in a split job's ring (≤ 8, see worker-body.ts): enough for the lanes to drift a little apart. */
+/** Slots in a split job's ring for digest lanes (≤ RING_MAX_SLOTS): enough for the lanes to drift a little apart. */
 const RING_SLOTS = 4;
+/** A prefetch ring (one digest, see worker-body.ts WireRing): 8 slots of 128 KiB — 1 MiB, so the chunks the
+ *  prefetcher writes are still in the L2 cache when the hasher reads them; the prefetcher sleeps until half the
+ *  ring is free, one wake-up per 512 KiB. */
+const PREFETCH_SLOTS = 8;
+const PREFETCH_SLOT_BYTES = 128 << 10;
 
 // The worker runs hashWorkerMain's own source text. `__name` is esbuild's keep-names helper: tsx compiles with
 // keepNames, so the function text may call it; the worker defines it as identity. Built-ins are loaded with
@@ -39,6 +44,8 @@ export interface PoolOptions {
   bufferSize?: number;
   /** Test hook, see WorkerInit.pauseHook. */
   pauseHook?: SharedArrayBuffer;
+  /** Test hook, see WorkerInit.prefetchStallMs. */
+  prefetchStallMs?: number;
 }
 
 interface Slot {
@@ -69,7 +76,7 @@ export class HashPool {
       const progressBuffer = new SharedArrayBuffer(24);
       const progress = new BigInt64Array(progressBuffer);
       progress[0] = -1n;
-      const init: WorkerInit = { progress: progressBuffer, bufferSize, sniffBytes: SNIFF_BYTES, pauseHook: options.pauseHook };
+      const init: WorkerInit = { progress: progressBuffer, bufferSize, sniffBytes: SNIFF_BYTES, pauseHook: options.pauseHook, prefetchStallMs: options.prefetchStallMs };
       // execArgv []: the worker needs no loader hooks (it is plain JavaScript), and e.g. `--import tsx` would
       // cost every worker a loader thread of its own.
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init, name: `evidence-hash-${i}`, execArgv: [] });
@@ -135,14 +142,26 @@ export class HashPool {
   }
 
   /**
-   * Hashes one large file on two idle workers sharing one read pass (worker-body.ts, WireRing): the reader
-   * computes `readerAlgorithms`, the helper `helperAlgorithms`. The caller must make sure no job is pending
-   * (two split jobs queued in different orders on two workers would wait on each other).
+   * Hashes one large file on two idle workers sharing one read pass (worker-body.ts, WireRing). With reader
+   * digests, the reader computes `readerAlgorithms` and the helper `helperAlgorithms` ('lanes'). With none, the
+   * first worker computes `helperAlgorithms` and the second only reads ahead for it ('prefetch'). The caller
+   * must make sure no job is pending (two split jobs queued in different orders on two workers would wait on
+   * each other).
    */
   async runSplit(file: WireFile, readerAlgorithms: WireAlgorithm[], helperAlgorithms: WireAlgorithm[], followSymlinks: boolean): Promise<WireResult> {
     const [reader, helper] = this.slots;
     if (!reader || !helper || this.pending > 0) throw new IntakeWorkerError('runSplit needs two idle workers');
-    const ring = { sab: new SharedArrayBuffer(RING_HEADER_BYTES + RING_SLOTS * this.bufferSize), slots: RING_SLOTS, slotSize: this.bufferSize };
+    if (readerAlgorithms.length === 0) {
+      const slotSize = Math.min(this.bufferSize, PREFETCH_SLOT_BYTES);
+      const ring: WireRing = { sab: new SharedArrayBuffer(RING_HEADER_BYTES + PREFETCH_SLOTS * slotSize), slots: PREFETCH_SLOTS, slotSize, mode: 'prefetch' };
+      const [read, lane] = await Promise.all([
+        this.post(reader, { type: 'split-read', job: this.nextJob++, algorithms: helperAlgorithms, followSymlinks, file, ring }),
+        this.post(helper, { type: 'prefetch', job: this.nextJob++, followSymlinks, file, ring }),
+      ]);
+      if (read.type !== 'done' || lane.type !== 'lane-done') throw new IntakeWorkerError('hash workers answered a prefetch job out of protocol');
+      return read.results[0] as WireResult;
+    }
+    const ring: WireRing = { sab: new SharedArrayBuffer(RING_HEADER_BYTES + RING_SLOTS * this.bufferSize), slots: RING_SLOTS, slotSize: this.bufferSize, mode: 'lanes' };
     const [read, lane] = await Promise.all([
       this.post(reader, { type: 'split-read', job: this.nextJob++, algorithms: readerAlgorithms, followSymlinks, file, ring }),
       this.post(helper, { type: 'split-hash', job: this.nextJob++, algorithms: helperAlgorithms, ring }),
@@ -193,7 +212,7 @@ function poolKey(options: PoolOptions): string {
 
 /** A pool for a batch: the idle one when it fits, else a new one. */
 export function acquireHashPool(options: PoolOptions): HashPool {
-  if (idle && !options.pauseHook && idle.key === poolKey(options)) {
+  if (idle && !options.pauseHook && !options.prefetchStallMs && idle.key === poolKey(options)) {
     const { pool, timer } = idle;
     clearTimeout(timer);
     idle = null;
@@ -204,7 +223,7 @@ export function acquireHashPool(options: PoolOptions): HashPool {
 
 /** Returns a healthy pool after a batch; it stays warm for IDLE_POOL_MS. */
 export function releaseHashPool(pool: HashPool, options: PoolOptions): Promise<void> {
-  if (options.pauseHook || !pool.healthy) return pool.terminate();
+  if (options.pauseHook || options.prefetchStallMs || !pool.healthy) return pool.terminate();
   const previous = idle;
   const timer = setTimeout(() => {
     if (idle?.pool === pool) idle = null;

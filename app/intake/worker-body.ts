@@ -22,6 +22,8 @@ export interface WorkerInit {
   sniffBytes: number;
   /** Test hook: when set, the worker pauses after the first chunk of the first non-empty file (see pool.ts). */
   pauseHook?: SharedArrayBuffer;
+  /** Test hook: a prefetch lane stalls this many ms after claiming each chunk, as if the system did not run it. */
+  prefetchStallMs?: number;
 }
 
 export interface WireFile {
@@ -143,16 +145,27 @@ export interface PackedJobDone {
 }
 
 /**
- * One large file hashed by two workers at once ("lanes"), sharing one read pass through a ring of slots in a
- * SharedArrayBuffer: the reader lane reads each chunk into a slot and hashes its digests; the helper lane
- * hashes the same slot for the other digests. Control words (Int32, index → meaning) are RING_* below.
+ * One large file hashed by two workers at once, sharing one read pass through a ring of slots in a
+ * SharedArrayBuffer. Two modes:
+ * - 'lanes' (more than one digest): the reader lane reads each chunk into a slot and hashes its digests; the
+ *   helper lane hashes the same slot for the other digests, so the costliest digest gets a core of its own.
+ * - 'prefetch' (one digest): the hashing worker owns the digest and every check (hashOne); the prefetch lane
+ *   reads chunks ahead into the slots from a descriptor of its own, so reading chunk N+1 overlaps hashing chunk
+ *   N. The hasher never waits on the prefetcher: a chunk not read yet it reads itself (claimed with a
+ *   compare-and-swap, or read twice when the prefetcher holds it), so on a busy machine the pair is no slower
+ *   than one worker reading and hashing alone. Slots are small (the ring stays in the L2 cache: measured here,
+ *   a 4 × 1 MiB ring made the hasher fetch most chunks from memory, ~20% slower per byte).
+ * Control words (Int32 indexes) are listed in hashWorkerMain; the header is RING_HEADER_BYTES long.
  */
 export interface WireRing {
   sab: SharedArrayBuffer;
   slots: number;
   slotSize: number;
+  mode: 'lanes' | 'prefetch';
 }
-export const RING_HEADER_BYTES = 64;
+export const RING_HEADER_BYTES = 256;
+/** Most slots a ring may have (the header holds two Int32 words per slot). */
+export const RING_MAX_SLOTS = 16;
 export interface SplitReadJob {
   type: 'split-read';
   job: number;
@@ -167,13 +180,25 @@ export interface SplitHashJob {
   algorithms: WireAlgorithm[];
   ring: WireRing;
 }
+/** The prefetch lane of a 'prefetch' ring: reads `file` ahead for the worker running its SplitReadJob. */
+export interface PrefetchJob {
+  type: 'prefetch';
+  job: number;
+  followSymlinks: boolean;
+  file: WireFile;
+  ring: WireRing;
+}
 export interface LaneDone {
   type: 'lane-done';
   job: number;
-  /** The helper's digests, or null when the reader gave up (the file failed). */
+  /** The helper's digests, or null when the reader gave up (the file failed) or the lane only prefetched. */
   digests: Partial<Record<WireAlgorithm, string>> | null;
+  /** Prefetch lane: chunks it read for the hasher, and why it stopped early (the hasher then read the rest
+   *  itself, and met any read error itself). */
+  prefetched?: number;
+  stopped?: string | null;
 }
-export type WorkerRequest = HashJob | SplitReadJob | SplitHashJob;
+export type WorkerRequest = HashJob | SplitReadJob | SplitHashJob | PrefetchJob;
 export type WorkerReply = JobDone | PackedJobDone | LaneDone;
 
 export interface WorkerEnv {
@@ -201,20 +226,43 @@ export function hashWorkerMain(env: WorkerEnv): void {
     return { id, ok: false, code: 'E_INTAKE_UNREADABLE', reason };
   };
 
-  // Ring control words: slots filled, slots consumed by the helper, state, and two generation counters that
-  // change on every fill / every consume (a waiter loads the generation first, so no wake-up is missed).
-  const FILLED = 0, CONSUMED = 1, STATE = 2, GEN_FILL = 3, GEN_FREE = 4;
+  // Ring control words. Lanes: slots filled, slots consumed by the helper, state, and two generation counters
+  // that change on every fill / every consume (a waiter loads the generation first, so no wake-up is missed).
+  // Prefetch: CONSUMED is the chunks the hasher is done with, CLAIM the next chunk to read (taken by
+  // compare-and-swap, by either worker), GO 0 → 1 once the hasher has stat'ed the file (no byte may be read for
+  // it before that) or → 2 if it stops first, P_WAITING set while the prefetcher sleeps on a full ring (woken
+  // through GEN_FREE). Per slot: lens[slot] bytes in it (-1: the prefetcher's read failed), tags[slot] the chunk
+  // number + 1 it holds (prefetch). The file size is a Float64 at byte 192, written before GO.
+  const FILLED = 0, CONSUMED = 1, STATE = 2, GEN_FILL = 3, GEN_FREE = 4, CLAIM = 5, GO = 6, P_WAITING = 7;
   const RUNNING = 0, EOF = 1, ABORT = 2;
-  interface Ring { ctl: Int32Array; lens: Int32Array; views: Buffer[]; slots: number }
+  interface Ring { ctl: Int32Array; lens: Int32Array; tags: Int32Array; size: Float64Array; views: Buffer[]; slots: number; slotSize: number; mode: WireRing['mode'] }
   const openRing = (r: WireRing): Ring => {
     const views: Buffer[] = [];
-    for (let i = 0; i < r.slots; i++) views.push(Buffer.from(r.sab, 64 + i * r.slotSize, r.slotSize));
-    return { ctl: new Int32Array(r.sab, 0, 8), lens: new Int32Array(r.sab, 32, 8), views, slots: r.slots };
+    for (let i = 0; i < r.slots; i++) views.push(Buffer.from(r.sab, 256 + i * r.slotSize, r.slotSize));
+    return {
+      ctl: new Int32Array(r.sab, 0, 16), lens: new Int32Array(r.sab, 64, 16), tags: new Int32Array(r.sab, 128, 16),
+      size: new Float64Array(r.sab, 192, 1), views, slots: r.slots, slotSize: r.slotSize, mode: r.mode,
+    };
   };
   const signalRing = (ring: Ring, state: number): void => {
     if (Atomics.compareExchange(ring.ctl, STATE, RUNNING, state) !== RUNNING) return;
     Atomics.add(ring.ctl, GEN_FILL, 1);
     Atomics.notify(ring.ctl, GEN_FILL);
+    // Prefetch: release a prefetcher waiting to start or sleeping on a full ring.
+    Atomics.compareExchange(ring.ctl, GO, 0, 2);
+    Atomics.notify(ring.ctl, GO);
+    Atomics.add(ring.ctl, GEN_FREE, 1);
+    Atomics.notify(ring.ctl, GEN_FREE);
+  };
+  /** Reads `len` bytes at `offset` into `into` (fewer only at the end of the file); returns the count. */
+  const readAt = (fd: number, into: Buffer, len: number, offset: number): number => {
+    let got = 0;
+    while (got < len) {
+      const n = fs.readSync(fd, into, got, len - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got;
   };
 
   // ISO 8601 of a time in ns, remembering the last one: a file's three times, and files written together, mostly
@@ -244,6 +292,49 @@ export function hashWorkerMain(env: WorkerEnv): void {
       }
     }
     return fs.openSync(path, flags);
+  };
+
+  // Prefetch ring, hasher side. Chunk `seq` (len bytes at offset): the slot's copy if the prefetcher has filled
+  // it; else claim it and read it into the slot here; else the prefetcher is reading it right now: wait a
+  // moment (spinning: a 128 KiB read takes ~25 µs), then read it again here into the worker's own buffer
+  // rather than wait on a thread the system may not be running. That late read still lands in its slot, so the
+  // slot stays the prefetcher's (`late[slot]` = its chunk) until it publishes that chunk: meanwhile a chunk this
+  // worker claims for the slot is read into the worker's own buffer too, never into the slot.
+  const SPIN_MS = 0.05;
+  const takeChunk = (pf: Ring, late: Int32Array, fd: number, seq: number, len: number, offset: number): Buffer => {
+    const slot = seq % pf.slots;
+    const view = pf.views[slot] as Buffer;
+    if (Atomics.load(pf.tags, slot) !== seq + 1) {
+      if (Atomics.compareExchange(pf.ctl, CLAIM, seq, seq + 1) === seq) {
+        const busy = late[slot] as number;
+        if (busy >= 0 && Atomics.load(pf.tags, slot) !== busy + 1) return buffer.subarray(0, readAt(fd, buffer, len, offset));
+        late[slot] = -1;
+        const n = readAt(fd, view, len, offset);
+        return n === view.length ? view : view.subarray(0, n);
+      }
+      const until = performance.now() + SPIN_MS;
+      while (Atomics.load(pf.tags, slot) !== seq + 1) {
+        if (performance.now() > until) {
+          late[slot] = seq;
+          return buffer.subarray(0, readAt(fd, buffer, len, offset));
+        }
+      }
+    }
+    // The prefetcher published this chunk, so it finished every earlier one (it works in order).
+    late[slot] = -1;
+    const n = pf.lens[slot] as number;
+    if (n < 0) return buffer.subarray(0, readAt(fd, buffer, len, offset)); // the prefetcher's read failed: ours reports why
+    return n === view.length ? view : view.subarray(0, n);
+  };
+  // The hasher is done with chunk `seq`: its slot may be refilled. A prefetcher asleep on the full ring is woken
+  // once half of it is free (one wake-up per half ring, not per chunk).
+  const releaseChunk = (pf: Ring, seq: number): void => {
+    Atomics.store(pf.ctl, CONSUMED, seq + 1);
+    if (Atomics.load(pf.ctl, P_WAITING) === 1 && Atomics.load(pf.ctl, CLAIM) - (seq + 1) <= pf.slots >> 1) {
+      Atomics.store(pf.ctl, P_WAITING, 0);
+      Atomics.add(pf.ctl, GEN_FREE, 1);
+      Atomics.notify(pf.ctl, GEN_FREE);
+    }
   };
 
   // `deferAbove`: for a file the walk did not size, the size above which it is deferred instead of hashed.
@@ -280,31 +371,57 @@ export function hashWorkerMain(env: WorkerEnv): void {
         Atomics.store(progress, 1, 0n);
         Atomics.store(progress, 0, BigInt(file.id));
       }
+      const lanes = ring?.mode === 'lanes' ? ring : null;
+      // Prefetch only when chunk numbers fit the Int32 control words (≥ 8 TiB at the smallest slot size).
+      const pf = ring?.mode === 'prefetch' && Math.ceil(size / ring.slotSize) < 0x7fffffff ? ring : null;
+      if (pf) {
+        // Only now, after the stat the after-pass check compares with, may the prefetcher read.
+        pf.size[0] = size;
+        Atomics.store(pf.ctl, GO, 1);
+        Atomics.notify(pf.ctl, GO);
+      }
+      const late = new Int32Array(pf ? pf.slots : 0).fill(-1);
       let total = 0;
       let head: Uint8Array = new Uint8Array(0);
       for (let seq = 0; ; seq++) {
-        let target: Buffer = buffer;
-        if (ring) {
-          // Wait for the helper to free the slot this chunk goes to.
-          for (;;) {
-            const gen = Atomics.load(ring.ctl, GEN_FREE);
-            if (seq - Atomics.load(ring.ctl, CONSUMED) < ring.slots) break;
-            Atomics.wait(ring.ctl, GEN_FREE, gen);
+        let chunk: Buffer;
+        let short = false;
+        if (pf) {
+          const offset = seq * pf.slotSize;
+          if (offset >= size) break;
+          const len = Math.min(pf.slotSize, size - offset);
+          chunk = takeChunk(pf, late, fd, seq, len, offset);
+          short = chunk.length < len;
+          if (chunk.length === 0) break;
+        } else {
+          let target: Buffer = buffer;
+          if (lanes) {
+            // Wait for the helper to free the slot this chunk goes to.
+            for (;;) {
+              const gen = Atomics.load(lanes.ctl, GEN_FREE);
+              if (seq - Atomics.load(lanes.ctl, CONSUMED) < lanes.slots) break;
+              Atomics.wait(lanes.ctl, GEN_FREE, gen);
+            }
+            target = lanes.views[seq % lanes.slots] as Buffer;
           }
-          target = ring.views[seq % ring.slots] as Buffer;
+          const n = fs.readSync(fd, target, 0, target.length, null);
+          if (n === 0) break;
+          chunk = n === target.length ? target : target.subarray(0, n);
+          if (lanes) {
+            lanes.lens[seq % lanes.slots] = n;
+            Atomics.store(lanes.ctl, FILLED, seq + 1);
+            Atomics.add(lanes.ctl, GEN_FILL, 1);
+            Atomics.notify(lanes.ctl, GEN_FILL);
+          }
         }
-        const n = fs.readSync(fd, target, 0, target.length, null);
-        if (n === 0) break;
-        const chunk = n === target.length ? target : target.subarray(0, n);
-        if (ring) {
-          ring.lens[seq % ring.slots] = n;
-          Atomics.store(ring.ctl, FILLED, seq + 1);
-          Atomics.add(ring.ctl, GEN_FILL, 1);
-          Atomics.notify(ring.ctl, GEN_FILL);
+        const n = chunk.length;
+        if (total === 0) {
+          // Without a ring, a view of the read buffer, valid until the next read (callers copy it at once:
+          // posting the view would clone the whole buffer); a ring slot is overwritten while the file is still
+          // being read, so its head is copied here.
+          const sniffed = chunk.subarray(0, Math.min(n, workerData.sniffBytes));
+          head = ring ? new Uint8Array(sniffed) : sniffed;
         }
-        // A view of the read buffer, valid until the next read: callers copy it at once (posting the view would
-        // clone the whole buffer).
-        if (total === 0) head = chunk.subarray(0, Math.min(n, workerData.sniffBytes));
         if (total === 0 && n >= size && !ring) {
           whole = chunk;
           total = n;
@@ -314,9 +431,11 @@ export function hashWorkerMain(env: WorkerEnv): void {
         for (const h of hashes) h.update(chunk);
         total += n;
         if (tracked) Atomics.store(progress, 1, BigInt(total));
+        if (pf) releaseChunk(pf, seq);
         // Stop at the size fstat gave: a file that grew meanwhile is caught by the size check after the pass
-        // (this saves the EOF read, a syscall per small file); past the size, it grew while being read.
-        if (total >= size) break;
+        // (this saves the EOF read, a syscall per small file); past the size, it grew while being read. A short
+        // chunk (the file shrank) ends the pass too: the byte count check reports it.
+        if (total >= size || short) break;
         if (pause && total === n && Atomics.load(pause, 0) === 0) {
           Atomics.store(pause, 0, 1);
           Atomics.notify(pause, 0);
@@ -399,6 +518,64 @@ export function hashWorkerMain(env: WorkerEnv): void {
     }
   };
 
+  // The prefetch lane: reads chunks ahead into the ring for the hasher (see WireRing), from a descriptor of its
+  // own on the same inode (checked against the walk's dev:ino), never before the hasher's GO and never a chunk
+  // past the size the hasher stat'ed. Everything it does not read, the hasher reads itself; so when it cannot
+  // open the file or a read fails it just stops, and the hasher meets the error on its own read.
+  const prefetchLane = (msg: PrefetchJob): LaneDone => {
+    const ring = openRing(msg.ring);
+    const { ctl, slots, slotSize } = ring;
+    const half = slots >> 1;
+    const stallMs = workerData.prefetchStallMs ?? 0;
+    const stall = new Int32Array(new SharedArrayBuffer(4));
+    let fd = -1;
+    let prefetched = 0;
+    let stopped: string | null = null;
+    try {
+      fd = open(Buffer.from(msg.file.path, 'latin1'), msg.followSymlinks);
+      const st = fs.fstatSync(fd, { bigint: true });
+      if (!st.isFile() || st.dev !== msg.file.dev || st.ino !== msg.file.ino) {
+        stopped = `the path names inode ${st.dev}:${st.ino}, not the listed ${msg.file.dev}:${msg.file.ino}`;
+        return { type: 'lane-done', job: msg.job, digests: null, prefetched, stopped };
+      }
+      while (Atomics.load(ctl, GO) === 0) Atomics.wait(ctl, GO, 0);
+      if (Atomics.load(ctl, GO) !== 1) return { type: 'lane-done', job: msg.job, digests: null, prefetched, stopped };
+      const size = ring.size[0] as number;
+      while (Atomics.load(ctl, STATE) === RUNNING) {
+        const seq = Atomics.load(ctl, CLAIM);
+        const offset = seq * slotSize;
+        if (offset >= size) break;
+        if (seq - Atomics.load(ctl, CONSUMED) >= slots) {
+          // Ring full: sleep until the hasher has freed half of it (releaseChunk) or stops (signalRing).
+          Atomics.store(ctl, P_WAITING, 1);
+          const gen = Atomics.load(ctl, GEN_FREE);
+          if (Atomics.load(ctl, STATE) === RUNNING && Atomics.load(ctl, CLAIM) - Atomics.load(ctl, CONSUMED) > half) Atomics.wait(ctl, GEN_FREE, gen);
+          Atomics.store(ctl, P_WAITING, 0);
+          continue;
+        }
+        if (Atomics.compareExchange(ctl, CLAIM, seq, seq + 1) !== seq) continue; // the hasher took it
+        if (stallMs > 0) Atomics.wait(stall, 0, 0, stallMs);
+        const slot = seq % slots;
+        let n: number;
+        try {
+          n = readAt(fd, ring.views[slot] as Buffer, Math.min(slotSize, size - offset), offset);
+        } catch (err) {
+          n = -1;
+          stopped = `read at ${offset} failed: ${err instanceof Error ? err.message : String(err)}`;
+        }
+        ring.lens[slot] = n;
+        Atomics.store(ring.tags, slot, seq + 1);
+        if (n < 0) break;
+        prefetched++;
+      }
+    } catch (err) {
+      stopped = err instanceof Error ? err.message : String(err);
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+    }
+    return { type: 'lane-done', job: msg.job, digests: null, prefetched, stopped };
+  };
+
   parentPort.on('message', (msg: WorkerRequest) => {
     let reply: WorkerReply;
     if (msg.type === 'hash') {
@@ -441,8 +618,10 @@ export function hashWorkerMain(env: WorkerEnv): void {
     } else if (msg.type === 'split-read') {
       const ring = openRing(msg.ring);
       const r = hashOne(msg.file, msg.algorithms, msg.followSymlinks, ring) as WireResult; // sized: never deferred
-      reply = { type: 'done', job: msg.job, results: [r.ok ? { ...r, head: new Uint8Array(r.head) } : r] };
-      signalRing(ring, ABORT); // releases the helper if the reader stopped before EOF (no-op after EOF)
+      reply = { type: 'done', job: msg.job, results: [r] }; // a ring's head is a copy (hashOne), not a slot view
+      signalRing(ring, ABORT); // releases the other lane if the reader stopped before EOF (no-op after EOF)
+    } else if (msg.type === 'prefetch') {
+      reply = prefetchLane(msg);
     } else {
       reply = hashLane(msg);
     }
