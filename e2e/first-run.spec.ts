@@ -1,25 +1,16 @@
 // First run as a new user: choose standalone, create an identity with a strong passphrase, lock, unlock, add a
 // second officer, switch the UI to Chinese. Screenshots of each step are saved in the test output folder.
 import { test, expect } from './fixtures';
-import { startUiHost, type UiHost } from './ui-host';
+import { usePrivateWebHost } from './ui-host';
 
-let host: UiHost;
-test.beforeAll(async ({ shell }) => {
-  if (shell !== 'web') return;
-  host = await startUiHost();
-});
-test.afterAll(async () => {
-  await host?.stop();
-});
-
-test.describe.configure({ mode: 'serial' });
 // This flow starts its own web host; the desktop app runs the same screens through the Electron project's specs.
-test.skip(({ shell }) => shell !== 'web', 'drives a private web host in Chromium');
+const host = usePrivateWebHost();
+test.describe.configure({ mode: 'serial' });
 
 test('first run: standalone, create identity, lock and unlock, second officer, 中文', async ({ page }, testInfo) => {
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: false, animations: 'disabled' });
   await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto(host.url);
+  await page.goto(host().url);
 
   await expect(page.getByRole('heading', { name: 'Set up this workstation' }).or(page.getByText('Set up this workstation'))).toBeVisible();
   await shot('01-first-run-mode');
@@ -51,7 +42,7 @@ test('first run: standalone, create identity, lock and unlock, second officer, �
   await expect(page.getByTestId('mode-badge')).toHaveText('Standalone — no independent parties');
   await expect(page.getByTestId('status-strip')).toBeVisible();
   await page.getByRole('menuitem', { name: 'Settings' }).click();
-  await expect(page.getByTestId('app-info')).toContainText(host.dataDir);
+  await expect(page.getByTestId('app-info')).toContainText(host().dataDir);
   await shot('04-settings');
 
   // Lock, then a wrong passphrase is refused in words, the right one unlocks.

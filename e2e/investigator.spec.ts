@@ -7,17 +7,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import { createOfficer } from './first-run-steps';
-import { startUiHost, type UiHost } from './ui-host';
+import { usePrivateWebHost } from './ui-host';
 
-let host: UiHost;
-test.beforeAll(async ({ shell }) => {
-  if (shell !== 'web') return;
-  host = await startUiHost();
-});
-test.afterAll(async () => {
-  await host?.stop();
-});
-test.skip(({ shell }) => shell !== 'web', 'drives a private web host in Chromium');
+const host = usePrivateWebHost();
 
 const PASS_1 = 'harbour lantern violet 1987';
 const PASS_2 = 'granite orchard seventeen kites';
@@ -42,7 +34,7 @@ test('investigator: intake to verified timeline, mismatch, transfer, 中文', as
   test.setTimeout(240_000);
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), animations: 'disabled' });
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(host.url);
+  await page.goto(host().url);
 
   // First run: standalone, one officer.
   await page.getByTestId('mode-standalone').click();
@@ -121,7 +113,7 @@ test('investigator: intake to verified timeline, mismatch, transfer, 中文', as
   await page.keyboard.press('Escape');
 
   // Change one byte of the phone extraction on disk, then Verify now.
-  const staged = findFile(join(host.dataDir, 'staging'), FILES[1]!.name);
+  const staged = findFile(join(host().dataDir, 'staging'), FILES[1]!.name);
   expect(staged, 'the staged copy of the phone extraction').toBeDefined();
   const bytes = readFileSync(staged!);
   bytes[100] = bytes[100]! ^ 0x01;

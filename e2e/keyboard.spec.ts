@@ -3,17 +3,9 @@
 // a visible focus mark when reached. Nothing overflows the window sideways. Screenshots of focused states are saved.
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { startUiHost, type UiHost } from './ui-host';
+import { usePrivateWebHost } from './ui-host';
 
-let host: UiHost;
-test.beforeAll(async ({ shell }) => {
-  if (shell !== 'web') return;
-  host = await startUiHost();
-});
-test.afterAll(async () => {
-  await host?.stop();
-});
-test.skip(({ shell }) => shell !== 'web', 'drives a private web host in Chromium');
+const host = usePrivateWebHost();
 
 /** Presses Tab until `target` (or something inside it) has focus, then checks the focus is visible. */
 async function tabTo(page: Page, target: Locator, max = 60): Promise<void> {
@@ -41,7 +33,7 @@ test('keyboard only at 1280×720: first run, a case, the rail, evidence through 
   test.setTimeout(120_000);
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), animations: 'disabled' });
   await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto(host.url);
+  await page.goto(host().url);
 
   // First run: the mode cards are a radio group; Space picks one, Enter continues.
   const standalone = page.getByTestId('mode-standalone');

@@ -5,17 +5,9 @@
 import type { Page, Route } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { createOfficer } from './first-run-steps';
-import { startUiHost, type UiHost } from './ui-host';
+import { usePrivateWebHost } from './ui-host';
 
-let host: UiHost;
-test.beforeAll(async ({ shell }) => {
-  if (shell !== 'web') return;
-  host = await startUiHost();
-});
-test.afterAll(async () => {
-  await host?.stop();
-});
-test.skip(({ shell }) => shell !== 'web', 'drives a private web host in Chromium');
+const host = usePrivateWebHost();
 
 const PASS = 'amber quarry eleven gulls';
 
@@ -66,7 +58,7 @@ test('ledger index: a reload paints cases and the timeline from the cache, then 
   test.setTimeout(120_000);
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), animations: 'disabled' });
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(host.url);
+  await page.goto(host().url);
   await page.getByTestId('mode-standalone').click();
   await page.getByTestId('mode-continue').click();
   await createOfficer(page, 'Sun Hao', 'PB-3090', PASS);

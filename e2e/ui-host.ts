@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { test } from './fixtures';
 
 export interface UiHost {
   url: string;
@@ -44,5 +45,25 @@ export async function startUiHost(options: { dataDir?: string; port?: number } =
       await exited;
       if (!o?.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * For a spec file of the web project: starts a private host before the file's tests and stops it after, and
+ * skips the file in the Electron project (the desktop app runs its own host). Call at the top level; the
+ * returned function gives the running host inside a test.
+ */
+export function usePrivateWebHost(): () => UiHost {
+  let host: UiHost | undefined;
+  test.beforeAll(async ({ shell }) => {
+    if (shell === 'web') host = await startUiHost();
+  });
+  test.afterAll(async () => {
+    await host?.stop();
+  });
+  test.skip(({ shell }) => shell !== 'web', 'drives a private web host in Chromium');
+  return () => {
+    if (!host) throw new Error('the private web host is not running: usePrivateWebHost() must be called at the top level of a web spec');
+    return host;
   };
 }
