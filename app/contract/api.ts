@@ -406,16 +406,11 @@ export const checkpointViewSchema = z.strictObject({
 });
 export type CheckpointView = z.infer<typeof checkpointViewSchema>;
 
-/** One verified ledger entry as the UI's rebuildable index keeps it (no verdict: those come from `timeline.*`). */
-export const indexEntrySchema = z.strictObject({
-  index: z.number().int(),
-  type: z.string(),
-  time: z.string(),
-  caseId: z.string().nullable(),
-  exhibitId: z.string().nullable(),
-  /** The timeline's facts; a case.open also has description, openedBy, openedByBadge, openedByKey. */
-  facts: z.record(z.string(), z.string()),
-});
+/**
+ * One verified ledger entry as the UI's rebuildable index keeps it: the timeline event's own fields, no verdict
+ * (those come from `timeline.*`); a case.open's facts also have description, openedBy, openedByBadge, openedByKey.
+ */
+export const indexEntrySchema = timelineEventSchema.pick({ index: true, type: true, time: true, caseId: true, exhibitId: true, facts: true });
 export type IndexEntry = z.infer<typeof indexEntrySchema>;
 
 /** Where a cached index stands: the ledger's origin and the RFC 9162 tree root (hex) of its first `size` entries. */
