@@ -36,7 +36,6 @@ export interface ReportServiceOptions {
 }
 
 export class ReportService {
-  private readonly resources: ReportResources | undefined;
   /** PDFs report.print wrote in this session (any folder the user chose). */
   private readonly printed = new Set<string>();
   /** One-time addresses of PDFs for the web host's page to print: random id → file. */
@@ -49,9 +48,7 @@ export class ReportService {
     private readonly printer: PrinterFactory,
     private readonly log: HostLogger,
     private readonly options: ReportServiceOptions = {},
-  ) {
-    this.resources = options.resources;
-  }
+  ) {}
 
   methods(): ReportMethods {
     return { 'report.print': (a) => this.print(a), 'report.systemPrint': (a) => this.systemPrint(a) };
@@ -86,9 +83,10 @@ export class ReportService {
   }
 
   private async extras(): Promise<Array<{ name: string; bytes: Uint8Array }>> {
-    if (!this.resources) return [];
-    const verifier = await readBuiltVerifier(this.resources.verifier);
-    if (!verifier) this.log.warn(`report: the offline verifier ${this.resources.verifier} is not built (npm run build:verifier); the report is exported without it`);
+    const resources = this.options.resources;
+    if (!resources) return [];
+    const verifier = await readBuiltVerifier(resources.verifier);
+    if (!verifier) this.log.warn(`report: the offline verifier ${resources.verifier} is not built (npm run build:verifier); the report is exported without it`);
     return verifier ? [verifier] : [];
   }
 
@@ -104,7 +102,7 @@ export class ReportService {
     const printer = await this.printer();
     let r: ExportResult;
     try {
-      r = await exportReport({ dataDir: ledgerDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, receipts: proofReceipt, extras: await this.extras(), ...(this.resources ? { resources: this.resources } : {}) });
+      r = await exportReport({ dataDir: ledgerDir, caseId: a.caseId, out: join(folder, 'report.pdf'), lang: a.lang, printer: printer.print, receipts: proofReceipt, extras: await this.extras(), ...(this.options.resources ? { resources: this.options.resources } : {}) });
       for (const w of r.warnings) this.log.warn(`report: ${w}`);
     } finally {
       await printer.close();
