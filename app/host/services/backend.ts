@@ -45,6 +45,18 @@ export interface OfficerKey {
 }
 
 export type Peers = LedgerStatus['peers'];
+
+/** The witnesses of the policy as parties, each marked by whether it cosigned the current checkpoint. */
+export function witnessPeers(policy: ParsedPolicy, cp: Pick<CurrentCheckpoint, 'cosigners'>, local: boolean): Peers {
+  return policy.witnesses.map((w) => ({
+    name: w.name,
+    role: 'witness' as const,
+    url: null,
+    local,
+    state: cp.cosigners.includes(w.name) ? ('cosigned' as const) : ('not-cosigned' as const),
+    amount: null,
+  }));
+}
 export type SyncView = LedgerStatus['sync'];
 
 export interface LedgerBackend {

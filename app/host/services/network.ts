@@ -34,7 +34,7 @@ import { checkPolicy, parsePolicy, type ParsedPolicy, type WitnessPolicy } from 
 import { originHash } from '../../witness/witness';
 import type { HostLogger } from '../dispatch';
 import { errorCodeOf, HostError } from '../errors';
-import type { CheckpointSeen, CurrentCheckpoint, LedgerBackend, LocalCopy, OfficerKey, Peers, SyncView } from './backend';
+import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
 
 export const NETWORK_DIR = 'network';
 
@@ -484,14 +484,7 @@ export class NetworkLedger implements LedgerBackend {
     return [
       { name: 'ledger node', role: 'ledger', url: this.settings.ledgerUrl, local: false, state: this.nodeError === null && this.nodeCheckedAt ? 'online' : 'unreachable', amount: cp.size },
       { name: 'provider', role: 'provider', url: this.settings.providerUrl, local: false, state: this.provider.ok ? 'online' : 'unreachable', amount: null },
-      ...this.policy.witnesses.map((w) => ({
-        name: w.name,
-        role: 'witness' as const,
-        url: null,
-        local: false,
-        state: cp.cosigners.includes(w.name) ? ('cosigned' as const) : ('not-cosigned' as const),
-        amount: null,
-      })),
+      ...witnessPeers(this.policy, cp, false),
     ];
   }
 

@@ -30,7 +30,7 @@ import type { MemberRole } from '../../records/schemas';
 import { writeFileAtomic } from '../../fs/atomic';
 import type { HostLogger } from '../dispatch';
 import { HostError } from '../errors';
-import type { CheckpointSeen, CurrentCheckpoint, LedgerBackend, LocalCopy, OfficerKey, Peers, SyncView } from './backend';
+import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
 import type { LedgerStatus } from '../../contract/api';
 
 export const STANDALONE_DIR = 'standalone';
@@ -293,14 +293,7 @@ export class StandaloneStack implements LedgerBackend {
     return [
       { name: 'sequencer', role: 'ledger', url: null, local: true, state: 'online', amount: cp.size },
       { name: 'provider', role: 'provider', url: null, local: true, state: 'online', amount: this.store.usedBytes },
-      ...this.policy.witnesses.map((w) => ({
-        name: w.name,
-        role: 'witness' as const,
-        url: null,
-        local: true,
-        state: cp.cosigners.includes(w.name) ? ('cosigned' as const) : ('not-cosigned' as const),
-        amount: null,
-      })),
+      ...witnessPeers(this.policy, cp, true),
     ];
   }
 
