@@ -109,15 +109,20 @@ export async function startNetworkCluster(dir: string, origin = 'ledger.network.
  * A TCP link of limited bandwidth in front of the provider (upload direction), so that a restart can land in
  * the middle of an upload on a fast loopback: a slow network, not a stand-in for the provider.
  */
-export async function slowLink(target: string, bytesPerSecond: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function slowLink(target: string, bytesPerSecond: number): Promise<{ url: string; hold(): void; release(): void; close(): Promise<void> }> {
   const { port: targetPort } = new URL(target);
   const sockets = new Set<Socket>();
+  // While held, nothing more reaches the target (a cable pulled without a reset): a test stops an upload at a
+  // point of its choosing instead of racing the remaining bytes.
+  let held: Array<() => void> | null = null;
   const server = createServer((client) => {
     const upstream = connect(Number(targetPort), '127.0.0.1');
     sockets.add(client).add(upstream);
     const throttle = new Transform({
       transform(chunk: Buffer, _e, cb) {
-        setTimeout(() => cb(null, chunk), (chunk.length / bytesPerSecond) * 1000);
+        const pass = () => setTimeout(() => cb(null, chunk), (chunk.length / bytesPerSecond) * 1000);
+        if (held) held.push(pass);
+        else pass();
       },
     });
     client.pipe(throttle).pipe(upstream);
@@ -133,6 +138,14 @@ export async function slowLink(target: string, bytesPerSecond: number): Promise<
   const { port } = server.address() as { port: number };
   return {
     url: `http://127.0.0.1:${port}`,
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const queue = held ?? [];
+      held = null;
+      for (const pass of queue) pass();
+    },
     close: () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();

@@ -256,6 +256,8 @@ describe('network mode', () => {
     const first = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
     const midway = await watch.until((p) => p.step === 'uploading' && p.bytesDone >= 4 << 20);
     expect(midway.bytesDone).toBeLessThan(item.size);
+    // The link stalls here, so the quit below lands mid-upload however slow this machine is.
+    link.hold();
     // A reloaded UI that deposits the same exhibit again follows the running deposition, never a second upload.
     const twice = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
     expect(twice.depositionIds).toEqual(first.depositionIds);
@@ -266,6 +268,7 @@ describe('network mode', () => {
 
     host = await openHost(dataDir, { uploadChunkBytes: 1 << 20 });
     await call(host, 'identity.unlock', { keyId: officer.keyId, passphrase: PASS });
+    link.release();
     watch = watchDeposits(host);
     const again = await call<{ depositionIds: string[] }>(host, 'deposit.start', { caseId: 'NET-1', passphrase: PASS, items: [item] });
     const resumed = await watch.until((p) => p.step === 'uploading' && p.bytesDone > 0);
