@@ -1,7 +1,8 @@
 // Issue 8, "upload (progress, resumes after restart)", in the UI: a deposition whose upload is cut off by a
 // restart of the workstation continues from the provider's offset when the investigator deposits again — the
 // intake draft survives in the browser, the upload URL in the host's data folder. The provider sits behind a
-// bandwidth-limited link (a slow network) so the restart lands in the middle of the upload.
+// bandwidth-limited link (a slow network) so the restart lands in the middle of the upload. And a deposition
+// that finishes while the page is away leaves a draft row that shows as recorded, not as a taken number.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ test.afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 test.skip(({ shell }) => shell !== 'web', 'drives a private web host and network in Chromium');
+// The second test goes on with the first one's workstation, officer and case.
+test.describe.configure({ mode: 'serial' });
 
 const PASS = 'amber harbour seven falcons';
 
@@ -119,4 +122,51 @@ test('network: an upload cut off by a restart continues from the provider offset
   const from = /continued from ([\d.]+) MiB/.exec((await resumed.textContent()) ?? '');
   expect(Number(from?.[1] ?? 0), 'resumed past the first quarter').toBeGreaterThanOrEqual(2);
   await shot('r03-witnessed');
+});
+
+test('a deposition that finished while the page was away shows as recorded in the draft, not as a taken number', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), animations: 'disabled' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(ui!.url);
+  await expect(page.getByTestId('officer')).toContainText('Sun Jing', { timeout: 30_000 });
+  await page.getByRole('menuitem', { name: 'Intake' }).click();
+  const name = 'cctv-gate-4.mp4';
+  const dataTransfer = await page.evaluateHandle((fileName) => {
+    const bytes = new Uint8Array(6 << 20);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = ((i / 4096) * 7) & 0xff;
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], fileName, { type: 'video/mp4' }));
+    return dt;
+  }, name);
+  await page.locator('.ant-upload-drag .ant-upload-btn').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('intake-items').locator('tbody tr.ant-table-row')).toHaveCount(1, { timeout: 60_000 });
+  const exhibitId = await page.getByLabel(`Exhibit number for ${name}`).inputValue();
+  await page.getByLabel(`Description of ${name}`).fill('Gate 4 camera');
+  const logSize = async () => Number((await (await fetch(`${cluster.node.url}/checkpoint`)).text()).split('\n')[1]);
+  const before = await logSize();
+  await page.getByTestId('start-deposit').click();
+  await page.getByTestId('deposit-review-ok').click();
+  await page.getByTestId('deposit-passphrase').fill(PASS);
+  await page.getByTestId('deposit-sign').click();
+  await expect(page.getByTestId('deposit-progress').getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^[1-9]/, { timeout: 60_000 });
+
+  // The page goes away mid-upload (a closed tab); the workstation finishes the deposition on its own.
+  link.hold();
+  await page.goto('about:blank');
+  link.release();
+  await expect.poll(logSize, { timeout: 60_000, message: 'the node records the deposition' }).toBe(before + 1);
+
+  // Back on the page, the draft still holds the file: it shows as recorded, and nothing is refused.
+  await page.goto(ui!.url);
+  await page.getByRole('menuitem', { name: 'Intake' }).click();
+  const recorded = page.getByTestId('intake-recorded');
+  await expect(recorded).toContainText(`${name} as ${exhibitId}`, { timeout: 60_000 });
+  await expect(page.getByTestId('recorded-tag')).toContainText('Recorded · entry');
+  await expect(page.getByText('Exhibit numbers must be filled in')).toHaveCount(0);
+  await expect(page.getByTestId('start-deposit')).toBeDisabled();
+  await shot('r04-recorded-in-draft');
+  await page.getByTestId('intake-recorded-remove').click();
+  await expect(page.getByTestId('intake-items')).toHaveCount(0);
+  await expect(page.getByText('They are hashed on this workstation first')).toBeVisible();
 });

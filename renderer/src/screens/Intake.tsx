@@ -53,6 +53,23 @@ export function draftItems(caseId: string, items: IntakeItem[], caseExhibits: Ex
   });
 }
 
+/**
+ * What the deposit button takes from a draft. A row whose exhibit number the case already holds with the same
+ * SHA-256 is recorded already (deposited just before the workstation restarted, or from another window): it is
+ * set aside, not deposited again. The other rows need numbers that are filled in, unique and not yet used.
+ */
+export function draftState(items: DraftItem[], caseExhibits: ExhibitSummary[]): { recorded: Map<number, ExhibitSummary>; included: DraftItem[]; idProblems: DraftItem[]; usedIds: Set<string> } {
+  const byId = new Map(caseExhibits.map((e) => [e.exhibitId, e]));
+  const recorded = new Map<number, ExhibitSummary>();
+  for (const i of items) {
+    const e = byId.get(i.exhibitId);
+    if (e && i.sha256 !== null && e.sha256 === i.sha256) recorded.set(i.index, e);
+  }
+  const included = items.filter((i) => i.include && i.sha256 !== null && i.error === null && !recorded.has(i.index));
+  const idProblems = included.filter((i) => !i.exhibitId.trim() || byId.has(i.exhibitId) || included.filter((j) => j.exhibitId === i.exhibitId).length > 1);
+  return { recorded, included, idProblems, usedIds: new Set(byId.keys()) };
+}
+
 function useCases(): CaseSummary[] | undefined {
   const revision = useLedger((s) => s.revision);
   const [cases, setCases] = useState<CaseSummary[]>();
@@ -101,13 +118,15 @@ export function IntakeScreen() {
   const [exhibits, setExhibits] = useState<ExhibitSummary[]>([]);
   const pending = useRef<File[]>([]);
   const lng = i18n.language;
+  const revision = useLedger((s) => s.revision);
 
   useEffect(() => {
     if (!caseId && cases && cases.length > 0) setCaseId(openCase ?? cases[0]!.caseId);
   }, [cases, caseId, openCase]);
+  // Read again as the verified ledger grows, so a row recorded meanwhile shows as recorded.
   useEffect(() => {
     if (caseId) void unwrap(ws().cases.exhibits({ caseId })).then(setExhibits, () => setExhibits([]));
-  }, [caseId]);
+  }, [caseId, revision]);
 
   const draft = useLiveQuery(() => (caseId ? workspace.drafts.get(caseId) : undefined), [caseId]);
 
@@ -185,9 +204,13 @@ export function IntakeScreen() {
     await patchDraft(cid, { phase: 'hashing', batchId: r.value.batchId });
   };
 
-  const included = (draft?.items ?? []).filter((i) => i.include && i.sha256 !== null && i.error === null);
-  const usedIds = useMemo(() => new Set(exhibits.map((e) => e.exhibitId)), [exhibits]);
-  const idProblems = included.filter((i) => !i.exhibitId.trim() || usedIds.has(i.exhibitId) || included.filter((j) => j.exhibitId === i.exhibitId).length > 1);
+  const { recorded, included, idProblems, usedIds } = useMemo(() => draftState(draft?.items ?? [], exhibits), [draft?.items, exhibits]);
+  const setAsideRecorded = async () => {
+    if (!draft) return;
+    const rest = draft.items.filter((i) => !recorded.has(i.index));
+    if (rest.length === 0) await dropDraft(draft.caseId);
+    else await patchDraft(draft.caseId, { items: rest });
+  };
 
   if (cases !== undefined && cases.length === 0) {
     return (
@@ -320,6 +343,30 @@ export function IntakeScreen() {
         </div>
       )}
       {draft?.phase === 'failed' && draft.error && <Alert type="error" showIcon title={draft.failure ? errorText(draft.failure) : draft.error} style={{ marginBottom: 12 }} data-testid="intake-error" />}
+      {recorded.size > 0 && draft && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="intake-recorded"
+          title={t('intake.recorded', {
+            list: draft.items
+              .filter((i) => recorded.has(i.index))
+              .map((i) => t('intake.recordedItem', { name: i.name, exhibitId: i.exhibitId, index: recorded.get(i.index)!.index }))
+              .join(t('intake.listSeparator')),
+          })}
+          action={
+            <Space orientation="vertical" size={4}>
+              <Button size="small" onClick={() => appActions.openCase(draft.caseId)}>
+                {t('intake.openCase')}
+              </Button>
+              <Button size="small" onClick={() => void setAsideRecorded()} data-testid="intake-recorded-remove">
+                {t('intake.recordedRemove')}
+              </Button>
+            </Space>
+          }
+          style={{ marginBottom: 12 }}
+        />
+      )}
       {idProblems.length > 0 && <Alert type="warning" showIcon title={t('intake.idProblem', { ids: idProblems.map((i) => i.exhibitId || '—').join(', ') })} style={{ marginBottom: 12 }} />}
 
       {draft && draft.items.length > 0 && caseId && (
@@ -336,8 +383,8 @@ export function IntakeScreen() {
               width: 64,
               render: (_v, i) => (
                 <Checkbox
-                  checked={i.include}
-                  disabled={i.error !== null || i.sha256 === null}
+                  checked={i.include && !recorded.has(i.index)}
+                  disabled={i.error !== null || i.sha256 === null || recorded.has(i.index)}
                   aria-label={t('intake.includeItem', { name: i.name })}
                   onChange={(e) => void patchItem(caseId, i.index, { include: e.target.checked })}
                 />
@@ -353,7 +400,12 @@ export function IntakeScreen() {
                       {i.errorCode && i18n.exists(`intakeError.${i.errorCode}`) ? t(`intakeError.${i.errorCode}`) : i.error}
                     </Typography.Text>
                   )}
-                  {i.duplicateOf && (
+                  {recorded.has(i.index) && (
+                    <Tag color="success" style={{ marginTop: 2 }} data-testid="recorded-tag">
+                      {t('intake.recordedTag', { index: recorded.get(i.index)!.index })}
+                    </Tag>
+                  )}
+                  {i.duplicateOf && !recorded.has(i.index) && (
                     <Tag color="warning" icon={<WarningFilled />} style={{ marginTop: 2 }}>
                       {t('intake.duplicate', { of: i.duplicateOf })}
                     </Tag>
@@ -371,7 +423,8 @@ export function IntakeScreen() {
                   size="small"
                   className="mono"
                   value={i.exhibitId}
-                  status={i.include && (usedIds.has(i.exhibitId) || !i.exhibitId.trim()) ? 'error' : ''}
+                  disabled={recorded.has(i.index)}
+                  status={i.include && !recorded.has(i.index) && (usedIds.has(i.exhibitId) || !i.exhibitId.trim()) ? 'error' : ''}
                   aria-label={t('intake.exhibitIdFor', { name: i.name })}
                   onChange={(e) => void patchItem(caseId, i.index, { exhibitId: e.target.value })}
                 />
