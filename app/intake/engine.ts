@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { IntakeArgumentError, IntakeCancelledError, IntakeJournalError, type ItemError } from './errors';
 import { displayName } from './escape';
 import { JournalWriter, readJournal, RESULT_FILE, writeFileDurably, type JournalHeader } from './journal';
-import { _buildManifest } from './manifest';
+import { _buildManifest, type ByteStringManifestEntry } from './manifest';
 import { detectMediaType } from './mediatype';
 import { acquireHashPool, releaseHashPool, type HashPool, type PoolOptions } from './pool';
 import { ALGORITHMS, type Algorithm, type FileProgress, type FolderExhibit, type IntakeItem, type IntakeProgress, type IntakeResult } from './types';
@@ -473,41 +473,57 @@ async function runBatch(
   if (pool) await releaseHashPool(pool, poolOptions);
 
   // ---- duplicates ----
-  const bySha = new Map<string, { first: number; count: number }>();
+  // The first item of each SHA-256, and counts only for those seen more than once (no object per item: with
+  // every item alive, each allocation here is copied by the garbage collector).
+  const firstBySha = new Map<string, number>();
+  const counts = new Map<string, number>();
   for (const item of items) {
     const sha = item.hashes?.sha256;
     if (!sha) continue;
-    const d = bySha.get(sha);
-    if (d) d.count++;
-    else bySha.set(sha, { first: item.index, count: 1 });
+    if (firstBySha.has(sha)) counts.set(sha, (counts.get(sha) ?? 1) + 1);
+    else firstBySha.set(sha, item.index);
   }
   let duplicates = 0;
-  for (const item of items) {
-    const sha = item.hashes?.sha256;
-    if (!sha) continue;
-    const d = bySha.get(sha) as { first: number; count: number };
-    const inCase = known.has(sha);
-    if (inCase || d.count > 1) {
-      item.duplicate = { inCase, firstIndex: d.first, count: d.count };
-      duplicates++;
+  if (counts.size > 0 || known.size > 0) {
+    for (const item of items) {
+      const sha = item.hashes?.sha256;
+      if (!sha) continue;
+      const count = counts.get(sha) ?? 1;
+      const inCase = known.has(sha);
+      if (inCase || count > 1) {
+        item.duplicate = { inCase, firstIndex: firstBySha.get(sha) as number, count };
+        duplicates++;
+      }
     }
   }
 
   // ---- folder exhibits ----
   const folders: FolderExhibit[] = [...folderRoots].sort((a, b) => a - b).map((root) => {
     const rootPath = config.paths[root] as Buffer;
-    const inside = items.filter((i) => i.root === root);
-    const files = inside.filter((i) => i.kind === 'file' && i.error === null);
-    const bad = inside.filter((i) => i.error !== null);
-    const base = { root, path: rootPath.toString('utf8'), displayPath: displayName(rootPath), fileCount: files.length, totalBytes: files.reduce((s, i) => s + (i.size ?? 0), 0) };
-    if (bad.length > 0) {
-      const first = bad[0] as IntakeItem;
+    // One pass over the items: the folder's hashed files (in walk order, usually already the manifest's
+    // order) and its failures.
+    const entries: ByteStringManifestEntry[] = [];
+    let totalBytes = 0;
+    let bad = 0;
+    let firstBad: IntakeItem | null = null;
+    for (const i of items) {
+      if (i.root !== root) continue;
+      if (i.error !== null) {
+        bad++;
+        firstBad ??= i;
+      } else if (i.kind === 'file') {
+        entries.push({ rel: rels[i.index] as string, size: i.size as number, sha256: (i.hashes as { sha256: string }).sha256 });
+        totalBytes += i.size as number;
+      }
+    }
+    const base = { root, path: rootPath.toString('utf8'), displayPath: displayName(rootPath), fileCount: entries.length, totalBytes };
+    if (firstBad !== null) {
       return {
         ...base, manifest: null, manifestSha256: null,
-        error: { code: 'E_INTAKE_INCOMPLETE_FOLDER', message: `no manifest for folder ${JSON.stringify(base.displayPath)}: ${bad.length} of its entries failed (first: ${first.error?.message}); fix or remove them and take the folder again` },
+        error: { code: 'E_INTAKE_INCOMPLETE_FOLDER', message: `no manifest for folder ${JSON.stringify(base.displayPath)}: ${bad} of its entries failed (first: ${firstBad.error?.message}); fix or remove them and take the folder again` },
       };
     }
-    const m = _buildManifest(files.map((i) => ({ rel: rels[i.index] as string, size: i.size as number, sha256: (i.hashes as { sha256: string }).sha256 })));
+    const m = _buildManifest(entries, true);
     return { ...base, manifest: m.bytes, manifestSha256: m.sha256, error: null };
   });
 

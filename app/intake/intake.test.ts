@@ -64,6 +64,25 @@ describe('startIntake: digests equal coreutils on a generated corpus', () => {
     });
   }
 
+  it('a folder whose walk order is not byte order still gets its manifest sorted by path bytes', async () => {
+    // The walk visits "a" (a folder: a/b) before "a-b" and "a.txt", but in bytes "a-b" < "a.txt" < "a/b"
+    // ('-' 0x2d, '.' 0x2e, '/' 0x2f); duplicates of one content are flagged and listed once each.
+    const dir = tempDir('intake-order-');
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a/b'), 'same');
+    writeFileSync(join(dir, 'a-b'), 'other');
+    writeFileSync(join(dir, 'a.txt'), 'same');
+    const result = await startIntake({ paths: [dir] });
+    expect(result.items.map((i) => i.relPath)).toEqual(['a/b', 'a-b', 'a.txt']);
+    const manifest = result.folders[0]?.manifest as Buffer;
+    expect(parseManifest(manifest).map((e) => Buffer.from(e.rel).toString())).toEqual(['a-b', 'a.txt', 'a/b']);
+    const manifestPath = join(tempDir('intake-order-manifest-'), 'MANIFEST.sha256');
+    writeFileSync(manifestPath, manifest);
+    expect(execFileSync('sha256sum', ['--strict', '-c', manifestPath], { cwd: dir }).toString()).toBe('a-b: OK\na.txt: OK\na/b: OK\n');
+    expect(result.items.map((i) => i.duplicate ?? null)).toEqual([{ inCase: false, firstIndex: 0, count: 2 }, null, { inCase: false, firstIndex: 0, count: 2 }]);
+    expect(result.totals.duplicates).toBe(2);
+  });
+
   it('a file split over two workers (one read pass, digests on two lanes) gives the same digests', async () => {
     const corpus = makeCorpus(4096, 'intake-split-');
     cleanup.push(corpus.dir);

@@ -25,8 +25,6 @@
 import { createHash } from 'node:crypto';
 import { needsChecksumEscape, unescapeChecksumName } from './escape';
 
-const HEX64 = /^[0-9a-f]{64}$/;
-
 export const MANIFEST_HEADER = '# evidence-ledger folder manifest v1\n';
 
 export interface ManifestEntry {
@@ -60,14 +58,28 @@ const shownRel = (rel: string): string => JSON.stringify(Buffer.from(rel, 'latin
 const CHECKSUM_ESCAPED = /[\\\n\r]/;
 const CHECKSUM_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r' };
 
+const HEX64 = /^[0-9a-f]{64}$/;
+
+const byRel = (a: ByteStringManifestEntry, b: ByteStringManifestEntry): number => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+
 /**
  * buildManifest on byte-string paths (the one implementation of the canonical form). Byte strings compare
- * in byte order with `<` (latin1 code units are the bytes), and the manifest is built as one latin1 string
- * (measured: ~5× faster than a Buffer per line for 20,000 files).
+ * in byte order with `<` (latin1 code units are the bytes); entries already in that order (a walk's usual
+ * order) are not copied and sorted again. The manifest is built as one latin1 string from its lines
+ * (measured: ~5× faster than a Buffer per line for 20,000 files, and joining the lines ~1.5× faster than
+ * appending them one by one). `digests`: every sha256 is a hex digest this process computed (the intake's),
+ * so the per-hash format check is skipped (measured: it was half the build's time for 20,000 files).
  */
-export function _buildManifest(entries: readonly ByteStringManifestEntry[]): { bytes: Buffer; sha256: string } {
-  const sorted = [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  let text = MANIFEST_HEADER;
+export function _buildManifest(entries: readonly ByteStringManifestEntry[], digests = false): { bytes: Buffer; sha256: string } {
+  let sorted = entries;
+  for (let i = 1; i < entries.length; i++) {
+    if (!((entries[i - 1] as ByteStringManifestEntry).rel < (entries[i] as ByteStringManifestEntry).rel)) {
+      sorted = [...entries].sort(byRel);
+      break;
+    }
+  }
+  const lines = new Array<string>(sorted.length + 1);
+  lines[0] = MANIFEST_HEADER;
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i] as ByteStringManifestEntry;
     if (i > 0 && (sorted[i - 1] as ByteStringManifestEntry).rel === e.rel) {
@@ -75,13 +87,13 @@ export function _buildManifest(entries: readonly ByteStringManifestEntry[]): { b
     }
     if (e.rel.length === 0 || e.rel.charCodeAt(0) === 0x2f) throw new ManifestFormatError(`buildManifest: path must be relative and non-empty, got ${shownRel(e.rel)}`);
     if (!Number.isSafeInteger(e.size) || e.size < 0) throw new ManifestFormatError(`buildManifest: size must be a non-negative integer, got ${e.size}`);
-    if (e.sha256.length !== 64 || !HEX64.test(e.sha256)) throw new ManifestFormatError(`buildManifest: sha256 must be 64 lower-case hex digits, got ${JSON.stringify(e.sha256)}`);
+    if (!digests && (e.sha256.length !== 64 || !HEX64.test(e.sha256))) throw new ManifestFormatError(`buildManifest: sha256 must be 64 lower-case hex digits, got ${JSON.stringify(e.sha256)}`);
     // The sha256sum line, escaped by coreutils' rule (escape.ts checksumLine).
-    text += CHECKSUM_ESCAPED.test(e.rel)
+    lines[i + 1] = CHECKSUM_ESCAPED.test(e.rel)
       ? `# size ${e.size}\n\\${e.sha256}  ${e.rel.replace(/[\\\n\r]/g, (c) => CHECKSUM_ESCAPES[c] as string)}\n`
       : `# size ${e.size}\n${e.sha256}  ${e.rel}\n`;
   }
-  const bytes = Buffer.from(text, 'latin1');
+  const bytes = Buffer.from(lines.join(''), 'latin1');
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
