@@ -280,7 +280,12 @@ export function hashWorkerMain(env: WorkerEnv): void {
   };
   const EMPTY = new Uint8Array(0);
 
-  const open = (path: Buffer, follow: boolean): number => {
+  // A path's bytes (a latin1 string, see WireFile) as an fs argument: ASCII as is (its UTF-8 is itself), else
+  // a Buffer of the bytes (measured: the Buffer cost ~0.2 µs of ~11 µs per small file).
+  // eslint-disable-next-line no-control-regex
+  const NON_ASCII = /[^\x00-\x7f]/;
+  const fsPath = (bytes: string): string | Buffer => (NON_ASCII.test(bytes) ? Buffer.from(bytes, 'latin1') : bytes);
+  const open = (path: string | Buffer, follow: boolean): number => {
     const flags = O_RDONLY | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW);
     if (noatime) {
       try {
@@ -339,7 +344,7 @@ export function hashWorkerMain(env: WorkerEnv): void {
 
   // `deferAbove`: for a file the walk did not size, the size above which it is deferred instead of hashed.
   const hashOne = (file: WireFile, algorithms: WireAlgorithm[], follow: boolean, ring: Ring | null = null, deferAbove = Infinity): WireResult | WireDeferred => {
-    const path = Buffer.from(file.path, 'latin1');
+    const path = fsPath(file.path);
     let fd: number;
     try {
       fd = open(path, follow);
@@ -532,7 +537,7 @@ export function hashWorkerMain(env: WorkerEnv): void {
     let prefetched = 0;
     let stopped: string | null = null;
     try {
-      fd = open(Buffer.from(msg.file.path, 'latin1'), msg.followSymlinks);
+      fd = open(fsPath(msg.file.path), msg.followSymlinks);
       const st = fs.fstatSync(fd, { bigint: true });
       if (!st.isFile() || st.dev !== msg.file.dev || st.ino !== msg.file.ino) {
         stopped = `the path names inode ${st.dev}:${st.ino}, not the listed ${msg.file.dev}:${msg.file.ino}`;
