@@ -6,9 +6,11 @@
 //
 // One read pass per file: the file is opened once, read sequentially into one fixed-size buffer (bounded
 // memory whatever the file size) and every requested digest is updated from the same bytes.
-// Changed-while-hashing (issue 5): the file's dev/ino must match what the walk saw, its size/mtime/ctime must be
-// identical before and after the pass (fstat on the open descriptor), the bytes read must equal the size, and
-// after closing, the path must still name the same inode. Otherwise the result is an error, never a hash.
+// Changed-while-hashing (issue 5): the file's dev/ino must match what the walk saw (fstat on the open
+// descriptor, before the pass), the bytes read must equal the size, and after the pass and the close the path
+// must still name the same inode with the same size, mtime and ctime (one lstat: the inode the path names is the
+// one read, so its attributes are the descriptor's, taken later than an fstat before the close would be).
+// Otherwise the result is an error, never a hash.
 import type * as Crypto from 'node:crypto';
 import type * as Fs from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
@@ -448,7 +450,6 @@ export function hashWorkerMain(env: WorkerEnv): void {
         }
       }
       if (ring) signalRing(ring, EOF);
-      const after = fs.fstatSync(fd, { bigint: true });
       fs.closeSync(fd);
       closed = true;
       let now: Fs.BigIntStats;
@@ -461,10 +462,11 @@ export function hashWorkerMain(env: WorkerEnv): void {
       if (now.dev !== before.dev || now.ino !== before.ino) {
         return { id: file.id, ok: false, code: 'E_INTAKE_CHANGED', reason: `it was replaced while it was hashed (inode ${before.dev}:${before.ino} became ${now.dev}:${now.ino})` };
       }
+      // Same inode, so these are the attributes of the file read, as they are after the pass.
       const changes: string[] = [];
-      if (after.size !== before.size) changes.push(`size ${before.size} → ${after.size}`);
-      if (after.mtimeNs !== before.mtimeNs) changes.push(`mtime ${before.mtimeNs} → ${after.mtimeNs} ns`);
-      if (after.ctimeNs !== before.ctimeNs) changes.push(`ctime ${before.ctimeNs} → ${after.ctimeNs} ns`);
+      if (now.size !== before.size) changes.push(`size ${before.size} → ${now.size}`);
+      if (now.mtimeNs !== before.mtimeNs) changes.push(`mtime ${before.mtimeNs} → ${now.mtimeNs} ns`);
+      if (now.ctimeNs !== before.ctimeNs) changes.push(`ctime ${before.ctimeNs} → ${now.ctimeNs} ns`);
       if (total !== size) changes.push(`read ${total} bytes of ${size}`);
       if (changes.length > 0) {
         return { id: file.id, ok: false, code: 'E_INTAKE_CHANGED', reason: `it changed while it was hashed (${changes.join(', ')})` };
