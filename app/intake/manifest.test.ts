@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { _checksumLine } from './escape';
-import { _buildManifest, buildManifest, MANIFEST_HEADER, ManifestFormatError, parseManifest } from './manifest';
+import { _buildManifest, buildManifest, MANIFEST_HEADER, ManifestFormatError, ManifestStream, parseManifest } from './manifest';
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -74,5 +74,29 @@ describe('folder manifest, canonical form v1', () => {
       expect(buildManifest(parsed).bytes.equals(bytes)).toBe(true);
       expect(parsed).toHaveLength(entries.length);
     }));
+  });
+
+  it('a stream of entries in byte order gives the same bytes and hash as the whole build; out of order, none (property)', () => {
+    const entry = fc.record({
+      rel: fc.uint8Array({ minLength: 1, maxLength: 12 }).filter((b) => b[0] !== 0x2f).map((b) => Buffer.from(b).toString('latin1')),
+      size: fc.nat(),
+      sha256: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+    });
+    // Up to 1,200 entries, so the stream's 512-line chunks are crossed.
+    fc.assert(fc.property(fc.uniqueArray(entry, { selector: (e) => e.rel, maxLength: 1200 }), fc.boolean(), (entries, sortFirst) => {
+      const given = sortFirst ? [...entries].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)) : entries;
+      const stream = new ManifestStream();
+      for (const e of given) stream.add(e.rel, e.size, e.sha256);
+      const streamed = stream.finish();
+      const ordered = given.every((e, i) => i === 0 || (given[i - 1] as { rel: string }).rel < e.rel);
+      if (!ordered) {
+        expect(streamed).toBeNull();
+        return;
+      }
+      const whole = _buildManifest(given);
+      expect(streamed?.bytes.equals(whole.bytes)).toBe(true);
+      expect(streamed?.sha256).toBe(whole.sha256);
+      expect([stream.count, stream.bytes]).toEqual([given.length, given.reduce((n, e) => n + e.size, 0)]);
+    }), { numRuns: 100 });
   });
 });

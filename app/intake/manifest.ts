@@ -85,16 +85,71 @@ export function _buildManifest(entries: readonly ByteStringManifestEntry[], dige
     if (i > 0 && (sorted[i - 1] as ByteStringManifestEntry).rel === e.rel) {
       throw new ManifestFormatError(`buildManifest: path ${shownRel(e.rel)} appears twice; each path must be unique`);
     }
-    if (e.rel.length === 0 || e.rel.charCodeAt(0) === 0x2f) throw new ManifestFormatError(`buildManifest: path must be relative and non-empty, got ${shownRel(e.rel)}`);
-    if (!Number.isSafeInteger(e.size) || e.size < 0) throw new ManifestFormatError(`buildManifest: size must be a non-negative integer, got ${e.size}`);
-    if (!digests && (e.sha256.length !== 64 || !HEX64.test(e.sha256))) throw new ManifestFormatError(`buildManifest: sha256 must be 64 lower-case hex digits, got ${JSON.stringify(e.sha256)}`);
-    // The sha256sum line, escaped by coreutils' rule (escape.ts checksumLine).
-    lines[i + 1] = CHECKSUM_ESCAPED.test(e.rel)
-      ? `# size ${e.size}\n\\${e.sha256}  ${e.rel.replace(/[\\\n\r]/g, (c) => CHECKSUM_ESCAPES[c] as string)}\n`
-      : `# size ${e.size}\n${e.sha256}  ${e.rel}\n`;
+    lines[i + 1] = manifestLines(e.rel, e.size, e.sha256, digests);
   }
   const bytes = Buffer.from(lines.join(''), 'latin1');
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** One file's two lines in canonical form, its fields checked (the digest's form only when `digests` is false). */
+function manifestLines(rel: string, size: number, sha256: string, digests: boolean): string {
+  if (rel.length === 0 || rel.charCodeAt(0) === 0x2f) throw new ManifestFormatError(`buildManifest: path must be relative and non-empty, got ${shownRel(rel)}`);
+  if (!Number.isSafeInteger(size) || size < 0) throw new ManifestFormatError(`buildManifest: size must be a non-negative integer, got ${size}`);
+  if (!digests && (sha256.length !== 64 || !HEX64.test(sha256))) throw new ManifestFormatError(`buildManifest: sha256 must be 64 lower-case hex digits, got ${JSON.stringify(sha256)}`);
+  // The sha256sum line, escaped by coreutils' rule (escape.ts checksumLine).
+  return CHECKSUM_ESCAPED.test(rel)
+    ? `# size ${size}\n\\${sha256}  ${rel.replace(/[\\\n\r]/g, (c) => CHECKSUM_ESCAPES[c] as string)}\n`
+    : `# size ${size}\n${sha256}  ${rel}\n`;
+}
+
+/** Lines per chunk of a ManifestStream (one Buffer and one hash update each). */
+const STREAM_CHUNK_LINES = 512;
+
+/**
+ * A folder's manifest built while its files are still being hashed: the caller adds the files in the walk's
+ * order as each becomes final, and the lines are encoded and hashed a chunk at a time, so the batch's end
+ * has almost nothing left to do. That works while the walk's order is byte order, which it usually is (a
+ * folder's names are sorted, and only a name that sorts before "/" — such as "a.txt" beside a folder "a" —
+ * breaks it). `finish()` is null once an added path did not come after the one before: the caller builds the
+ * manifest from all entries instead (_buildManifest, which sorts). Same canonical form, same checks.
+ */
+export class ManifestStream {
+  private readonly hash = createHash('sha256');
+  private readonly chunks: Buffer[] = [];
+  private lines: string[] = [MANIFEST_HEADER];
+  private last: string | null = null;
+  private ordered = true;
+  /** Files added, and their bytes. */
+  count = 0;
+  bytes = 0;
+
+  /** Adds the next file in walk order (`sha256`: a digest this process computed). */
+  add(rel: string, size: number, sha256: string): void {
+    if (!this.ordered) return;
+    if (this.last !== null && !(this.last < rel)) {
+      this.ordered = false;
+      return;
+    }
+    this.last = rel;
+    this.lines.push(manifestLines(rel, size, sha256, true));
+    this.count++;
+    this.bytes += size;
+    if (this.lines.length >= STREAM_CHUNK_LINES) this.flush();
+  }
+
+  private flush(): void {
+    const chunk = Buffer.from(this.lines.join(''), 'latin1');
+    this.hash.update(chunk);
+    this.chunks.push(chunk);
+    this.lines = [];
+  }
+
+  /** The manifest and its SHA-256, or null when the files did not come in byte order. */
+  finish(): { bytes: Buffer; sha256: string } | null {
+    if (!this.ordered) return null;
+    this.flush();
+    return { bytes: Buffer.concat(this.chunks), sha256: this.hash.digest('hex') };
+  }
 }
 
 /** Parses a manifest and checks it is in canonical form (re-building it gives the same bytes). */
