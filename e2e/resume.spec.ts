@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { chooseNetworkMode, createOfficer } from './first-run-steps';
 import { startUiHost, type UiHost } from './ui-host';
@@ -33,6 +34,27 @@ test.skip(({ shell }) => shell !== 'web', 'drives a private web host and network
 test.describe.configure({ mode: 'serial' });
 
 const PASS = 'amber harbour seven falcons';
+
+/** Drops one generated video of `mib` MiB on the intake screen and waits for its row. */
+async function dropVideo(page: Page, fileName: string, mib: number, step: number): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(([n, size, k]) => {
+    const bytes = new Uint8Array(size << 20);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = ((i / 4096) * k) & 0xff;
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], n, { type: 'video/mp4' }));
+    return dt;
+  }, [fileName, mib, step] as const);
+  await page.locator('.ant-upload-drag .ant-upload-btn').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('intake-items').locator('tbody tr.ant-table-row')).toHaveCount(1, { timeout: 60_000 });
+}
+
+/** Deposit → review → passphrase → sign. */
+async function signDeposit(page: Page): Promise<void> {
+  await page.getByTestId('start-deposit').click();
+  await page.getByTestId('deposit-review-ok').click();
+  await page.getByTestId('deposit-passphrase').fill(PASS);
+  await page.getByTestId('deposit-sign').click();
+}
 
 test('network: an upload cut off by a restart continues from the provider offset', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
@@ -66,20 +88,9 @@ test('network: an upload cut off by a restart continues from the provider offset
 
   await page.getByTestId('add-evidence').click();
   const name = 'cctv-gate-3.mp4';
-  const dataTransfer = await page.evaluateHandle((fileName) => {
-    const bytes = new Uint8Array(12 << 20);
-    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = (i / 4096) & 0xff;
-    const dt = new DataTransfer();
-    dt.items.add(new File([bytes], fileName, { type: 'video/mp4' }));
-    return dt;
-  }, name);
-  await page.locator('.ant-upload-drag .ant-upload-btn').dispatchEvent('drop', { dataTransfer });
-  await expect(page.getByTestId('intake-items').locator('tbody tr.ant-table-row')).toHaveCount(1, { timeout: 60_000 });
+  await dropVideo(page, name, 12, 1);
   await page.getByLabel(`Description of ${name}`).fill('Gate 3 camera, 02:00–04:00');
-  await page.getByTestId('start-deposit').click();
-  await page.getByTestId('deposit-review-ok').click();
-  await page.getByTestId('deposit-passphrase').fill(PASS);
-  await page.getByTestId('deposit-sign').click();
+  await signDeposit(page);
 
   // Mid-upload: at least a quarter sent, not all of it.
   const bar = page.getByTestId('deposit-progress').getByRole('progressbar');
@@ -109,10 +120,7 @@ test('network: an upload cut off by a restart continues from the provider offset
   // The draft is still there; depositing again continues the upload from the provider's offset.
   await page.getByRole('menuitem', { name: 'Intake' }).click();
   await expect(page.getByTestId('intake-items')).toContainText(name);
-  await page.getByTestId('start-deposit').click();
-  await page.getByTestId('deposit-review-ok').click();
-  await page.getByTestId('deposit-passphrase').fill(PASS);
-  await page.getByTestId('deposit-sign').click();
+  await signDeposit(page);
   const resumed = page.getByTestId('upload-resumed');
   await expect(resumed).toContainText('continued from', { timeout: 30_000 });
   await shot('r02-resumed');
@@ -132,23 +140,12 @@ test('a deposition that finished while the page was away shows as recorded in th
   await expect(page.getByTestId('officer')).toContainText('Sun Jing', { timeout: 30_000 });
   await page.getByRole('menuitem', { name: 'Intake' }).click();
   const name = 'cctv-gate-4.mp4';
-  const dataTransfer = await page.evaluateHandle((fileName) => {
-    const bytes = new Uint8Array(6 << 20);
-    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = ((i / 4096) * 7) & 0xff;
-    const dt = new DataTransfer();
-    dt.items.add(new File([bytes], fileName, { type: 'video/mp4' }));
-    return dt;
-  }, name);
-  await page.locator('.ant-upload-drag .ant-upload-btn').dispatchEvent('drop', { dataTransfer });
-  await expect(page.getByTestId('intake-items').locator('tbody tr.ant-table-row')).toHaveCount(1, { timeout: 60_000 });
+  await dropVideo(page, name, 6, 7);
   const exhibitId = await page.getByLabel(`Exhibit number for ${name}`).inputValue();
   await page.getByLabel(`Description of ${name}`).fill('Gate 4 camera');
   const logSize = async () => Number((await (await fetch(`${cluster.node.url}/checkpoint`)).text()).split('\n')[1]);
   const before = await logSize();
-  await page.getByTestId('start-deposit').click();
-  await page.getByTestId('deposit-review-ok').click();
-  await page.getByTestId('deposit-passphrase').fill(PASS);
-  await page.getByTestId('deposit-sign').click();
+  await signDeposit(page);
   await expect(page.getByTestId('deposit-progress').getByRole('progressbar')).toHaveAttribute('aria-valuenow', /^[1-9]/, { timeout: 60_000 });
 
   // The page goes away mid-upload (a closed tab); the workstation finishes the deposition on its own.
