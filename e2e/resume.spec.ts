@@ -163,6 +163,12 @@ test('a deposition that finished while the page was away shows as recorded in th
   await expect(page.getByText('Exhibit numbers must be filled in')).toHaveCount(0);
   await expect(page.getByTestId('start-deposit')).toBeDisabled();
   await shot('r04-recorded-in-draft');
+  // The same in Chinese.
+  await page.getByText('中文').click();
+  await expect(recorded).toContainText(`已记录在账本中，不会再次存证：${name}，证物编号 ${exhibitId}`);
+  await expect(page.getByTestId('recorded-tag')).toContainText('已记录 · 第');
+  await shot('r05-zh-recorded-in-draft');
+  await page.getByText('English').click();
   await page.getByTestId('intake-recorded-remove').click();
   await expect(page.getByTestId('intake-items')).toHaveCount(0);
   await expect(page.getByText('They are hashed on this workstation first')).toBeVisible();
