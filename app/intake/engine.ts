@@ -415,67 +415,77 @@ async function runBatch(
     smallBytes = 0;
     submit(batch);
   };
-  /** Queues one file: big ones split or alone, small and unsized ones many to a message. */
-  const schedule = async (p: Pending): Promise<void> => {
+  /**
+   * Queues one file: big ones split or alone, small and unsized ones many to a message. Returns a promise only
+   * when the caller must wait for it (a message goes out, or a big file): most small files just join the next
+   * message.
+   */
+  const schedule = (p: Pending): Promise<void> | undefined => {
     const size = p.stat?.size ?? null;
-    if (size !== null && size >= splitMin && splitting) {
-      await submitSplit(p);
-    } else if (size !== null && size >= SMALL_FILE) {
-      await backpressure();
-      submit([p]);
-    } else {
-      if (p.stat === null) unsized++;
-      small.push(p);
-      smallBytes += size ?? 0;
-      if (small.length >= BATCH_MAX_FILES || smallBytes >= BATCH_MAX_BYTES) await flushSmall();
-    }
+    if (size !== null && size >= splitMin && splitting) return submitSplit(p);
+    if (size !== null && size >= SMALL_FILE) return backpressure().then(() => submit([p]));
+    if (p.stat === null) unsized++;
+    small.push(p);
+    smallBytes += size ?? 0;
+    return small.length >= BATCH_MAX_FILES || smallBytes >= BATCH_MAX_BYTES ? flushSmall() : undefined;
   };
   const drainDeferred = async (): Promise<void> => {
     for (let p = deferred.shift(); p !== undefined; p = deferred.shift()) await schedule(p);
+  };
+
+  /**
+   * One walk entry: an item for it, and a file queued for hashing; a promise only when the caller must wait
+   * (schedule). Kept out of runBatch's own loop so that the per-file code is a small function the JIT
+   * optimises early, not a recompiled body of the whole batch (measured: runBatch was compiled three times,
+   * ~30 ms each, during a first batch of 20,000 files).
+   */
+  const take = (entry: WalkEntry): Promise<void> | undefined => {
+    if (entry.kind === 'directory') {
+      if (entry.rel === null) folderRoots.add(entry.root);
+      return undefined;
+    }
+    const index = items.length;
+    rels.push(entry.rel);
+    if (entry.kind === 'symlink') {
+      const item = emptyItem(index, entry, 'symlink');
+      item.linkTarget = displayName(Buffer.from(entry.target, 'latin1'));
+      items.push(item);
+      journal?.append({ t: 'item', item });
+      options.onItem?.(item);
+      return undefined;
+    }
+    if (entry.kind === 'failed') {
+      const item = emptyItem(index, entry, entry.fileType === 'file' ? 'file' : 'other');
+      item.error = entry.error;
+      items.push(item);
+      failed++;
+      journal?.append({ t: 'item', item });
+      options.onItem?.(item);
+      return undefined;
+    }
+    filesTotal++;
+    const stat = entry.stat;
+    if (stat) bytesTotal += stat.size;
+    if (reuse.size > 0) {
+      const previous = reuse.get(Buffer.from(entry.path, 'latin1').toString('base64'));
+      if (stillValid(previous, stat, config.algorithms)) {
+        const { duplicate: _d, ...kept } = previous;
+        items.push({ ...kept, index, root: entry.root });
+        filesDone++;
+        bytesCompleted += (stat as FileStat).size;
+        return undefined;
+      }
+    }
+    items.push(emptyItem(index, entry, 'file'));
+    return schedule({ index, entry, stat });
   };
 
   try {
     const entries = walk(config.paths, { followSymlinks: config.followSymlinks, statFiles: reuse.size > 0, signal });
     for await (const slice of entries) {
       for (const entry of slice) {
-        if (entry.kind === 'directory') {
-          if (entry.rel === null) folderRoots.add(entry.root);
-          continue;
-        }
-        const index = items.length;
-        rels.push(entry.rel);
-        if (entry.kind === 'symlink') {
-          const item = emptyItem(index, entry, 'symlink');
-          item.linkTarget = displayName(Buffer.from(entry.target, 'latin1'));
-          items.push(item);
-          journal?.append({ t: 'item', item });
-          options.onItem?.(item);
-          continue;
-        }
-        if (entry.kind === 'failed') {
-          const item = emptyItem(index, entry, entry.fileType === 'file' ? 'file' : 'other');
-          item.error = entry.error;
-          items.push(item);
-          failed++;
-          journal?.append({ t: 'item', item });
-          options.onItem?.(item);
-          continue;
-        }
-        filesTotal++;
-        const stat = entry.stat;
-        if (stat) bytesTotal += stat.size;
-        if (reuse.size > 0) {
-          const previous = reuse.get(Buffer.from(entry.path, 'latin1').toString('base64'));
-          if (stillValid(previous, stat, config.algorithms)) {
-            const { duplicate: _d, ...kept } = previous;
-            items.push({ ...kept, index, root: entry.root });
-            filesDone++;
-            bytesCompleted += (stat as FileStat).size;
-            continue;
-          }
-        }
-        items.push(emptyItem(index, entry, 'file'));
-        await schedule({ index, entry, stat });
+        const wait = take(entry);
+        if (wait) await wait;
       }
       settle();
       await drainDeferred();
