@@ -292,10 +292,12 @@ async function runBatch(
       if (item.kind === 'file' && item.hashes === null && item.error === null) return; // still being hashed
       const sha = item.hashes?.sha256;
       if (sha !== undefined) {
-        const later = laterBySha.get(sha);
-        if (later) later.push(item.index);
-        else if (firstBySha.has(sha)) laterBySha.set(sha, [item.index]);
-        else firstBySha.set(sha, item.index);
+        if (firstBySha.get(sha) === undefined) firstBySha.set(sha, item.index);
+        else {
+          const later = laterBySha.get(sha);
+          if (later) later.push(item.index);
+          else laterBySha.set(sha, [item.index]);
+        }
       }
       if (!folderRoots.has(item.root)) continue;
       let stream = streams.get(item.root);
