@@ -19,6 +19,9 @@ import { formatBytes, formatDuration, formatRate } from '../core/format';
 import { HashText } from '../components/HashText';
 import { DepositWizard } from './DepositWizard';
 
+/** Rows per page of the intake table (see its pagination). */
+const ROWS_PER_PAGE = 100;
+
 /** Builds the draft's items from a finished intake batch: exhibit numbers suggested, duplicates flagged. */
 export function draftItems(caseId: string, items: IntakeItem[], caseExhibits: ExhibitSummary[], errorWords: (i: IntakeItem) => string): DraftItem[] {
   const files = items.filter((i) => i.kind === 'file');
@@ -374,7 +377,9 @@ export function IntakeScreen() {
           data-testid="intake-items"
           size="small"
           rowKey="index"
-          pagination={false}
+          // A large drop (a phone extraction) is shown a page at a time: every row holds inputs, and thousands
+          // of them at once froze the screen for seconds.
+          pagination={draft.items.length > ROWS_PER_PAGE ? { pageSize: ROWS_PER_PAGE, showSizeChanger: false, showTotal: (total) => t('intake.rows', { count: total }) } : false}
           dataSource={draft.items}
           expandable={{ expandedRowRender: (item) => <MetadataForm caseId={caseId} item={item} />, expandRowByClick: false }}
           columns={[
