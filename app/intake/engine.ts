@@ -48,7 +48,9 @@ export type ResumeOptions = Omit<IntakeOptions, 'paths' | 'algorithms' | 'follow
 const PROGRESS_INTERVAL_MS = 100;
 /** Files below this size travel many to a message (measured: per-message cost ≈ hashing 20 KiB). */
 const SMALL_FILE = 256 << 10;
-const BATCH_MAX_FILES = 256;
+/** Up to this many files (and bytes) per message: measured on 20,000 files of 4 KiB, 512 files a message ran
+ *  ~6% faster than 256 (fewer messages, result handlers and back-pressure waits), 1,024 no faster than 512. */
+const BATCH_MAX_FILES = 512;
 const BATCH_MAX_BYTES = 4 << 20;
 /**
  * Files at least this big are hashed by two workers sharing one read pass (pool.ts runSplit): SHA-256 alone
