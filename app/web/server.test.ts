@@ -1,14 +1,16 @@
 // Drives the contract through the web adapter (HTTP + WebSocket) against a real host on 127.0.0.1.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import { WorkstationHost } from '../host/host';
 import type { HostLogger } from '../host/dispatch';
+import fc from 'fast-check';
 import { startWebHost, EVENTS_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX, tokenMatches, type WebHost } from './server';
+import { FrameError, FrameReader } from './staging';
 
 const quiet: HostLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -202,6 +204,81 @@ describe('web host', () => {
     }
     expect((await up('x.txt', 'x', 'wrong')).status).toBe(401);
     expect(existsSync(join(dir, 'data', 'escape'))).toBe(false);
+  });
+
+  it('stages many files from one upload-many request, and keeps none of a refused or cut one', async () => {
+    const frame = (path: string, text: string): Buffer => {
+      const bytes = Buffer.from(text);
+      const header = Buffer.from(JSON.stringify({ path, size: bytes.length }));
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(header.length);
+      return Buffer.concat([length, header, bytes]);
+    };
+    const many = (batch: string, body: Buffer, token = web.token) =>
+      fetch(`${web.origin}/upload-many?batch=${batch}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
+        body,
+      });
+    const ok = await many('m-0123456789', Buffer.concat([frame('手机/DCIM/1.jpg', 'one'), frame('手机/2.db', ''), frame('3.txt', 'three')]));
+    const okBody = (await ok.json()) as { ok: boolean; value: Array<{ path: string; batchDir: string; size: number }> };
+    expect(okBody.ok).toBe(true);
+    const batchDir = join(dir, 'data', 'staging', 'm-0123456789');
+    expect(okBody.value).toEqual([
+      { path: join(batchDir, '手机', 'DCIM', '1.jpg'), batchDir, size: 3 },
+      { path: join(batchDir, '手机', '2.db'), batchDir, size: 0 },
+      { path: join(batchDir, '3.txt'), batchDir, size: 5 },
+    ]);
+    expect(await readFile(join(batchDir, '3.txt'), 'utf8')).toBe('three');
+    // A path that leaves the batch is refused; a body cut inside a file leaves no partial file behind.
+    const bad = await many('m-1123456789', Buffer.concat([frame('a.txt', 'a'), frame('../escape', 'x')]));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'UPLOAD_INVALID' } });
+    const whole = frame('cut.bin', 'twelve bytes');
+    const cut = await many('m-2123456789', whole.subarray(0, whole.length - 3));
+    expect(await cut.json()).toMatchObject({ ok: false, error: { code: 'UPLOAD_INVALID' } });
+    expect(readdirSync(join(dir, 'data', 'staging', 'm-2123456789'))).toEqual([]);
+    expect((await many('m-3123456789', frame('x', 'x'), 'wrong')).status).toBe(401);
+  });
+});
+
+describe('upload-many frames', () => {
+  const frame = (path: string, bytes: Buffer): Buffer => {
+    const header = Buffer.from(JSON.stringify({ path, size: bytes.length }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(header.length);
+    return Buffer.concat([length, header, bytes]);
+  };
+  const files: Array<[string, Buffer]> = [['a.txt', Buffer.from('alpha')], ['empty', Buffer.alloc(0)], ['dir/证据 2.bin', Buffer.from('b'.repeat(300))]];
+  const body = Buffer.concat(files.map(([p, b]) => frame(p, b)));
+
+  it('reads the same files whatever the chunk boundaries (property)', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: body.length }), { maxLength: 12 }), (cuts) => {
+      const points = [...new Set(cuts)].sort((a, b) => a - b);
+      const reader = new FrameReader();
+      const got: Array<[string, Buffer]> = [];
+      let at = 0;
+      for (const end of [...points, body.length]) {
+        for (const e of reader.feed(body.subarray(at, end))) {
+          if (e.kind === 'start') got.push([e.path, Buffer.alloc(0)]);
+          else if (e.kind === 'data') got[got.length - 1]![1] = Buffer.concat([got[got.length - 1]![1], e.bytes]);
+        }
+        at = end;
+      }
+      expect(reader.between).toBe(true);
+      expect(got).toEqual(files);
+    }));
+  });
+
+  it('refuses a header that is too long, not JSON or without a size, and tells a body cut inside a file', () => {
+    const huge = Buffer.alloc(4);
+    huge.writeUInt32BE(1 << 30);
+    expect(() => new FrameReader().feed(huge)).toThrow(FrameError);
+    expect(() => new FrameReader().feed(Buffer.concat([Buffer.from([0, 0, 0, 3]), Buffer.from('{x}')]))).toThrow(/not JSON/);
+    expect(() => new FrameReader().feed(Buffer.concat([Buffer.from([0, 0, 0, 12]), Buffer.from('{"path":"a"}')]))).toThrow(/a path and a size/);
+    const cut = new FrameReader();
+    cut.feed(body.subarray(0, body.length - 1));
+    expect(cut.between).toBe(false);
   });
 });
 

@@ -16,7 +16,7 @@ import { basename, join } from 'node:path';
 import { AdapterErrorCode, type Envelope } from '../contract/api';
 import type { WorkstationHost } from '../host/host';
 import { fail } from '../host/dispatch';
-import { StagingArea } from './staging';
+import { receiveMany, StagingArea } from './staging';
 
 export const EVENTS_SUBPROTOCOL = 'workstation.v1';
 export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
@@ -158,6 +158,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!tokenMatches(bearer(request), token)) return refuse(reply);
     const { batch, path } = request.query;
     const result = await staging.receive(batch, path, request.body as NodeJS.ReadableStream);
+    if (!result.ok) host.log.warn(`web host: upload refused: ${result.error.message}`);
+    return reply.code(result.ok ? 200 : 400).send(result);
+  });
+
+  // Many dropped files in one request (staging.ts FrameReader): small files one by one cost the browser more
+  // than staging them.
+  app.post<{ Querystring: { batch?: string } }>('/upload-many', async (request, reply) => {
+    if (!tokenMatches(bearer(request), token)) return refuse(reply);
+    const result = await receiveMany(staging, request.query.batch, request.body as AsyncIterable<Buffer>);
     if (!result.ok) host.log.warn(`web host: upload refused: ${result.error.message}`);
     return reply.code(result.ok ? 200 : 400).send(result);
   });
