@@ -218,7 +218,7 @@ describe('web host', () => {
       fetch(`${web.origin}/upload-many?batch=${batch}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/octet-stream', Authorization: `Bearer ${token}` },
-        body,
+        body: new Uint8Array(body),
       });
     const ok = await many('m-0123456789', Buffer.concat([frame('手机/DCIM/1.jpg', 'one'), frame('手机/2.db', ''), frame('3.txt', 'three')]));
     const okBody = (await ok.json()) as { ok: boolean; value: Array<{ path: string; batchDir: string; size: number }> };
