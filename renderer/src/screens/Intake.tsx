@@ -2,7 +2,7 @@
 // ETA; errors per file in plain words; duplicates flagged; exhibit metadata per item. The draft lives in the
 // Dexie workspace, so a reload or a crash loses nothing typed; the deposition wizard takes it from there.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Checkbox, Empty, Form, Input, Progress, Select, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
+import { Alert, Button, Checkbox, Empty, Form, Input, Progress, Select, Space, Table, Tag, Tooltip, Typography, Upload, type InputProps } from 'antd';
 import { CloudUploadOutlined, DeleteOutlined, InboxOutlined, StopOutlined, WarningFilled } from '@ant-design/icons';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
@@ -69,7 +69,10 @@ export function draftState(items: DraftItem[], caseExhibits: ExhibitSummary[]): 
     if (e && i.sha256 !== null && e.sha256 === i.sha256) recorded.set(i.index, e);
   }
   const included = items.filter((i) => i.include && i.sha256 !== null && i.error === null && !recorded.has(i.index));
-  const idProblems = included.filter((i) => !i.exhibitId.trim() || byId.has(i.exhibitId) || included.filter((j) => j.exhibitId === i.exhibitId).length > 1);
+  // Counted once (a drop of thousands of rows made a pairwise check take seconds per keystroke).
+  const uses = new Map<string, number>();
+  for (const i of included) uses.set(i.exhibitId, (uses.get(i.exhibitId) ?? 0) + 1);
+  const idProblems = included.filter((i) => !i.exhibitId.trim() || byId.has(i.exhibitId) || (uses.get(i.exhibitId) as number) > 1);
   return { recorded, included, idProblems, usedIds: new Set(byId.keys()) };
 }
 
@@ -80,6 +83,31 @@ function useCases(): CaseSummary[] | undefined {
     void unwrap(ws().cases.list({})).then(setCases, () => setCases([]));
   }, [revision]);
   return cases;
+}
+
+/**
+ * A text field of a draft row: what is typed shows at once and is saved behind it. Bound to the saved value
+ * alone, a large draft (each save rewrites it) dropped the keystrokes typed while a save was on its way. The
+ * saved value is shown again whenever the field is not being typed in.
+ */
+function DraftText({ value, onSave, ...rest }: Omit<InputProps, 'value' | 'onChange'> & { value: string; onSave: (text: string) => void }) {
+  const [text, setText] = useState(value);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    if (!editing) setText(value);
+  }, [value, editing]);
+  return (
+    <Input
+      {...rest}
+      value={text}
+      onFocus={() => setEditing(true)}
+      onBlur={() => setEditing(false)}
+      onChange={(e) => {
+        setText(e.target.value);
+        onSave(e.target.value);
+      }}
+    />
+  );
 }
 
 function MetadataForm({ caseId, item }: { caseId: string; item: DraftItem }) {
@@ -424,14 +452,14 @@ export function IntakeScreen() {
               title: t('intake.exhibitId'),
               width: 170,
               render: (_v, i) => (
-                <Input
+                <DraftText
                   size="small"
                   className="mono"
                   value={i.exhibitId}
                   disabled={recorded.has(i.index)}
                   status={i.include && !recorded.has(i.index) && (usedIds.has(i.exhibitId) || !i.exhibitId.trim()) ? 'error' : ''}
                   aria-label={t('intake.exhibitIdFor', { name: i.name })}
-                  onChange={(e) => void patchItem(caseId, i.index, { exhibitId: e.target.value })}
+                  onSave={(exhibitId) => void patchItem(caseId, i.index, { exhibitId })}
                 />
               ),
             },
@@ -439,12 +467,12 @@ export function IntakeScreen() {
               title: t('intake.description'),
               width: 260,
               render: (_v, i) => (
-                <Input
+                <DraftText
                   size="small"
                   value={i.description}
                   placeholder={t('intake.descriptionHint')}
                   aria-label={t('intake.descriptionFor', { name: i.name })}
-                  onChange={(e) => void patchItem(caseId, i.index, { description: e.target.value })}
+                  onSave={(description) => void patchItem(caseId, i.index, { description })}
                 />
               ),
             },
