@@ -48,4 +48,12 @@ test('a drop of 250 files is paged 100 rows at a time and the deposit takes all 
   await page.getByRole('listitem', { name: '3' }).click();
   await expect(page.getByLabel('Description of IMG_0249.jpg')).toHaveValue('last photo of the extraction');
   await expect(page.getByTestId('start-deposit')).toBeEnabled();
+
+  // The deposition's review lists all 250, a page at a time too.
+  await page.getByTestId('start-deposit').click();
+  const wizard = page.getByRole('dialog');
+  await expect(wizard.locator('tbody tr.ant-table-row')).toHaveCount(100);
+  await expect(wizard.getByText(`${COUNT} files`)).toBeVisible();
+  await wizard.getByRole('button', { name: 'Back' }).click();
+  await expect(wizard).toBeHidden();
 });

@@ -13,6 +13,7 @@ import { ledgerActions } from '../stores/ledger';
 import { useIdentity } from '../stores/identity';
 import { formatBytes } from '../core/format';
 import { HashText } from '../components/HashText';
+import { pageRows } from '../components/paging';
 import { StatusTag } from '../components/StatusTag';
 
 const ORDER = ['signed', 'uploading', 'countersigned', 'recorded', 'witnessed'] as const;
@@ -153,7 +154,7 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
           <Typography.Paragraph>{t('deposit.reviewHelp', { count: items.length })}</Typography.Paragraph>
           <Table
             size="small"
-            pagination={false}
+            pagination={pageRows(items.length, (count) => t('intake.rows', { count }))}
             rowKey="index"
             dataSource={items}
             columns={[
@@ -212,7 +213,7 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
           )}
           <Table
             size="small"
-            pagination={false}
+            pagination={pageRows(items.length, (count) => t('intake.rows', { count }))}
             rowKey="exhibitId"
             data-testid="deposit-progress"
             dataSource={items.map((i, n) => ({ ...i, p: progress[ids[n] ?? ''] }))}

@@ -17,10 +17,8 @@ import { dropDraft, patchDraft, patchItem, saveDraft, suggestExhibitIds, workspa
 import { BatchSettler } from '../core/batch-settle';
 import { formatBytes, formatDuration, formatRate } from '../core/format';
 import { HashText } from '../components/HashText';
+import { pageRows } from '../components/paging';
 import { DepositWizard } from './DepositWizard';
-
-/** Rows per page of the intake table (see its pagination). */
-const ROWS_PER_PAGE = 100;
 
 /** Builds the draft's items from a finished intake batch: exhibit numbers suggested, duplicates flagged. */
 export function draftItems(caseId: string, items: IntakeItem[], caseExhibits: ExhibitSummary[], errorWords: (i: IntakeItem) => string): DraftItem[] {
@@ -405,9 +403,7 @@ export function IntakeScreen() {
           data-testid="intake-items"
           size="small"
           rowKey="index"
-          // A large drop (a phone extraction) is shown a page at a time: every row holds inputs, and thousands
-          // of them at once froze the screen for seconds.
-          pagination={draft.items.length > ROWS_PER_PAGE ? { pageSize: ROWS_PER_PAGE, showSizeChanger: false, showTotal: (total) => t('intake.rows', { count: total }) } : false}
+          pagination={pageRows(draft.items.length, (count) => t('intake.rows', { count }))}
           dataSource={draft.items}
           expandable={{ expandedRowRender: (item) => <MetadataForm caseId={caseId} item={item} />, expandRowByClick: false }}
           columns={[
