@@ -18,6 +18,7 @@ import { workspace } from '../workspace/db';
 import { casesFromIndex, eventsFromIndex, exhibitsFromIndex } from '../workspace/ledger-index';
 import { StatusTag } from '../components/StatusTag';
 import { formatBytes } from '../core/format';
+import { pageRows } from '../components/paging';
 
 function verdictOf(events: TimelineEvent[]): TimelineEvent['verdict'] | undefined {
   if (events.length === 0) return undefined;
@@ -208,7 +209,18 @@ export function CaseDetail({ caseId }: { caseId: string }) {
     };
   }, [caseId, revision, tick]);
 
-  const exhibitVerdict = (id: string) => verdictOf(timeline.filter((e) => e.exhibitId === id));
+  // Each exhibit's events, grouped once (a case of thousands of exhibits filtered the whole timeline per row).
+  const eventsByExhibit = useMemo(() => {
+    const byId = new Map<string, TimelineEvent[]>();
+    for (const e of timeline) {
+      if (e.exhibitId === null || e.exhibitId === undefined) continue;
+      const list = byId.get(e.exhibitId);
+      if (list) list.push(e);
+      else byId.set(e.exhibitId, [e]);
+    }
+    return byId;
+  }, [timeline]);
+  const exhibitVerdict = (id: string) => verdictOf(eventsByExhibit.get(id) ?? []);
   const checking = <StatusTag verdict="pending" text={t('timeline.checking')} />;
   const current = exhibits.find((e) => e.exhibitId === selected);
   const caseVerdict = verdictOf(timeline);
@@ -257,7 +269,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
                   data-testid="exhibits-table"
                   size="small"
                   rowKey="exhibitId"
-                  pagination={false}
+                  pagination={pageRows(exhibits.length, (count) => t('case.exhibitRows', { count }))}
                   dataSource={exhibits}
                   locale={{ emptyText: t('case.noExhibits') }}
                   rowClassName={(r) => (r.exhibitId === selected ? 'row-selected' : '')}
