@@ -13,7 +13,7 @@ import { errorText } from '../i18n';
 import { appActions, useApp } from '../stores/app';
 import { statusActions } from '../stores/status';
 import { useLedger } from '../stores/ledger';
-import { dropDraft, patchDraft, patchItem, saveDraft, suggestExhibitIds, workspace, type DraftItem, type IntakeDraft } from '../workspace/db';
+import { draftEdits, dropDraft, patchDraft, patchItem, readDraft, replaceDraftItems, saveDraft, suggestExhibitIds, withEdits, workspace, type DraftItem, type IntakeDraft } from '../workspace/db';
 import { BatchSettler } from '../core/batch-settle';
 import { formatBytes, formatDuration, formatRate } from '../core/format';
 import { HashText } from '../components/HashText';
@@ -157,7 +157,11 @@ export function IntakeScreen() {
     if (caseId) void unwrap(ws().cases.exhibits({ caseId })).then(setExhibits, () => setExhibits([]));
   }, [caseId, revision]);
 
-  const draft = useLiveQuery(() => (caseId ? workspace.drafts.get(caseId) : undefined), [caseId]);
+  // The draft and its row edits are watched apart, so a keystroke (one small edit record) does not read the
+  // whole draft again.
+  const savedDraft = useLiveQuery(() => (caseId ? workspace.drafts.get(caseId) : undefined), [caseId]);
+  const edits = useLiveQuery(() => (caseId ? draftEdits(caseId) : []), [caseId]);
+  const draft = useMemo(() => (savedDraft && edits ? withEdits(savedDraft, edits) : undefined), [savedDraft, edits]);
 
   const errorWords = (i: IntakeItem) => (i.error ? (i18n.exists(`intakeError.${i.error.code}`) ? t(`intakeError.${i.error.code}`) : i.error.message) : '');
 
@@ -171,13 +175,13 @@ export function IntakeScreen() {
       return;
     }
     const ex = await unwrap(ws().cases.exhibits({ caseId: cid }));
-    const d = await workspace.drafts.get(cid);
+    const d = await readDraft(cid);
     if (d?.batchId !== batchId) return;
     const keep = (d?.items ?? []).filter((i) => i.sha256 !== null);
     const fresh = draftItems(cid, batch.result.items, [...ex, ...keep.map((k) => ({ exhibitId: k.exhibitId, sha256: k.sha256 ?? '' }) as ExhibitSummary)], errorWords);
     // Row keys stay unique when a second drop adds to a draft that already has rows.
     const base = keep.reduce((m, k) => Math.max(m, k.index + 1), 0);
-    await patchDraft(cid, { phase: 'ready', batchId: null, items: [...keep, ...fresh.map((f, n) => ({ ...f, index: base + n }))], error: null });
+    await replaceDraftItems(cid, [...keep, ...fresh.map((f, n) => ({ ...f, index: base + n }))], { phase: 'ready', batchId: null, error: null });
   };
   const settleRef = useRef(settleBatch);
   settleRef.current = settleBatch;
@@ -205,7 +209,7 @@ export function IntakeScreen() {
     if (!caseId || dropped.length === 0) return;
     const cid = caseId;
     const w = ws();
-    const prev = await workspace.drafts.get(cid);
+    const prev = await readDraft(cid);
     // A dropped folder shows as its name once, not as every file inside it.
     const names = [...new Set(dropped.map((d) => (d.relativePath ? d.relativePath.split('/')[0]! : d.file.name)))];
     await saveDraft({ caseId: cid, phase: 'staging', batchId: null, dropped: names, items: prev?.items ?? [], error: null, updatedAt: '' });
@@ -238,7 +242,7 @@ export function IntakeScreen() {
     if (!draft) return;
     const rest = draft.items.filter((i) => !recorded.has(i.index));
     if (rest.length === 0) await dropDraft(draft.caseId);
-    else await patchDraft(draft.caseId, { items: rest });
+    else await replaceDraftItems(draft.caseId, rest);
   };
 
   if (cases !== undefined && cases.length === 0) {
