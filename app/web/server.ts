@@ -16,7 +16,7 @@ import { basename, join } from 'node:path';
 import { AdapterErrorCode, type Envelope } from '../contract/api';
 import type { WorkstationHost } from '../host/host';
 import { fail } from '../host/dispatch';
-import { receiveMany, StagingArea } from './staging';
+import { StagingArea } from './staging';
 
 export const EVENTS_SUBPROTOCOL = 'workstation.v1';
 export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
@@ -166,7 +166,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // than staging them.
   app.post<{ Querystring: { batch?: string } }>('/upload-many', async (request, reply) => {
     if (!tokenMatches(bearer(request), token)) return refuse(reply);
-    const result = await receiveMany(staging, request.query.batch, request.body as AsyncIterable<Buffer>);
+    const result = await staging.receiveMany(request.query.batch, request.body as AsyncIterable<Buffer>);
     if (!result.ok) host.log.warn(`web host: upload refused: ${result.error.message}`);
     return reply.code(result.ok ? 200 : 400).send(result);
   });

@@ -36,24 +36,37 @@ export function checkRelativePath(path: string | undefined): string | undefined 
 export class StagingArea {
   constructor(
     readonly root: string,
-    readonly maxBytes: number,
+    private readonly maxBytes: number,
   ) {}
+
+  /** The drop's folder for a batch id from the browser, or why the id is refused. */
+  private batchDir(batch: string | undefined): string | Envelope<never> {
+    if (batch === undefined || !BATCH_RE.test(batch)) {
+      return fail('UPLOAD_INVALID', `The upload's batch id ${JSON.stringify(batch)} is not 8–64 letters, digits or dashes.`);
+    }
+    return join(this.root, batch);
+  }
+
+  /** Where a file given by its relative path is staged (its folder made) and its temp name, or why not. */
+  private async place(batchDir: string, relPath: string | undefined): Promise<{ target: string; tmp: string } | string> {
+    const problem = checkRelativePath(relPath);
+    if (problem !== undefined || relPath === undefined) return `Cannot stage this file: ${problem}.`;
+    const target = resolve(batchDir, ...relPath.split('/'));
+    if (!target.startsWith(batchDir + sep)) return `The path ${JSON.stringify(relPath)} leaves its batch.`;
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    return { target, tmp: `${target}.${randomBytes(6).toString('hex')}.part` };
+  }
 
   async receive(
     batch: string | undefined,
     relPath: string | undefined,
     body: NodeJS.ReadableStream,
   ): Promise<Envelope<StagedFile>> {
-    if (batch === undefined || !BATCH_RE.test(batch)) {
-      return fail('UPLOAD_INVALID', `The upload's batch id ${JSON.stringify(batch)} is not 8–64 letters, digits or dashes.`);
-    }
-    const problem = checkRelativePath(relPath);
-    if (problem !== undefined || relPath === undefined) return fail('UPLOAD_INVALID', `Cannot stage this file: ${problem}.`);
-    const batchDir = join(this.root, batch);
-    const target = resolve(batchDir, ...relPath.split('/'));
-    if (!target.startsWith(batchDir + sep)) return fail('UPLOAD_INVALID', `The path ${JSON.stringify(relPath)} leaves its batch.`);
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-    const tmp = `${target}.${randomBytes(6).toString('hex')}.part`;
+    const batchDir = this.batchDir(batch);
+    if (typeof batchDir !== 'string') return batchDir;
+    const placed = await this.place(batchDir, relPath);
+    if (typeof placed === 'string') return fail('UPLOAD_INVALID', placed);
+    const { target, tmp } = placed;
     let size = 0;
     const max = this.maxBytes;
     const counter = new Transform({
@@ -77,6 +90,46 @@ export class StagingArea {
       return fail('UPLOAD_FAILED', `The file ${JSON.stringify(relPath)} could not be staged: ${(err as Error).message}. Drop it again.`);
     }
     return { ok: true, value: { path: target, batchDir, size } };
+  }
+
+  /** Stages every file of an /upload-many body (see FrameReader), each as `receive` does: temp, fsync, rename. */
+  async receiveMany(batch: string | undefined, body: AsyncIterable<Buffer>): Promise<Envelope<StagedFile[]>> {
+    const batchDir = this.batchDir(batch);
+    if (typeof batchDir !== 'string') return batchDir;
+    const reader = new FrameReader();
+    const staged: StagedFile[] = [];
+    let current: { fh: FileHandle; tmp: string; target: string; size: number } | null = null;
+    try {
+      for await (const chunk of body) {
+        for (const event of reader.feed(chunk)) {
+          if (event.kind === 'start') {
+            if (event.size > this.maxBytes) throw new StageRefusal(`The file ${JSON.stringify(event.path)} is larger than the ${this.maxBytes}-byte upload limit.`);
+            const placed = await this.place(batchDir, event.path);
+            if (typeof placed === 'string') throw new StageRefusal(placed);
+            current = { fh: await open(placed.tmp, 'wx', 0o600), ...placed, size: event.size };
+          } else if (event.kind === 'data') {
+            await writeAll((current as NonNullable<typeof current>).fh, event.bytes);
+          } else {
+            const file = current as NonNullable<typeof current>;
+            await file.fh.sync();
+            await file.fh.close();
+            await rename(file.tmp, file.target);
+            current = null;
+            staged.push({ path: file.target, batchDir, size: file.size });
+          }
+        }
+      }
+      if (!reader.between) throw new FrameError('a body that ends inside a file');
+    } catch (err) {
+      if (current !== null) {
+        await current.fh.close().catch(() => undefined);
+        await rm(current.tmp, { force: true });
+      }
+      if (err instanceof StageRefusal) return fail('UPLOAD_INVALID', err.message);
+      if (err instanceof FrameError) return fail('UPLOAD_INVALID', `The dropped files arrived garbled (${err.message}). Drop them again.`);
+      return fail('UPLOAD_FAILED', `The dropped files could not be staged: ${(err as Error).message}. Drop them again.`);
+    }
+    return { ok: true, value: staged };
   }
 }
 
@@ -150,51 +203,5 @@ class StageRefusal extends Error {}
 
 async function writeAll(fh: FileHandle, bytes: Buffer): Promise<void> {
   for (let done = 0; done < bytes.length; ) done += (await fh.write(bytes, done)).bytesWritten;
-}
-
-/** Stages every file of an /upload-many body (see FrameReader), each as `receive` does: temp, fsync, rename. */
-export async function receiveMany(area: StagingArea, batch: string | undefined, body: AsyncIterable<Buffer>): Promise<Envelope<StagedFile[]>> {
-  if (batch === undefined || !BATCH_RE.test(batch)) {
-    return fail('UPLOAD_INVALID', `The upload's batch id ${JSON.stringify(batch)} is not 8–64 letters, digits or dashes.`);
-  }
-  const batchDir = join(area.root, batch);
-  const reader = new FrameReader();
-  const staged: StagedFile[] = [];
-  let current: { fh: FileHandle; tmp: string; target: string; size: number } | null = null;
-  try {
-    for await (const chunk of body) {
-      for (const event of reader.feed(chunk)) {
-        if (event.kind === 'start') {
-          const problem = checkRelativePath(event.path);
-          if (problem !== undefined) throw new StageRefusal(`Cannot stage this file: ${problem}.`);
-          if (event.size > area.maxBytes) throw new StageRefusal(`The file ${JSON.stringify(event.path)} is larger than the ${area.maxBytes}-byte upload limit.`);
-          const target = resolve(batchDir, ...event.path.split('/'));
-          if (!target.startsWith(batchDir + sep)) throw new StageRefusal(`The path ${JSON.stringify(event.path)} leaves its batch.`);
-          await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-          const tmp = `${target}.${randomBytes(6).toString('hex')}.part`;
-          current = { fh: await open(tmp, 'wx', 0o600), tmp, target, size: event.size };
-        } else if (event.kind === 'data') {
-          await writeAll((current as NonNullable<typeof current>).fh, event.bytes);
-        } else {
-          const file = current as NonNullable<typeof current>;
-          await file.fh.sync();
-          await file.fh.close();
-          await rename(file.tmp, file.target);
-          current = null;
-          staged.push({ path: file.target, batchDir, size: file.size });
-        }
-      }
-    }
-    if (!reader.between) throw new FrameError('a body that ends inside a file');
-  } catch (err) {
-    if (current !== null) {
-      await current.fh.close().catch(() => undefined);
-      await rm(current.tmp, { force: true });
-    }
-    if (err instanceof StageRefusal) return fail('UPLOAD_INVALID', err.message);
-    if (err instanceof FrameError) return fail('UPLOAD_INVALID', `The dropped files arrived garbled (${err.message}). Drop them again.`);
-    return fail('UPLOAD_FAILED', `The dropped files could not be staged: ${(err as Error).message}. Drop them again.`);
-  }
-  return { ok: true, value: staged };
 }
 
