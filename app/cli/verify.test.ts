@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WorkstationHost } from '../host/host';
 import type { DepositionProgress, Envelope, ReportPrinted } from '../contract/api';
 import { fromBase64, toBase64 } from '../ledger/bytes';
@@ -18,6 +18,7 @@ import { main } from './main';
 let dir: string;
 let file: string;
 let receiptText: string;
+let receipt: string;
 const ok = <T>(e: Envelope<T>): T => {
   if (!e.ok) throw new Error(`${e.error.code}: ${e.error.message}`);
   return e.value;
@@ -42,8 +43,9 @@ beforeAll(async () => {
     );
     ok(await host.call('deposit.start', { caseId: 'CASE-V', passphrase: 'first officer pass', items: [{ exhibitId: 'EX-V1', path: file, name: 'disk.img', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), metadata: { description: 'disk' } }] }));
     await done;
-    const r = ok(await host.call('report.print', { caseId: 'CASE-V', lang: 'en', folder: join(dir, 'out') })) as ReportPrinted;
-    expect(r.receipts).toEqual([join(dir, 'out', 'EX-V1.evidence-receipt.json')]);
+    const r = ok(await host.call('report.print', { caseId: 'CASE-V', lang: 'en' })) as ReportPrinted;
+    expect(r.receipts).toEqual([join(dirname(r.pdf), 'EX-V1.evidence-receipt.json')]);
+    receipt = r.receipts[0]!;
     receiptText = await readFile(r.receipts[0]!, 'utf8');
   } finally {
     await host.close();
@@ -76,7 +78,7 @@ const setEntry = (r: Record<string, unknown>, env: unknown) => (r.entry = toBase
 
 describe('evidence verify', () => {
   it('passes every check for the file and the receipt exported with its report', async () => {
-    const { code, out } = await verify(file, join(dir, 'out', 'EX-V1.evidence-receipt.json'));
+    const { code, out } = await verify(file, receipt);
     expect(out).toMatch(/^✓ file:/m);
     expect(out).toMatch(/^✓ signatures:/m);
     expect(out).toMatch(/^✓ inclusion:/m);
@@ -91,7 +93,7 @@ describe('evidence verify', () => {
     bytes[100] = bytes[100]! ^ 1;
     const changed = join(dir, 'changed.img');
     await writeFile(changed, bytes);
-    const { code, out } = await verify(changed, join(dir, 'out', 'EX-V1.evidence-receipt.json'));
+    const { code, out } = await verify(changed, receipt);
     expect(failedChecks(out)).toEqual(['file']);
     expect(code).toBe(1);
   });

@@ -618,15 +618,13 @@ export const methods = {
     z.strictObject({
       caseId: caseIdSchema,
       lang: reportLangSchema,
-      /** Folder to write into (default: a new folder under the data folder's reports/). */
-      folder: hostPathSchema.optional(),
     }),
     reportPrintedSchema,
-    'Print the chain-of-custody report of a case to PDF, generated from the ledger alone, with its JSON, the evidence receipts and the offline verifier beside it.',
+    'Print the chain-of-custody report of a case to PDF in a new folder under the data folder\'s reports/, generated from the ledger alone, with its JSON, the evidence receipts and the offline verifier beside it.',
   ),
   'report.systemPrint': method(
     z.strictObject({
-      /** A PDF that report.print wrote (this session, or any report.pdf under the data folder's reports/). */
+      /** A PDF that report.print wrote: a report.pdf in a folder of the data folder's reports/. */
       pdf: hostPathSchema,
     }),
     reportSystemPrintSchema,

@@ -180,8 +180,7 @@ describe('network mode', () => {
     expect(after.peers.find((p) => p.role === 'witness')?.state).toBe('cosigned');
 
     // The chain-of-custody report, printed from the verified mirror's folder alone.
-    const out = join(dir, 'report-net');
-    const printed = await call<{ pdf: string; json: string; receipts: string[] }>(host, 'report.print', { caseId: 'NET-1', lang: 'en', folder: out });
+    const printed = await call<{ pdf: string; json: string; receipts: string[] }>(host, 'report.print', { caseId: 'NET-1', lang: 'en' });
     const text = execFileSync('pdftotext', [printed.pdf, '-'], { encoding: 'utf8' });
     expect(text).toContain('NET-1');
     expect(text).toContain(item.sha256);

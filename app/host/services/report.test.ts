@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { WorkstationHost } from '../host';
 import type { HostLogger } from '../dispatch';
 import type { DepositionProgress, Envelope, ReportPrinted, ReportSystemPrint } from '../../contract/api';
@@ -53,9 +53,13 @@ describe('report.print', () => {
     ok(await host.call('deposit.start', { caseId: 'CASE-1', passphrase: 'first officer pass', items: [{ exhibitId: 'EX-1', path: file, name: 'photo.jpg', size: bytes.length, sha256, metadata: { description: 'photo of the ledger book' } }] }));
     await done;
 
-    const out = join(dir, 'out');
-    const r = ok(await host.call('report.print', { caseId: 'CASE-1', lang: 'both', folder: out })) as ReportPrinted;
-    expect(r.pdf).toBe(join(out, 'report.pdf'));
+    const r = ok(await host.call('report.print', { caseId: 'CASE-1', lang: 'both' })) as ReportPrinted;
+    // Always a new folder under the data folder's reports/: the UI cannot choose where the host writes.
+    expect(dirname(dirname(r.pdf))).toBe(join(dir, 'data', 'reports'));
+    expect(basename(dirname(r.pdf))).toMatch(/^CASE-1-\d{4}-/);
+    expect(basename(r.pdf)).toBe('report.pdf');
+    const outside = await host.call('report.print', { caseId: 'CASE-1', lang: 'en', folder: join(dir, 'out') } as never);
+    expect(outside.ok ? '' : outside.error.code).toBe('INVALID_ARGUMENT');
     expect(r.pages).toBeGreaterThan(0);
     expect(createHash('sha256').update(await readFile(r.json)).digest('hex')).toBe(r.sha256);
     const text = execFileSync('pdftotext', [r.pdf, '-'], { encoding: 'utf8' });
@@ -64,7 +68,7 @@ describe('report.print', () => {
     expect(text).toContain('<b>not bold</b>');
     expect((await host.call('report.print', { caseId: 'CASE-404', lang: 'en' })).ok).toBe(false);
 
-    // On paper: the web host hands out an address of that exact PDF (outside reports/, since this session printed it).
+    // On paper: the web host hands out an address of that exact PDF.
     const paper = ok(await host.call('report.systemPrint', { pdf: r.pdf })) as ReportSystemPrint;
     expect(paper.via).toBe('browser');
     const id = paper.via === 'browser' ? /^\/documents\/([0-9a-f]{32})\/report\.pdf$/.exec(paper.url)?.[1] : undefined;

@@ -36,8 +36,6 @@ export interface ReportServiceOptions {
 }
 
 export class ReportService {
-  /** PDFs report.print wrote in this session (any folder the user chose). */
-  private readonly printed = new Set<string>();
   /** One-time addresses of PDFs for the web host's page to print: random id → file. */
   private readonly documents = new Map<string, string>();
 
@@ -55,14 +53,14 @@ export class ReportService {
   }
 
   /**
-   * The system print dialog for a PDF this host printed: only those (this session's, or a report.pdf in a folder
-   * of the data folder's reports/), and only a file that still starts as a PDF does, so the call cannot be used
-   * to print or serve any other file of the workstation.
+   * The system print dialog for a PDF this host printed: only a report.pdf in a folder of the data folder's
+   * reports/ (where report.print writes), and only a file that still starts as a PDF does, so the call cannot be
+   * used to print or serve any other file of the workstation.
    */
   async systemPrint(a: ParsedArgs<'report.systemPrint'>): Promise<ReportSystemPrint> {
     const pdf = resolve(a.pdf);
     const inReports = dirname(dirname(pdf)) === resolve(this.dataDir, REPORTS_DIR) && basename(pdf) === 'report.pdf';
-    if (!this.printed.has(pdf) && !inReports) {
+    if (!inReports) {
       throw new HostError('REPORT_UNKNOWN_PDF', `${pdf} is not a report this workstation printed; print the case's report first, then print that PDF.`);
     }
     await assertPdf(pdf);
@@ -98,7 +96,7 @@ export class ReportService {
       throw new HostError('REPORT_NOT_AVAILABLE', `Reports are printed from the ledger this workstation has verified, and there is none yet: ${(err as Error).message}`, { cause: err });
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const folder = a.folder ?? join(this.dataDir, REPORTS_DIR, `${a.caseId.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}`);
+    const folder = join(this.dataDir, REPORTS_DIR, `${a.caseId.replace(/[^A-Za-z0-9._-]/g, '_')}-${stamp}`);
     const printer = await this.printer();
     let r: ExportResult;
     try {
@@ -107,7 +105,6 @@ export class ReportService {
     } finally {
       await printer.close();
     }
-    this.printed.add(resolve(r.pdf));
     this.log.info(`report: ${a.caseId} printed to ${r.pdf} (${r.pages} pages, sha256 ${r.hash})`);
     return { pdf: r.pdf, json: r.json, sha256: r.hash, pages: r.pages, receipts: r.receipts, files: r.extras };
   }
