@@ -290,7 +290,7 @@ export const reportSystemPrintSchema = z.discriminatedUnion('via', [
 export type ReportSystemPrint = z.infer<typeof reportSystemPrintSchema>;
 
 // ---------------------------------------------------------------------------------------------------------------
-// The ledger as the investigator sees it (app/host/services/ledger.ts): cases, depositions, custody, integrity
+// The ledger as the investigator sees it (app/host/services/casework.ts): cases, depositions, custody, integrity
 // checks, the custody timeline with its verification per event, and the log's checkpoints. Every verdict is
 // computed by the host from the ledger's own data in this session; the UI shows it, it never decides it.
 

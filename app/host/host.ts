@@ -10,7 +10,7 @@ import { PRODUCT_NAME } from './paths';
 import { SettingsStore } from './settings';
 import { IdentityService } from './identity';
 import { IntakeService } from './intake';
-import { LedgerService } from './services/ledger';
+import { CaseworkService } from './services/casework';
 import { ReportService, type PrintDialog, type PrinterFactory } from './services/report';
 import type { ReportResources } from '../report/resources';
 import { HostError } from './errors';
@@ -50,7 +50,7 @@ export class WorkstationHost {
   private readonly inFlight = new Set<Promise<unknown>>();
   readonly identity: IdentityService;
   readonly intake: IntakeService;
-  readonly ledger: LedgerService;
+  readonly ledger: CaseworkService;
   readonly report: ReportService;
 
   private constructor(
@@ -60,7 +60,7 @@ export class WorkstationHost {
     this.hub = new EventHub((event, err) => options.log.error(`a listener of ${event} threw`, err));
     this.identity = new IdentityService(options.dataDir, (status) => this.emit('onIdentityChanged', status), options.scrypt);
     this.intake = new IntakeService(options.dataDir, (e, p) => this.emit(e, p), options.log, options.intakeWorkers);
-    this.ledger = new LedgerService(options.dataDir, this.identity, () => this.settings.get(), (e, p) => this.emit(e, p), options.log, options.network);
+    this.ledger = new CaseworkService(options.dataDir, this.identity, () => this.settings.get(), (e, p) => this.emit(e, p), options.log, options.network);
     const noPrinter: PrinterFactory = () => Promise.reject(new HostError('REPORT_NO_PRINTER', 'This workstation was started without a PDF printer; print from the desktop app or `evidence serve`, or run `evidence report`.'));
     this.report = new ReportService(options.dataDir, () => this.ledger.ledgerFolder(), options.printer ?? noPrinter, options.log, {
       resources: options.reportResources,

@@ -2,13 +2,14 @@
 // this workstation is the ledger) or the network ledger (services/network.ts, a remote ledger node seen only
 // through this workstation's verified mirror). Everything here is verified data: entries applied by the
 // ledger's own rules, checkpoints checked against the pinned log key and the witness policy.
-import type { LedgerStatus, Mode } from '../../contract/api';
+import type { DepositionProgress, LedgerStatus, Mode, ParsedArgs } from '../../contract/api';
 import type { SignedRecord } from '../../crypto/envelope';
-import type { Signer } from '../../crypto/signer';
+import type { DisposableSigner, Signer } from '../../crypto/signer';
 import type { AppliedEntry, LedgerState } from '../../ledger/rules';
 import type { TileFetcher } from '../../ledger/tiles';
 import type { Member } from '../../provider/members';
 import type { ParsedPolicy } from '../../witness/cosignature';
+import type { HostError } from '../errors';
 
 export interface CheckpointSeen {
   size: number;
@@ -59,6 +60,22 @@ export function witnessPeers(policy: ParsedPolicy, cp: Pick<CurrentCheckpoint, '
 }
 export type SyncView = LedgerStatus['sync'];
 
+export type DepositItem = ParsedArgs<'deposit.start'>['items'][number];
+
+/** Reports a deposition's step to the UI (`onDepositionProgress`); fields left out keep their defaults. */
+export type DepositStep = (p: Partial<DepositionProgress> & Pick<DepositionProgress, 'step'>) => void;
+
+/** One exhibit to deposit, signed by `depositor` (disposed by the caller after the batch). */
+export interface DepositJob {
+  depositor: DisposableSigner;
+  depositorName: string;
+  caseId: string;
+  item: DepositItem;
+  progress: DepositStep;
+  /** Aborted when the host closes: the upload stops and resumes on the next deposit of the exhibit. */
+  signal: AbortSignal;
+}
+
 export interface LedgerBackend {
   readonly kind: Mode;
   readonly origin: string;
@@ -79,6 +96,14 @@ export interface LedgerBackend {
   submit(envelope: SignedRecord): Promise<{ index: number }>;
   /** Resolves once every accepted submission is in the verified view under a final checkpoint. */
   settle(): Promise<void>;
+  /** Resolves once entry `index` is in the verified view under a final checkpoint. */
+  waitFor(index: number): Promise<void>;
+  /** Why nothing can be shown yet while the verified view is empty. */
+  notVerified(): HostError;
+  /** Deposits one exhibit: sign → upload → countersign → record → witness, each step reported. */
+  deposit(job: DepositJob): Promise<void>;
+  /** Whether an unfinished deposition journal of this exhibit is kept here (to be continued, not re-reported). */
+  hasJournal(exhibitId: string): Promise<boolean>;
   /** Makes sure the key may sign (standalone: enrols it; network: explains how an administrator enrols it). */
   ensureEnrolled(officer: OfficerKey): Promise<void>;
   rememberLocalCopy(exhibitId: string, copy: LocalCopy): Promise<void>;
@@ -87,7 +112,8 @@ export interface LedgerBackend {
    * around the provider's signed result with `build`, and returns it countersigned by the provider.
    */
   providerCheck(sha256: string, requester: Member, build: (providerResult: SignedRecord) => SignedRecord, signer?: Signer): Promise<SignedRecord>;
-  peers(cp: CurrentCheckpoint): Peers;
+  /** The parties of this ledger; `null` before anything is verified. */
+  peers(cp: CurrentCheckpoint | null): Peers;
   /** The folder holding the verified tlog-tiles copy (reports are printed from it alone). */
   readonly ledgerFolder: string;
   sync(): SyncView;

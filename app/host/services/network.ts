@@ -9,7 +9,7 @@
 // provider's countersignature must be made by the pinned provider key, enrolled as a provider in the ledger.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { HostText, LedgerStatus, ParsedArgs, Settings } from '../../contract/api';
+import type { HostText, LedgerStatus, Settings } from '../../contract/api';
 import type { HostTextCode } from '../../contract/codes';
 import { peekCheckpoint } from '../../ledger/checkpoint';
 import type { ForkEvidence } from '../../witness/fork';
@@ -17,7 +17,7 @@ import { nodeVerifier } from '../../crypto/bulk-verify';
 import { toHex } from '../../crypto/encoding';
 import { describeReport, verifyEnvelope, type SignedRecord } from '../../crypto/envelope';
 import { canonicalJson } from '../../crypto/record-digest';
-import type { DisposableSigner, Signer } from '../../crypto/signer';
+import type { Signer } from '../../crypto/signer';
 import { DepositError, journalPath, readJournal, runDeposition, type DepositEvent, type DepositJournal } from '../../deposit/flow';
 import { writeJsonAtomic } from '../../fs/atomic';
 import { bytesEqual, toBase64, utf8Decode, utf8ToBytes } from '../../ledger/bytes';
@@ -34,11 +34,14 @@ import { checkPolicy, parsePolicy, type ParsedPolicy, type WitnessPolicy } from 
 import { originHash } from '../../witness/witness';
 import type { HostLogger } from '../dispatch';
 import { errorCodeOf, HostError } from '../errors';
-import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
+import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
 
 export const NETWORK_DIR = 'network';
 
 type NetworkSettings = Settings['network'];
+
+/** The host's tuning of network mode (HostOptions.network). */
+export type NetworkTuning = Pick<NetworkLedgerOptions, 'uploadChunkBytes' | 'uploadRetryDelays' | 'syncIntervalMs' | 'settleTimeoutMs'>;
 
 export interface NetworkLedgerOptions {
   dataDir: string;
@@ -480,7 +483,8 @@ export class NetworkLedger implements LedgerBackend {
     return signed;
   }
 
-  peers(cp: CurrentCheckpoint): Peers {
+  peers(cp: CurrentCheckpoint | null): Peers {
+    cp ??= { note: '', size: 0, root: new Uint8Array(32), cosigners: [], final: false };
     return [
       { name: 'ledger node', role: 'ledger', url: this.settings.ledgerUrl, local: false, state: this.nodeError === null && this.nodeCheckedAt ? 'online' : 'unreachable', amount: cp.size },
       { name: 'provider', role: 'provider', url: this.settings.providerUrl, local: false, state: this.provider.ok ? 'online' : 'unreachable', amount: null },
@@ -508,6 +512,10 @@ export class NetworkLedger implements LedgerBackend {
 
   async forks(): Promise<LedgerStatus['forks']> {
     return (await this.mirror.forks.list()).map((f) => ({ message: `${f.reason} (source ${f.source})`, detectedAt: f.detectedAt, reason: forkText(f) }));
+  }
+
+  deposit(job: DepositJob): Promise<void> {
+    return networkDepositOne(this, job);
   }
 
   async close(): Promise<void> {
@@ -571,17 +579,13 @@ function providerError(err: unknown, url: string, what: string): HostError {
   return new HostError('PROVIDER_REFUSED', `The provider ${url} refused to ${what}: ${messageOf(err)}. Nothing was recorded.`, { cause: err, params: { url, problem: messageOf(err) } });
 }
 
-type Progress = (p: { step: 'signed' | 'uploading' | 'countersigned' | 'recorded' | 'witnessed'; bytesDone?: number; signedBy?: string[]; entryIndex?: number | null; cosigners?: string[]; resumedFrom?: number | null }) => void;
 
 /**
  * One exhibit's deposition in network mode, through the same flow as `evidence deposit` (app/deposit/flow.ts):
  * its journal (`<data>/network/<ledger>/deposits/<exhibit>.json`) and the tus upload URL survive a restart, so
  * depositing the same exhibit again continues where it stopped — the upload from the provider's offset.
  */
-export async function networkDepositOne(
-  s: NetworkLedger,
-  a: { depositor: DisposableSigner; depositorName: string; caseId: string; item: ParsedArgs<'deposit.start'>['items'][number]; progress: Progress; signal: AbortSignal },
-): Promise<void> {
+async function networkDepositOne(s: NetworkLedger, a: DepositJob): Promise<void> {
   const { item, depositor, progress } = a;
   const provider = s.providerMember();
   const providerName = provider.name ?? 'provider';

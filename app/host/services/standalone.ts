@@ -30,7 +30,8 @@ import type { MemberRole } from '../../records/schemas';
 import { writeFileAtomic } from '../../fs/atomic';
 import type { HostLogger } from '../dispatch';
 import { HostError } from '../errors';
-import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
+import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
+import { standaloneDepositOne } from './standalone-deposit';
 import type { LedgerStatus } from '../../contract/api';
 
 export const STANDALONE_DIR = 'standalone';
@@ -190,6 +191,24 @@ export class StandaloneStack implements LedgerBackend {
     await this.cosigning;
   }
 
+  /** Every accepted entry is in the log under a cosigned checkpoint once what is pending is integrated. */
+  waitFor(_index: number): Promise<void> {
+    return this.settle();
+  }
+
+  notVerified(): HostError {
+    return new HostError('LEDGER_NOT_VERIFIED', 'The ledger has not been verified yet.');
+  }
+
+  deposit(job: DepositJob): Promise<void> {
+    return standaloneDepositOne(this, job);
+  }
+
+  /** Standalone depositions keep no journal: the ledger holds each one or none of it. */
+  hasJournal(_exhibitId: string): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
   private queueCosign(published: PublishedCheckpoint): Promise<void> {
     const run = this.cosigning.then(() => this.cosign(published));
     this.cosigning = run.catch((err: unknown) => this.log.error('standalone witness: cosigning failed', err));
@@ -289,7 +308,8 @@ export class StandaloneStack implements LedgerBackend {
     return this.addProviderSignature(build(providerResult));
   }
 
-  peers(cp: CurrentCheckpoint): Peers {
+  peers(cp: CurrentCheckpoint | null): Peers {
+    if (!cp) return [];
     return [
       { name: 'sequencer', role: 'ledger', url: null, local: true, state: 'online', amount: cp.size },
       { name: 'provider', role: 'provider', url: null, local: true, state: 'online', amount: this.store.usedBytes },

@@ -7,7 +7,7 @@ import { Workspace } from './db';
 import { casesFromIndex, eventsFromIndex, exhibitsFromIndex, refreshIndex } from './ledger-index';
 
 /**
- * The host's side of `ledger.index` over a list of entries (app/host/services/ledger.ts does the same over the
+ * The host's side of `ledger.index` over a list of entries (app/host/services/ledger-status.ts does the same over the
  * verified ledger with RFC 9162 roots): a mark continues when its root is the root of that prefix of this list.
  */
 function ledger(origin: string, entries: IndexEntry[], limit = 2) {

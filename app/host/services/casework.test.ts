@@ -13,7 +13,7 @@ import { fromHex } from '../../crypto/encoding';
 import { formatCheckpoint } from '../../ledger/checkpoint';
 import { parseNote } from '../../ledger/note';
 import type { CheckpointSeen } from './backend';
-import { blocks } from './ledger';
+import { blocks } from './ledger-status';
 
 const errors: string[] = [];
 const log: HostLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => errors.push(`${m}: ${String(e)}`) };
