@@ -1,9 +1,13 @@
 // Durable file writes, the one implementation every part uses (keystores, settings, journals, receipts, tiles):
 // write a temp file in the same folder, fsync it, move it into place, fsync the folder — so after a crash the
-// path holds either nothing (or the old file) or the complete new file, never a torn one.
+// path holds either nothing (or the old file) or the complete new file, never a torn one. Writes loop over
+// short writes (app/fs/io.ts); ENOSPC, EDQUOT, EIO and EROFS reject with the named faults of app/fs/errors.ts,
+// and nothing partial is left behind. Appending to journals: app/fs/append.ts.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { storageFault } from './errors';
+import { fileIo, writeAll } from './io';
 
 export interface AtomicWriteOptions {
   /** File mode of the new file (applied with fchmod, so the umask cannot widen or narrow it). */
@@ -19,16 +23,25 @@ export interface AtomicWriteOptions {
  * fails with EEXIST instead of replacing a file that appeared meanwhile; with it, rename(2).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions): Promise<void> {
+  try {
+    await writeAtomic(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, options);
+  } catch (err) {
+    throw storageFault(err, `writing ${path}`) ?? err;
+  }
+}
+
+async function writeAtomic(path: string, data: Uint8Array, options: AtomicWriteOptions): Promise<void> {
   const dir = dirname(path);
   if (options.mkdir) await ensureDirDurable(dir);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'wx', options.mode);
+  const io = fileIo();
+  const handle = await io.open(tmp, 'wx', options.mode);
   let closed = false;
   let placed = false;
   try {
     await handle.chmod(options.mode);
-    await handle.writeFile(data);
-    await handle.sync();
+    await writeAll(handle, data, 0);
+    await io.sync(handle, 'full');
     await handle.close();
     closed = true;
     if (options.overwrite) {

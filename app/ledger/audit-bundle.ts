@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomic';
+import { StorageFaultError } from '../fs/errors';
 
 const ENTRY = fileURLToPath(new URL('./audit-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -88,7 +89,7 @@ async function build(t: BundleTarget): Promise<string> {
     await writeFileAtomic(t.cacheFile, JSON.stringify({ format: 1, entry: t.entry, inputs, code } satisfies Cache), { mode: 0o644, overwrite: true, mkdir: true });
   } catch (err) {
     // A read-only checkout still audits, it just builds the bundle every time.
-    if (!['EACCES', 'EPERM', 'EROFS', 'ENOSPC'].includes(errno(err) ?? '')) throw err;
+    if (!(err instanceof StorageFaultError) && !['EACCES', 'EPERM'].includes(errno(err) ?? '')) throw err;
   }
   return code;
 }

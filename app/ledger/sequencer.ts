@@ -132,6 +132,11 @@ export class Sequencer {
     return this.writer.size;
   }
 
+  /** The storage failure that stopped this sequencer (it accepts nothing more; open the log again), if any. */
+  get failure(): Error | undefined {
+    return this.stopped;
+  }
+
   /** Index the next accepted entry gets (integrated + pending). */
   get pendingSize(): number {
     return this.nextIndex;

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IntegrityError, ObjectNotFoundError, QuotaExceededError, StoreFullError, StorePermissionError } from './errors';
 import { ObjectStore } from './store';
+import { mountTmpfs, tmpfsUnavailable, unmountAll } from '../testing/tmpfs';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -133,34 +134,8 @@ describe('ObjectStore', () => {
 });
 
 // Real disk-full and permission failures need a small file system of their own: a tmpfs mount (root only).
-const canMount = (() => {
-  if (process.getuid?.() !== 0) return false;
-  const probe = mkdtempSync(join(tmpdir(), 'mnt-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-})();
-
-describe.skipIf(!canMount)('ObjectStore on a real small file system (tmpfs, needs root)', () => {
-  const mounts: string[] = [];
-  function mountTmpfs(size: string): string {
-    const m = mkdtempSync(join(tmpdir(), 'mnt-'));
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', m]);
-    mounts.push(m);
-    return m;
-  }
-  afterAll(() => {
-    for (const m of mounts) {
-      execFileSync('umount', ['-l', m]);
-      rmSync(m, { recursive: true, force: true });
-    }
-  });
+describe.skipIf(tmpfsUnavailable !== undefined)(`ObjectStore on a real small file system${tmpfsUnavailable ? ` (skipped: ${tmpfsUnavailable})` : ''}`, () => {
+  afterAll(unmountAll);
 
   it('reports a full disk as a 507 StoreFullError and leaves no partial object', async () => {
     const m = mountTmpfs('1m');

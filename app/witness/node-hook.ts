@@ -22,14 +22,14 @@ export function nodeWitnessHook(endpoints: readonly WitnessEndpoint[], opts: Nod
     if (!pusher) {
       const g = node.state.genesis;
       if (!g) throw new RangeError('the node has no genesis: cannot read its witness policy');
-      const seq = node.sequencer;
+      const seq = () => node.sequencer; // a node reopening its log after a storage fault has a new sequencer
       pusher = new WitnessPusher({
         client: new WitnessClient(endpoints, opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         policy: parsePolicy(g.witnessPolicy as WitnessPolicy),
         logKey: parseVerifierKey(g.logKey),
-        proofs: (a, b) => seq.writer.tree.consistencyProof(a, b),
-        current: () => seq.checkpointNote,
-        publish: (note) => seq.addCosignatures(note),
+        proofs: (a, b) => seq().writer.tree.consistencyProof(a, b),
+        current: () => seq().checkpointNote,
+        publish: (note) => seq().addCosignatures(note),
         ...(opts.retryMs !== undefined ? { retryMs: opts.retryMs } : {}),
         onResult: (r: PushResult) => {
           const failed = r.outcomes.filter((o) => !o.ok).map((o) => `${o.witness}: ${'error' in o ? o.error : ''}`);

@@ -1,12 +1,13 @@
 // Local-files storage driver. The public folder is exactly the C2SP tlog-tiles layout (checkpoint, tile/…), so
 // any static HTTP server can serve it as-is. Every write is temp → fsync → rename → fsync(dir); a new
 // directory is fsynced into its parent too, so a crash never leaves a renamed file that is not durable.
-import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { NotFoundError } from '../tiles';
 import type { Journal, LogDriver } from './driver';
-import { ensureDirDurable as ensureDir, fsyncDir, writeFileAtomic } from '../../fs/atomic';
+import { fsyncDir, writeFileAtomic } from '../../fs/atomic';
+import { AppendFile } from '../../fs/append';
 
 export class StorageError extends Error {
   override name = 'StorageError';
@@ -49,51 +50,33 @@ function unframe(buf: Buffer): { records: Uint8Array[]; intactBytes: number } {
 }
 
 class FsJournal implements Journal {
-  private fh: FileHandle | undefined;
+  private file: AppendFile | undefined;
   constructor(private readonly path: string) {}
-
-  private async handle(): Promise<FileHandle> {
-    if (!this.fh) {
-      await ensureDir(dirname(this.path));
-      this.fh = await open(this.path, 'a');
-      await fsyncDir(dirname(this.path));
-    }
-    return this.fh;
-  }
 
   async append(records: readonly Uint8Array[]): Promise<void> {
     if (records.length === 0) return;
-    const fh = await this.handle();
-    await fh.write(frame(records));
-    await fh.datasync();
+    if (!this.file) await this.readAll();
+    await this.file!.append(frame(records)); // whole, fdatasynced, or cut back and rejected (app/fs/append.ts)
   }
 
   async readAll(): Promise<Uint8Array[]> {
-    let buf: Buffer;
-    try {
-      buf = await readFile(this.path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    const { records, intactBytes } = unframe(buf);
-    if (intactBytes !== buf.length) {
-      // A torn tail from a crash mid-append: those records were never acknowledged. Cut it off durably so
-      // later appends follow the intact prefix.
-      await this.rewrite(records);
-    }
-    return records;
+    await this.close();
+    // A torn tail from a crash mid-append was never acknowledged: it is cut off so later appends follow the
+    // intact prefix.
+    const { file, bytes } = await AppendFile.open(this.path, { intact: (b) => unframe(b).intactBytes });
+    this.file = file;
+    return unframe(bytes).records;
   }
 
   async rewrite(records: readonly Uint8Array[]): Promise<void> {
-    await this.close();
-    await writeFileDurable(this.path, frame(records), 0o600);
+    if (!this.file) await this.readAll();
+    await this.file!.replace(frame(records));
   }
 
   async close(): Promise<void> {
-    const fh = this.fh;
-    this.fh = undefined;
-    await fh?.close();
+    const file = this.file;
+    this.file = undefined;
+    await file?.close();
   }
 }
 
