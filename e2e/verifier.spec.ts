@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test, expect, type Page } from '@playwright/test';
 import { buildVerifier } from '../assets/verifier/build';
-import { fromBase64, toBase64 } from '../app/ledger/bytes';
+import { fromBase64, toBase64 } from '../app/crypto/encoding';
 import { loadLedgerFolder } from '../app/report/model';
 import { proofReceipt } from '../app/report/receipts';
 import { buildCaseLedger } from '../app/report/test-ledger';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { WorkstationHost } from '../host/host';
 import type { DepositionProgress, Envelope, ReportPrinted } from '../contract/api';
-import { fromBase64, toBase64 } from '../ledger/bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { generateNoteKey } from '../ledger/note';
 import { generateSigner } from '../crypto/signer';
 import { launchChromiumPrinter } from '../report/pdf';

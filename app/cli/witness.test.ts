@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromBase64, toBase64 } from '../ledger/bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { parseEntry } from '../ledger/rules';
 import { createSampleLog, type SampleLog } from '../mirror/sample-log';
 import { createTileServer } from '../mirror/server';

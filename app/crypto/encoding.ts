@@ -23,42 +23,26 @@ export function fromHex(hex: string, what = 'hex'): Uint8Array {
   return out;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
 const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Padded standard base64 (RFC 4648 §4). */
 export function toBase64(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const b0 = bytes[i]!;
-    const b1 = bytes[i + 1];
-    const b2 = bytes[i + 2];
-    out += B64[b0 >> 2]! + B64[((b0 & 3) << 4) | ((b1 ?? 0) >> 4)]!;
-    out += b1 === undefined ? '=' : B64[((b1 & 15) << 2) | ((b2 ?? 0) >> 6)]!;
-    out += b2 === undefined ? '=' : B64[b2 & 63]!;
-  }
-  return out;
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
 }
 
-/** Decodes canonical padded base64 (RFC 4648 §4, §3.5: pad bits must be zero); throws `TypeError` otherwise. */
+/**
+ * Decodes canonical padded base64 (RFC 4648 §4, §3.5: pad bits must be zero; no whitespace, no missing or extra
+ * padding), so one byte string has exactly one text form; throws `TypeError` naming the bad input (`what`).
+ */
 export function fromBase64(text: string, what = 'base64'): Uint8Array {
   if (typeof text !== 'string' || !B64_RE.test(text)) {
     throw new TypeError(`${what}: expected padded standard base64 (A-Z a-z 0-9 + /), got ${describe(text)}`);
   }
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const out = new Uint8Array((text.length / 4) * 3 - pad);
-  let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    const n =
-      (B64_INDEX.get(text[i]!)! << 18) |
-      (B64_INDEX.get(text[i + 1]!)! << 12) |
-      ((B64_INDEX.get(text[i + 2]!) ?? 0) << 6) |
-      (B64_INDEX.get(text[i + 3]!) ?? 0);
-    if (o < out.length) out[o++] = n >> 16;
-    if (o < out.length) out[o++] = (n >> 8) & 0xff;
-    if (o < out.length) out[o++] = n & 0xff;
-  }
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   if (toBase64(out) !== text) {
     throw new TypeError(`${what}: non-canonical base64 (unused pad bits are set) in ${describe(text)}`);
   }

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { nodeHashChildren, nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { publicKeyToSpkiDer } from '../crypto/secp256k1';
-import { toBase64 } from './bytes';
+import { toBase64 } from '../crypto/encoding';
 import { openCheckpoint } from './checkpoint';
 import { bundlesForSize, encodeBundle, TILE_WIDTH } from './layout';
 import { LogVerifyError, checkTree, loadLog, openLogCheckpoint, readBundle, readCheckpoint } from './log';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointError, formatCheckpoint, openCheckpoint, parseCheckpointBody, peekCheckpoint, signCheckpoint } from './checkpoint';
 import { SIG_COSIGNATURE_V1, addSignatureLines, cosignerAt, generateNoteKey, parseNote, signNote } from './note';
 import { EMPTY_ROOT } from './merkle';
-import { fromBase64 } from './bytes';
+import { fromBase64 } from '../crypto/encoding';
 
 const spec = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';
 

@@ -1,6 +1,6 @@
 // C2SP tlog-checkpoint (https://c2sp.org/tlog-checkpoint): origin, tree size, base64 root hash, optional
 // extension lines; signed as a C2SP signed note by the log (Ed25519) and cosigned by witnesses.
-import { fromBase64, toBase64 } from './bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { HASH_SIZE } from './merkle';
 import {
   type NoteSignature,

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, fromBase64, utf8ToBytes } from './bytes';
+import { bytesToHex, utf8ToBytes } from './bytes';
+import { fromBase64 } from '../crypto/encoding';
 import { nodeHashChildren } from '../crypto/bulk-verify';
 import {
   EMPTY_ROOT,

@@ -14,7 +14,7 @@ import {
   parseVerifierKey,
   signNote,
 } from './note';
-import { fromBase64 } from './bytes';
+import { fromBase64 } from '../crypto/encoding';
 
 // c2sp.org/signed-note, Verifier keys, Example.
 const specVkey = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';

@@ -2,7 +2,8 @@
 // cosignatures (type 0x04, https://c2sp.org/tlog-cosignature). Isomorphic: Ed25519 from @noble/curves.
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesEqual, concatBytes, fromBase64, toBase64, utf8Decode, utf8ToBytes } from './bytes';
+import { bytesEqual, concatBytes, utf8Decode, utf8ToBytes } from './bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 
 /** Named note errors; `code` is stable. */
 export class NoteError extends Error {

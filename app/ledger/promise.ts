@@ -2,7 +2,7 @@
 // durably journaled, that it will appear at `index` within the bounded integration delay. Encoded as a C2SP
 // signed note by the log key; line 2 ("origin …") can never parse as a checkpoint's tree size, so a promise
 // cannot be confused with a checkpoint signed by the same key.
-import { fromBase64, toBase64 } from './bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { HASH_SIZE } from './merkle';
 import { type NoteSigner, type NoteVerifier, NoteError, openNote, signNote } from './note';
 

@@ -2,7 +2,7 @@
 // submission and noble's Ed25519 signing was the submission path's bottleneck (measured). Ed25519 is
 // deterministic (RFC 8032), so both produce identical signatures (fast-signer.test.ts).
 import { createPrivateKey, sign } from 'node:crypto';
-import { fromBase64 } from '../ledger/bytes';
+import { fromBase64 } from '../crypto/encoding';
 import { type NoteKeyPair, parseSignerKey } from '../ledger/note';
 
 // PKCS #8 prefix of an Ed25519 private key (RFC 8410 §7): the 32-byte seed follows.

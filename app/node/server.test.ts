@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRecord, type SignedRecord } from '../crypto/envelope';
 import { canonicalJson } from '../crypto/record-digest';
 import { openCheckpoint } from '../ledger/checkpoint';
-import { fromBase64 } from '../ledger/bytes';
+import { fromBase64 } from '../crypto/encoding';
 import { loadLog } from '../ledger/log';
 import { leafHash, verifyInclusion } from '../ledger/merkle';
 import { openPromise } from '../ledger/promise';

@@ -8,7 +8,7 @@
 // 413 (over 65,535 bytes), 422 (against the ledger's history); nothing is appended on error.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
-import { toBase64 } from '../ledger/bytes';
+import { toBase64 } from '../crypto/encoding';
 import { LayoutError, MAX_ENTRY_SIZE, parseTilePath } from '../ledger/layout';
 import type { PublishedCheckpoint } from '../ledger/log';
 import { LedgerState, RuleError } from '../ledger/rules';

@@ -15,7 +15,8 @@
 // receipt it names, whose signatures, inclusion proof and cosigned checkpoint the receipt verifier checks;
 // `compareAnchor` then checks that the report, the receipt and the file all name the same entry and bytes.
 // Isomorphic (no node: imports): the report renderer formats it, the offline HTML verifier parses it.
-import { bytesToHex, fromBase64, toBase64 } from '../ledger/bytes';
+import { bytesToHex } from '../ledger/bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { peekCheckpoint } from '../ledger/checkpoint';
 import { HASH_SIZE, leafHash } from '../ledger/merkle';
 import { parseEntry } from '../ledger/rules';

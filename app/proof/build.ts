@@ -2,7 +2,7 @@
 // and verified (loadLog: every bundle, tile and the signed root), the checkpoint must be final under the
 // genesis witness policy, and the receipt's context is the genesis plus the member.enroll entries of every key
 // that signed the entry — and, transitively, of admins enrolled later who signed those enrolments.
-import { toBase64 } from '../ledger/bytes';
+import { toBase64 } from '../crypto/encoding';
 import { type LoadedLog, loadLog } from '../ledger/log';
 import { type NoteVerifier, parseVerifierKey } from '../ledger/note';
 import { parseEntry } from '../ledger/rules';

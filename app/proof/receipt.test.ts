@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromBase64, toBase64 } from '../ledger/bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { generateNoteKey } from '../ledger/note';
 import { parseEntry } from '../ledger/rules';
 import { createSampleLog, type SampleLog } from '../mirror/sample-log';

@@ -5,7 +5,8 @@
 import { canonicalJson } from '../crypto/record-digest';
 import { keyIdOf } from '../crypto/secp256k1';
 import { type SignedRecord, verifyEnvelope } from '../crypto/envelope';
-import { bytesEqual, fromBase64, toBase64 } from '../ledger/bytes';
+import { bytesEqual } from '../ledger/bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { type Checkpoint, openCheckpoint } from '../ledger/checkpoint';
 import { leafHash, rootFromInclusionProof } from '../ledger/merkle';
 import { parseNote, parseVerifierKey } from '../ledger/note';

@@ -1,7 +1,7 @@
 // C2SP tlog-proof (https://c2sp.org/tlog-proof): "c2sp.org/tlog-proof@v1", an optional "extra <base64>" line,
 // "index <n>", the RFC 6962 inclusion proof hashes (one base64 line each), an empty line, then the checkpoint
 // note verbatim (with its cosignatures). Isomorphic: the receipt verifier and the offline HTML verifier use it.
-import { fromBase64, toBase64 } from '../ledger/bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { HASH_SIZE } from '../ledger/merkle';
 import { parseNote } from '../ledger/note';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
-import { fromBase64 } from '../ledger/bytes';
+import { fromBase64 } from '../crypto/encoding';
 import { formatCheckpoint, signCheckpoint } from '../ledger/checkpoint';
 import { MemoryTree } from '../ledger/merkle';
 import { SIG_COSIGNATURE_V1, addSignatureLines, generateNoteKey, parseVerifierKey } from '../ledger/note';

@@ -2,7 +2,8 @@
 // witness policy check that decides when a checkpoint is final. Isomorphic (no node: imports): the receipt
 // verifier and the browser verifier reuse it. Key ids, the signed message and note parsing come from
 // app/ledger/note.ts; this module adds the witness-facing API on top.
-import { concatBytes, toBase64, utf8ToBytes } from '../ledger/bytes';
+import { concatBytes, utf8ToBytes } from '../ledger/bytes';
+import { toBase64 } from '../crypto/encoding';
 import { type Checkpoint, type OpenedCheckpoint, openCheckpoint } from '../ledger/checkpoint';
 import {
   type NoteKeyPair,

@@ -2,7 +2,8 @@
 // and a different root, or a smaller size whose root is not our tree's prefix at that size, is a fork (the log
 // signed two views): both notes are persisted as evidence. A larger checkpoint cannot be judged without its
 // tree; the peer holding it judges ours when we send it (gossip is two-way).
-import { bytesEqual, toBase64 } from '../ledger/bytes';
+import { bytesEqual } from '../ledger/bytes';
+import { toBase64 } from '../crypto/encoding';
 import { type Checkpoint, openCheckpoint } from '../ledger/checkpoint';
 import type { NoteVerifier } from '../ledger/note';
 import type { ForkEvidence, ForkStore } from './fork';
