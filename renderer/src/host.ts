@@ -9,6 +9,7 @@ import { statusActions } from './stores/status';
 import type { LedgerStatus } from '../../app/contract/api';
 import { workspace } from './workspace/db';
 import { refreshIndex } from './workspace/ledger-index';
+import type { Failure } from './i18n/text';
 
 export class HostCallError extends Error {
   readonly code: string;
@@ -17,6 +18,11 @@ export class HostCallError extends Error {
     this.name = 'HostCallError';
     this.code = error.code;
   }
+}
+
+/** What a store keeps of a failed call: the host's error (coded, said when drawn), or the error's own words. */
+export function failureOf(err: unknown): Failure {
+  return err instanceof HostCallError ? err.error : String(err);
 }
 
 export function ws(): Workstation {
