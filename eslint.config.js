@@ -1,6 +1,7 @@
 // ESLint flat config. The layering rules make the architecture enforceable (STYLE.md, after VS Code's
 // code-layering rule): app/ is the Node domain core and never imports a UI or shell runtime; renderer/ knows
-// the core only through the API contract and isomorphic modules.
+// the core only through the API contract and isomorphic modules; only tests, e2e/ and bench/ use the test kits
+// in app/testing.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
@@ -22,6 +23,28 @@ const rendererForbidden = {
   message: 'renderer/ runs in the browser: it may not import Node built-ins, nor app/ modules other than app/contract and app/common.',
 };
 
+// Test kits (app/testing) serve tests, e2e/ and bench/ only: product code must not import them.
+const testingForbidden = {
+  regex: String.raw`^\.{1,2}\x2F(.*\x2F)?testing(\x2F|$)`,
+  message: 'app/testing holds test kits: only tests (*.test.ts, *.spec.ts), e2e/ and bench/ may import them.',
+};
+const testFiles = ['**/*.{test,spec}.{ts,tsx,js,mjs}', '**/*.{test,spec}.*.{ts,tsx,js,mjs}'];
+
+const toPatterns = (rules) => rules.map((r) => ({ regex: r.regex.replaceAll('\\x2F', '/'), message: r.message }));
+
+// One folder's import rules: product files obey `forbidden` and may not import test kits; its tests obey
+// `forbidden` alone. (ESLint's later config objects replace a rule's options, so each file gets one list.)
+const importRules = (rules, paths = []) => ({
+  '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns: toPatterns(rules) }],
+  'no-restricted-syntax': ['error', ...rules.flatMap((r) => dynamicImportSelectors(r.regex, r.message))],
+});
+function layer(folder, forbidden, paths = []) {
+  return [
+    { files: [`${folder}/**/*.{ts,tsx,js,mjs}`], ignores: testFiles, rules: importRules([...forbidden, testingForbidden], paths) },
+    { files: testFiles.map((t) => `${folder}/${t}`), rules: importRules(forbidden, paths) },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'coverage/**', '.bench-tmp/**'] },
   js.configs.recommended,
@@ -34,27 +57,9 @@ export default tseslint.config(
       'no-undef': 'off',
     },
   },
-  {
-    files: ['app/**/*.{ts,tsx,js,mjs}'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [
-          { regex: appForbidden.regex.replaceAll('\\x2F', '/'), message: appForbidden.message },
-        ],
-      }],
-      'no-restricted-syntax': ['error', ...dynamicImportSelectors(appForbidden.regex, appForbidden.message)],
-    },
-  },
-  {
-    files: ['renderer/**/*.{ts,tsx,js,mjs}'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: nodeBuiltins.map((name) => ({ name, message: rendererForbidden.message })),
-        patterns: [
-          { regex: String.raw`/app/(?!contract/|common/)`, message: rendererForbidden.message },
-        ],
-      }],
-      'no-restricted-syntax': ['error', ...dynamicImportSelectors(rendererForbidden.regex, rendererForbidden.message)],
-    },
-  },
+  ...layer('app', [appForbidden]),
+  ...layer('electron', []),
+  ...layer('renderer', [rendererForbidden], nodeBuiltins.map((name) => ({ name, message: rendererForbidden.message }))),
+  // The kits themselves may use one another.
+  { files: ['app/testing/**/*.{ts,tsx,js,mjs}'], rules: importRules([appForbidden]) },
 );

@@ -8,7 +8,7 @@ import { pdfPageCount } from '../app/report/export';
 import { buildReportData, loadLedgerFolder } from '../app/report/model';
 import { launchChromiumPrinter } from '../app/report/pdf';
 import { renderReport } from '../app/report/render';
-import { buildCaseLedger } from '../app/report/test-ledger';
+import { buildCaseLedger } from '../app/testing/case-ledger';
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { auditLog } from '../app/ledger/audit';
 import { httpFetcher } from '../app/ledger/http-fetcher';
 import { MirrorLog } from '../app/mirror/mirror';
-import { createSampleLog } from '../app/mirror/sample-log';
+import { createSampleLog } from '../app/testing/sample-log';
 import { startNodeServer } from '../app/node/server';
 
 async function seconds(fn: () => Promise<unknown>): Promise<number> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import { chooseNetworkMode, createOfficer } from './first-run-steps';
 import { startUiHost, type UiHost } from './ui-host';
-import { startNetworkCluster, type NetworkCluster } from '../app/host/services/network-cluster';
+import { startNetworkCluster, type NetworkCluster } from '../app/testing/network-cluster';
 
 let host: UiHost;
 let cluster: NetworkCluster;

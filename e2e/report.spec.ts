@@ -9,7 +9,7 @@ import { test, expect } from '@playwright/test';
 import { main } from '../app/cli/main';
 import { buildReportData, loadLedgerFolder } from '../app/report/model';
 import { renderReport } from '../app/report/render';
-import { buildCaseLedger, type CaseLedger } from '../app/report/test-ledger';
+import { buildCaseLedger, type CaseLedger } from '../app/testing/case-ledger';
 
 const XSS = '<img src=x onerror=alert(1)>';
 let dir: string;

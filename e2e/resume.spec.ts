@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { chooseNetworkMode, createOfficer } from './first-run-steps';
 import { startUiHost, type UiHost } from './ui-host';
-import { slowLink, startNetworkCluster, type NetworkCluster } from '../app/host/services/network-cluster';
+import { slowLink, startNetworkCluster, type NetworkCluster } from '../app/testing/network-cluster';
 
 let ui: UiHost | undefined;
 let cluster: NetworkCluster;

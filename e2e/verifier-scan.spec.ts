@@ -13,7 +13,7 @@ import { buildVerifier } from '../assets/verifier/build';
 import { buildReportData, loadLedgerFolder, type ReportData } from '../app/report/model';
 import { proofReceipt } from '../app/report/receipts';
 import { compactAnchor, receiptFileNameFor } from '../app/report/render';
-import { buildCaseLedger } from '../app/report/test-ledger';
+import { buildCaseLedger } from '../app/testing/case-ledger';
 import { writeBlankY4m, writeQrY4m } from './fake-camera';
 
 let dir: string;

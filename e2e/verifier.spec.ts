@@ -10,7 +10,7 @@ import { buildVerifier } from '../assets/verifier/build';
 import { fromBase64, toBase64 } from '../app/crypto/encoding';
 import { loadLedgerFolder } from '../app/report/model';
 import { proofReceipt } from '../app/report/receipts';
-import { buildCaseLedger } from '../app/report/test-ledger';
+import { buildCaseLedger } from '../app/testing/case-ledger';
 import { formatTlogProof, parseTlogProof } from '../app/proof/tlog-proof';
 
 let dir: string;

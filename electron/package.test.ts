@@ -11,7 +11,7 @@ import { extractAll, extractFile, listPackage } from '@electron/asar';
 import { buildReportData, loadLedgerFolder } from '../app/report/model';
 import { renderReport } from '../app/report/render';
 import { builtReportResources } from '../app/report/resources';
-import { buildCaseLedger } from '../app/report/test-ledger';
+import { buildCaseLedger } from '../app/testing/case-ledger';
 import { builtinModules } from 'node:module';
 
 const run = promisify(execFile);

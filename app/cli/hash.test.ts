@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { makeCorpus } from '../intake/test-corpus';
+import { makeCorpus } from '../testing/intake-corpus';
 import { main } from './main';
 
 const corpus = makeCorpus(4096, 'cli-hash-');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromBase64, toBase64 } from '../crypto/encoding';
 import { parseEntry } from '../ledger/rules';
-import { createSampleLog, type SampleLog } from '../mirror/sample-log';
+import { createSampleLog, type SampleLog } from '../testing/sample-log';
 import { createTileServer } from '../mirror/server';
 import { closeServer, listen } from '../witness/http';
 import { main } from './main';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, expect, it } from 'vitest';
-import { coreutilsDigests, makeCorpus } from './test-corpus';
+import { coreutilsDigests, makeCorpus } from '../testing/intake-corpus';
 
 const dir = mkdtempSync(join(tmpdir(), 'intake-bundle-'));
 const corpus = makeCorpus(4096, 'intake-bundle-corpus-');

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resumeBatch, startIntake } from './index';
 import { JOURNAL_FILE } from './journal';
-import { coreutilsDigests, patternBytes } from './test-corpus';
+import { coreutilsDigests, patternBytes } from '../testing/intake-corpus';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeIdleHashPools, IntakeArgumentError, IntakeBatchExistsError, IntakeCancelledError, liveHashWorkers, parseManifest, resumeBatch, startIntake, type IntakeItem, type IntakeProgress } from './index';
 import { JOURNAL_FILE, readJournal, RESULT_FILE } from './journal';
-import { coreutilsDigests, makeCorpus, patternBytes } from './test-corpus';
+import { coreutilsDigests, makeCorpus, patternBytes } from '../testing/intake-corpus';
 
 const cleanup: string[] = [];
 afterAll(() => {

@@ -5,8 +5,8 @@ import { auditWorkerSource } from './audit-bundle';
 import { AUDIT_WORKER_DATA, type ChunkResult, type WorkerReply, processChunk } from './audit-worker';
 import { encodeBundle } from './layout';
 import { leafHash } from './merkle';
-import { LedgerState } from './rules';
-import { SampleNetwork, entryBytes } from './sample';
+import { LedgerState, entryBytes } from './rules';
+import { SampleNetwork } from '../node/sample-network';
 
 function sample(): { net: SampleNetwork; entries: Uint8Array[] } {
   const net = new SampleNetwork({ origin: 'worker.example/ledger', seed: 11 });

@@ -6,8 +6,8 @@ import { signRecord, type SignedRecord } from '../crypto/envelope';
 import { CheckPool } from './check-pool';
 import { generateNoteKey } from './note';
 import { pooledValidator } from './pooled-validator';
-import { LedgerState, RuleError } from './rules';
-import { SampleNetwork, entryBytes } from './sample';
+import { LedgerState, RuleError, entryBytes } from './rules';
+import { SampleNetwork } from '../node/sample-network';
 import { Sequencer } from './sequencer';
 import { FsLogDriver } from './storage/fs';
 

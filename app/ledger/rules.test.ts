@@ -5,8 +5,8 @@ import { fromBase64, toBase64 } from '../crypto/encoding';
 import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { verifyEnvelope } from '../crypto/envelope';
 import { recordMessage } from '../crypto/record-digest';
-import { EntryRejectedError, LedgerState, RuleError, adminRole, checkEntryAlone, entryFacts, parseEntry, replay } from './rules';
-import { SampleNetwork, entryBytes } from './sample';
+import { EntryRejectedError, LedgerState, RuleError, adminRole, checkEntryAlone, entryFacts, parseEntry, replay, entryBytes } from './rules';
+import { SampleNetwork } from '../node/sample-network';
 
 const ORIGIN = 'rules.example/ledger';
 

@@ -2,7 +2,7 @@
 // sequencer runs it before appending, every verifier runs it again over the whole log. `apply` either accepts
 // an entry (and only then changes the state) or throws a RuleError naming the field and an HTTP-like status.
 // Key validity is judged by log order: a key signs only while enrolled and not revoked at that entry's index.
-import { domainTag, isCanonicalJsonText, recordMessage, recordSignedBytes } from '../crypto/record-digest';
+import { canonicalJson, domainTag, isCanonicalJsonText, recordMessage, recordSignedBytes } from '../crypto/record-digest';
 import type { SignedMessage } from '../crypto/secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { type Secp256k1Verifier, keyIdOf, nobleVerifier, parsePublicKey } from '../crypto/secp256k1';
@@ -340,6 +340,11 @@ function lazyDigestMessage(bytes: Uint8Array): SignedMessage {
       return (digest ??= sha256(bytes));
     },
   };
+}
+
+/** The ledger entry bytes of an envelope: UTF-8 of its RFC 8785 canonical JSON (RECORDS.md). */
+export function entryBytes(envelope: SignedRecord): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(envelope));
 }
 
 /** Parses entry bytes: UTF-8, JSON, canonical (RFC 8785), envelope shape, record schema; and the signed message. */

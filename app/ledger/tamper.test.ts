@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedLog } from '../node/seed';
-import { TAMPERS, rng, tamperTrial } from './tamper-harness';
+import { TAMPERS, rng, tamperTrial } from '../testing/log-tamper';
 
 let base: string;
 beforeAll(async () => {

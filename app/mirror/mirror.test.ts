@@ -8,7 +8,7 @@ import { FsLogDriver } from '../ledger/storage/fs';
 import { closeServer, listen } from '../witness/http';
 import { originHash } from '../witness/witness';
 import { MirrorLog, type PeerErrorEvent, type SyncState } from './mirror';
-import { type SampleLog, createSampleLog } from './sample-log';
+import { type SampleLog, createSampleLog } from '../testing/sample-log';
 import { createTileServer } from './server';
 
 const origin = 'mirror-test.example/ledger';

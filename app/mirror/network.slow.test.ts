@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNetwork } from './network-harness';
+import { runNetwork } from '../testing/witnessed-network';
 
 describe('witnessed network, 5,000 entries (separate processes on 127.0.0.1)', () => {
   it('ends with identical, verified, final mirrors after a witness and a mirror were killed and restarted', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNetwork } from './network-harness';
+import { runNetwork } from '../testing/witnessed-network';
 
 describe('witnessed network (separate processes on 127.0.0.1)', () => {
   it('node + 3 witnesses (2 of 3) + 2 mirrors: with a witness and a mirror killed and restarted, both mirrors end identical, verified and final', async () => {

@@ -1,6 +1,6 @@
 // Crash safety, full size: 1,000 submissions per seed with many SIGKILLs, over several seeds.
 import { describe, expect, it } from 'vitest';
-import { crashRun } from './crash-harness';
+import { crashRun } from '../testing/node-crash';
 
 const SEEDS = Number(process.env.CRASH_SEEDS ?? 6);
 

@@ -8,8 +8,7 @@ import { writeFileDurable } from '../ledger/storage/fs';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { LogWriter } from '../ledger/log';
 import { generateNoteKey, type NoteKeyPair } from '../ledger/note';
-import { LedgerState } from '../ledger/rules';
-import { entryBytes } from '../ledger/sample';
+import { LedgerState, entryBytes } from '../ledger/rules';
 import { nodePaths, NodeConfigError, type NodeConfig } from './files';
 
 export interface InitOptions {

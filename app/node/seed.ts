@@ -3,8 +3,8 @@
 // Every record goes through the same rules as a live submission before it is appended.
 import { nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
 import { LogWriter } from '../ledger/log';
-import { LedgerState } from '../ledger/rules';
-import { SampleNetwork, entryBytes } from '../ledger/sample';
+import { LedgerState, entryBytes } from '../ledger/rules';
+import { SampleNetwork } from './sample-network';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { nodePaths } from './files';
 import { initNode } from './init';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, loadLedgerFolder, type ReportData, type VerifiedLedger } from '../report/model';
 import { proofReceipt } from '../report/receipts';
 import { compactAnchor, receiptFileNameFor } from '../report/render';
-import { buildCaseLedger } from '../report/test-ledger';
+import { buildCaseLedger } from '../testing/case-ledger';
 import { ANCHOR_HEADER, AnchorError, type EvidenceAnchor, compareAnchor, formatAnchor, looksLikeAnchor, parseAnchor } from './anchor';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { fromBase64, toBase64 } from '../crypto/encoding';
 import { generateNoteKey } from '../ledger/note';
 import { parseEntry } from '../ledger/rules';
-import { createSampleLog, type SampleLog } from '../mirror/sample-log';
+import { createSampleLog, type SampleLog } from '../testing/sample-log';
 import { generateCosignerKey } from '../witness/cosignature';
 import { type BuiltProof, buildProof, loadVerifiedLog } from './build';
 import { type CheckId, type EvidenceReceipt, requiredRoles, verifyReceipt } from './receipt';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../proof/receipt';
 import { hashFile } from './store';
-import { BIN, cliEnv, REPO, startCli, startCluster, stop, type Cluster } from './test-cluster';
+import { BIN, cliEnv, REPO, startCli, startCluster, stop, type Cluster } from '../testing/provider-cluster';
 
 const SIZE = 768 << 20;
 let c: Cluster;

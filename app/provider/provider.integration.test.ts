@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../proof/receipt';
 import { AUTH_HEADER, bodyDigestOf, signRequest } from './auth';
 import { ProviderClient } from './client';
-import { runCli, startCluster, type Cluster } from './test-cluster';
+import { runCli, startCluster, type Cluster } from '../testing/provider-cluster';
 
 let c: Cluster;
 let dir: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, findTileFolder, loadLedgerFolder, reportHash, reportJson, type VerifiedLedger } from './model';
-import { buildCaseLedger, type CaseLedger } from './test-ledger';
+import { buildCaseLedger, type CaseLedger } from '../testing/case-ledger';
 
 let dir: string;
 let built: CaseLedger;

@@ -16,7 +16,7 @@ import { exportReport, type ExportResult } from './export';
 import { launchChromiumPrinter } from './pdf';
 import { proofReceipt } from './receipts';
 import { compactAnchor, receiptFileNameFor } from './render';
-import { buildCaseLedger } from './test-ledger';
+import { buildCaseLedger } from '../testing/case-ledger';
 
 /** Every QR code zbarimg finds in a PNG, as the bytes it carries (XML output: one <data> per symbol, as text or base64). */
 function scanQr(png: string): Buffer[] {

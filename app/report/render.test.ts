@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, loadLedgerFolder, type ReportData } from './model';
 import * as QRCode from 'qrcode/lib/core/qrcode.js';
 import { compactAnchor, cssString, displayTime, exhibitQr, qrSvg, renderReport, sizeText } from './render';
-import { buildCaseLedger } from './test-ledger';
+import { buildCaseLedger } from '../testing/case-ledger';
 
 const XSS = '<img src=x onerror=alert(1)>';
 let dir: string;

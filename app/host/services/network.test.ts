@@ -13,8 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Socket } from 'node:net';
 import { originHash } from '../../witness/witness';
 import { readFile } from 'node:fs/promises';
-import { makePerson, runCli, startCli, stop } from '../../provider/test-cluster';
-import { slowLink, startNetworkCluster, type NetworkCluster } from './network-cluster';
+import { makePerson, runCli, startCli, stop } from '../../testing/provider-cluster';
+import { slowLink, startNetworkCluster, type NetworkCluster } from '../../testing/network-cluster';
 
 const log: HostLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => console.error(m, e) };
 const CHEAP = { N: 1024, r: 8, p: 1 };

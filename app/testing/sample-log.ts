@@ -3,7 +3,8 @@
 // genesis witnesses' real cosignature/v1 keys. Nothing is faked; it only skips the HTTP hop to the witnesses.
 import { parseNote } from '../ledger/note';
 import { LogWriter } from '../ledger/log';
-import { SampleNetwork, entryBytes } from '../ledger/sample';
+import { SampleNetwork } from '../node/sample-network';
+import { entryBytes } from '../ledger/rules';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { nodePaths } from '../node/files';
 import { initNode } from '../node/init';

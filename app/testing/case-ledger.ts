@@ -1,6 +1,6 @@
-// Builds a real ledger node folder holding one case (tests, the bench, demos): a genesis and enrolments from the
-// ledger's SampleNetwork, then a case with N exhibits and their custody events, every record signed by real keys,
-// checked by the ledger rules, written as C2SP tlog-tiles by the LogWriter, and the checkpoint cosigned by the
+// Builds a real ledger node folder holding one case (tests, the bench, demos): a genesis and enrolments from
+// app/node/sample-network.ts, then a case with N exhibits and their custody events, every record signed by real
+// keys, checked by the ledger rules, written as C2SP tlog-tiles by the LogWriter, and the checkpoint cosigned by the
 // genesis witnesses (c2sp.org/tlog-cosignature).
 import { createHash } from 'node:crypto';
 import { addSignature, signRecord, type SignedRecord } from '../crypto/envelope';
@@ -8,8 +8,8 @@ import { toHex } from '../crypto/encoding';
 import { recordDigest } from '../crypto/record-digest';
 import { addSignatureLines } from '../ledger/note';
 import { LogWriter } from '../ledger/log';
-import { LedgerState } from '../ledger/rules';
-import { entryBytes, SampleNetwork, type SampleMember } from '../ledger/sample';
+import { LedgerState, entryBytes } from '../ledger/rules';
+import { SampleNetwork, type SampleMember } from '../node/sample-network';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { depositionRequestRecord } from '../records/schemas';
 import { nodePaths } from '../node/files';

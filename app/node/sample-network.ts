@@ -2,12 +2,12 @@
 // rules accept: for `evidence log seed`, demos, tests and benchmarks. Every signature is a real one made by
 // app/crypto; nothing here bypasses the rules (the seed command replays what it writes).
 import { addSignature, signRecord, type SignedRecord } from '../crypto/envelope';
-import { canonicalJson, recordDigest } from '../crypto/record-digest';
+import { recordDigest } from '../crypto/record-digest';
 import { type DisposableSigner, generateSigner } from '../crypto/signer';
 import { toHex } from '../crypto/encoding';
 import { type MemberRole, depositionRequestRecord } from '../records/schemas';
-import { generateNoteKey, type NoteKeyPair, SIG_COSIGNATURE_V1 } from './note';
-import { adminRole } from './rules';
+import { generateNoteKey, type NoteKeyPair, SIG_COSIGNATURE_V1 } from '../ledger/note';
+import { adminRole } from '../ledger/rules';
 import { rng } from '../common/rng';
 
 export interface SampleMember {
@@ -251,9 +251,4 @@ export class SampleNetwork {
     ex.disposed = true;
     return env;
   }
-}
-
-/** The ledger entry bytes of an envelope: UTF-8 of its RFC 8785 canonical JSON (RECORDS.md). */
-export function entryBytes(envelope: SignedRecord): Uint8Array {
-  return new TextEncoder().encode(canonicalJson(envelope));
 }

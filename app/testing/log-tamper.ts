@@ -3,10 +3,10 @@
 // deleted file — and checks that the audit (`evidence log verify`) fails and names where.
 import { cp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { auditLog } from './audit';
-import { bundlesForSize, tilePath, tilesForSize } from './layout';
-import { LogVerifyError } from './log';
-import { FsLogDriver } from './storage/fs';
+import { auditLog } from '../ledger/audit';
+import { bundlesForSize, tilePath, tilesForSize } from '../ledger/layout';
+import { LogVerifyError } from '../ledger/log';
+import { FsLogDriver } from '../ledger/storage/fs';
 import { rng } from '../common/rng';
 export { rng };
 

@@ -7,7 +7,7 @@ import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
-import { makePerson, runCli, startCli, stop, type Person, type Running } from '../../provider/test-cluster';
+import { makePerson, runCli, startCli, stop, type Person, type Running } from './provider-cluster';
 
 export interface NetworkCluster {
   dir: string;

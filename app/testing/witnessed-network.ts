@@ -12,13 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { bytesEqual } from '../ledger/bytes';
 import { bundlesForSize, tilePath, tilesForSize } from '../ledger/layout';
 import { loadLog } from '../ledger/log';
-import { LedgerState } from '../ledger/rules';
-import { SampleNetwork, entryBytes } from '../ledger/sample';
+import { LedgerState, entryBytes } from '../ledger/rules';
+import { SampleNetwork } from '../node/sample-network';
 import { FsLogDriver } from '../ledger/storage/fs';
 import { initNode } from '../node/init';
 import { checkPolicy, parsePolicy } from '../witness/cosignature';
 import { addWitnessLog, initWitness, originHash } from '../witness/witness';
-import { addMirrorLog, type SyncState } from './mirror';
+import { addMirrorLog, type SyncState } from '../mirror/mirror';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -14,10 +14,10 @@ import { fromBase64 } from '../crypto/encoding';
 import { loadLog } from '../ledger/log';
 import { leafHash } from '../ledger/merkle';
 import { openPromise } from '../ledger/promise';
-import { parseEntry, replay } from '../ledger/rules';
-import { SampleNetwork, entryBytes } from '../ledger/sample';
+import { parseEntry, replay, entryBytes } from '../ledger/rules';
+import { SampleNetwork } from '../node/sample-network';
 import { FsLogDriver } from '../ledger/storage/fs';
-import { initNode } from './init';
+import { initNode } from '../node/init';
 import { rng } from '../common/rng';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/evidence.mjs');
