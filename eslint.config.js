@@ -28,6 +28,11 @@ const testingForbidden = {
   regex: String.raw`^\.{1,2}\x2F(.*\x2F)?testing(\x2F|$)`,
   message: 'app/testing holds test kits: only tests (*.test.ts, *.spec.ts), e2e/ and bench/ may import them.',
 };
+// The node hooks its witnesses (app/node/witness-hook.ts), not the other way round: a witness knows no log server.
+const witnessForbidden = {
+  regex: String.raw`^\.{1,2}\x2F(.*\x2F)?node\x2F`,
+  message: 'app/witness must not import app/node: the node hooks its witnesses (app/node/witness-hook.ts), not the other way round.',
+};
 const testFiles = ['**/*.{test,spec}.{ts,tsx,js,mjs}', '**/*.{test,spec}.*.{ts,tsx,js,mjs}'];
 
 const toPatterns = (rules) => rules.map((r) => ({ regex: r.regex.replaceAll('\\x2F', '/'), message: r.message }));
@@ -58,6 +63,7 @@ export default tseslint.config(
     },
   },
   ...layer('app', [appForbidden]),
+  ...layer('app/witness', [appForbidden, witnessForbidden]),
   ...layer('electron', []),
   ...layer('renderer', [rendererForbidden], nodeBuiltins.map((name) => ({ name, message: rendererForbidden.message }))),
   // The kits themselves may use one another.

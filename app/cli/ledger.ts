@@ -13,7 +13,7 @@ import { FsLogDriver } from '../ledger/storage/fs';
 import { initNode } from '../node/init';
 import { seedLog } from '../node/seed';
 import { startNodeServer } from '../node/server';
-import { nodeWitnessHook } from '../witness/node-hook';
+import { nodeWitnessHook } from '../node/witness-hook';
 import { readWitnessEndpoints } from '../witness/pusher';
 
 const int = (name: string) => (v: string): number => {

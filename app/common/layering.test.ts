@@ -23,6 +23,8 @@ describe('layering lint rule', () => {
     ['renderer/src/a.ts', "import { readFile } from 'fs';\nexport const a = readFile;\n"],
     ['renderer/src/a.ts', "import { x } from '../../app/ledger/merkle';\nexport const a = x;\n"],
     ['renderer/src/a.ts', "export const a = import('node:path');\n"],
+    ['app/witness/a.ts', "import type { LedgerNode } from '../node/server';\nexport type A = LedgerNode;\n"],
+    ['app/witness/a.ts', "export const a = import('../node/server');\n"],
   ])('rejects in %s: %s', async (file, code) => {
     const messages = await lint(file, code);
     expect(messages.length).toBeGreaterThan(0);
@@ -47,6 +49,7 @@ describe('layering lint rule', () => {
     ['renderer/src/a.ts', "import { x } from '../../app/contract/api';\nexport const a = x;\n"],
     ['renderer/src/a.ts', "import { x } from '../../app/common/format';\nexport const a = x;\n"],
     ['renderer/src/a.ts', "import { create } from 'zustand';\nexport const a = create;\n"],
+    ['app/witness/a.ts', "import { createHash } from 'node:crypto';\nexport const a = createHash;\n"],
     ['app/node/a.test.ts', "import { crashRun } from '../testing/node-crash';\nexport const a = crashRun;\n"],
     ['app/node/a.slow.test.ts', "export const a = import('../testing/node-crash');\n"],
     ['electron/a.test.ts', "import { buildCaseLedger } from '../app/testing/case-ledger';\nexport const a = buildCaseLedger;\n"],

@@ -1,12 +1,12 @@
-// Glue between the ledger node (app/node/server.ts, its onCheckpoint hook) and the witnesses: reads the
+// Glue between the ledger node (server.ts, its onCheckpoint hook) and the witnesses: reads the
 // endpoint list, takes the witness policy and log key from the node's verified genesis, and pushes each new
 // checkpoint through a WitnessPusher that publishes the cosigned note with `sequencer.addCosignatures`.
 import type { PublishedCheckpoint } from '../ledger/log';
 import { parseVerifierKey } from '../ledger/note';
-import type { LedgerNode } from '../node/server';
-import { WitnessClient, type WitnessEndpoint } from './client';
-import { type WitnessPolicy, parsePolicy } from './cosignature';
-import { type PushResult, WitnessPusher } from './pusher';
+import type { LedgerNode } from './server';
+import { WitnessClient, type WitnessEndpoint } from '../witness/client';
+import { type WitnessPolicy, parsePolicy } from '../witness/cosignature';
+import { type PushResult, WitnessPusher } from '../witness/pusher';
 
 export interface NodeWitnessOptions {
   retryMs?: number;
