@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromBase64, toBase64 } from '../ledger/bytes';
+import { fromBase64, toBase64 } from '../crypto/encoding';
 import { leafHash } from '../ledger/merkle';
 import { signCheckpoint } from '../ledger/checkpoint';
 import { loadLog } from '../ledger/log';
