@@ -2,13 +2,15 @@
 // this workstation is the ledger) or the network ledger (services/network.ts, a remote ledger node seen only
 // through this workstation's verified mirror). Everything here is verified data: entries applied by the
 // ledger's own rules, checkpoints checked against the pinned log key and the witness policy.
-import type { DepositionProgress, LedgerStatus, Mode, ParsedArgs } from '../../contract/api';
+import type { DepositionProgress, HostText, LedgerStatus, Mode, ParsedArgs } from '../../contract/api';
 import type { SignedRecord } from '../../crypto/envelope';
 import type { DisposableSigner, Signer } from '../../crypto/signer';
 import type { AppliedEntry, LedgerState } from '../../ledger/rules';
 import type { TileFetcher } from '../../ledger/tiles';
 import type { Member } from '../../provider/members';
+import { peekCheckpoint } from '../../ledger/checkpoint';
 import type { ParsedPolicy } from '../../witness/cosignature';
+import type { ForkEvidence } from '../../witness/fork';
 import type { HostError } from '../errors';
 
 export interface CheckpointSeen {
@@ -59,6 +61,25 @@ export function witnessPeers(policy: ParsedPolicy, cp: Pick<CurrentCheckpoint, '
   }));
 }
 export type SyncView = LedgerStatus['sync'];
+
+/**
+ * A fork alarm as a code and values (c2sp.org/tlog-witness: two checkpoints that cannot both be true): two of
+ * the same size with different roots, or a smaller one whose root is not the prefix of the trusted tree.
+ */
+export function forkText(f: Pick<ForkEvidence, 'ours' | 'theirs' | 'source'>): HostText {
+  const size = (note: string) => {
+    try {
+      return peekCheckpoint(note).size;
+    } catch {
+      return -1;
+    }
+  };
+  const ours = size(f.ours);
+  const theirs = size(f.theirs);
+  return ours === theirs
+    ? { code: 'fork.sameSize', params: { size: String(theirs), source: f.source } }
+    : { code: 'fork.notPrefix', params: { size: String(theirs), trustedSize: String(ours), source: f.source } };
+}
 
 export type DepositItem = ParsedArgs<'deposit.start'>['items'][number];
 

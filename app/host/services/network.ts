@@ -11,7 +11,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { HostText, LedgerStatus, Settings } from '../../contract/api';
 import type { HostTextCode } from '../../contract/codes';
-import { peekCheckpoint } from '../../ledger/checkpoint';
 import type { ForkEvidence } from '../../witness/fork';
 import { nodeVerifier } from '../../crypto/bulk-verify';
 import { toBase64, toHex } from '../../crypto/encoding';
@@ -34,7 +33,7 @@ import { checkPolicy, parsePolicy, type ParsedPolicy, type WitnessPolicy } from 
 import { originHash } from '../../witness/witness';
 import type { HostLogger } from '../dispatch';
 import { errorCodeOf, HostError } from '../errors';
-import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
+import { forkText, witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
 
 export const NETWORK_DIR = 'network';
 
@@ -524,25 +523,6 @@ export class NetworkLedger implements LedgerBackend {
     await this.round?.catch(() => undefined);
     await this.lock.catch(() => undefined);
   }
-}
-
-/**
- * A fork alarm as a code and values (c2sp.org/tlog-witness: two checkpoints that cannot both be true): two of
- * the same size with different roots, or a smaller one whose root is not the prefix of the trusted tree.
- */
-export function forkText(f: Pick<ForkEvidence, 'ours' | 'theirs' | 'source'>): HostText {
-  const size = (note: string) => {
-    try {
-      return peekCheckpoint(note).size;
-    } catch {
-      return -1;
-    }
-  };
-  const ours = size(f.ours);
-  const theirs = size(f.theirs);
-  return ours === theirs
-    ? { code: 'fork.sameSize', params: { size: String(theirs), source: f.source } }
-    : { code: 'fork.notPrefix', params: { size: String(theirs), trustedSize: String(ours), source: f.source } };
 }
 
 /**

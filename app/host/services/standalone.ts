@@ -2,7 +2,7 @@
 // workstation, each with its own key and folder under `<data>/standalone/`, labelled everywhere as having no
 // independent parties. It is built only from the real parts: app/ledger's Sequencer and rules (every entry is
 // validated by the same state machine as on a ledger node), app/provider's ObjectStore and Countersigner, and
-// app/witness's cosignatures after a consistency check (c2sp.org/tlog-witness, "add-checkpoint": the witness
+// app/witness's Witness run in process (standalone-witness.ts; c2sp.org/tlog-witness, "add-checkpoint": the witness
 // verifies the new checkpoint extends the one it cosigned before).
 import { mkdir, readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -12,12 +12,10 @@ import { fromHex, toHex } from '../../crypto/encoding';
 import { addSignature, signRecord, type SignedRecord } from '../../crypto/envelope';
 import { canonicalJson } from '../../crypto/record-digest';
 import { generatePrivateKey } from '../../crypto/secp256k1';
-import { signerFromPrivateKey, type DisposableSigner, type Signer } from '../../crypto/signer';
-import { openCheckpoint, peekCheckpoint } from '../../ledger/checkpoint';
+import { signerFromPrivateKey, type DisposableSigner } from '../../crypto/signer';
 import { utf8Decode } from '../../ledger/bytes';
 import type { PublishedCheckpoint } from '../../ledger/log';
-import { verifyConsistency } from '../../ledger/merkle';
-import { addSignatureLines, parseNote, parseSignerKey, type NoteKeyPair, generateNoteKey } from '../../ledger/note';
+import { parseNote, parseSignerKey, type NoteKeyPair, generateNoteKey } from '../../ledger/note';
 import { adminRole, DEFAULT_MAX_UPLOAD_SECONDS, LedgerState, type AppliedEntry } from '../../ledger/rules';
 import { Sequencer, type Accepted } from '../../ledger/sequencer';
 import { FsLogDriver } from '../../ledger/storage/fs';
@@ -25,13 +23,15 @@ import { consistencyProofFromTiles } from '../../ledger/tiles';
 import { Countersigner } from '../../provider/countersign';
 import type { Member, MemberDirectory } from '../../provider/members';
 import { ObjectStore } from '../../provider/store';
-import { checkPolicy, cosignCheckpoint, generateCosignerKey, parsePolicy, type ParsedPolicy } from '../../witness/cosignature';
+import { checkPolicy, generateCosignerKey, parsePolicy, type ParsedPolicy } from '../../witness/cosignature';
 import type { MemberRole } from '../../records/schemas';
 import { writeFileAtomic } from '../../fs/atomic';
 import type { HostLogger } from '../dispatch';
 import { HostError } from '../errors';
-import { witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
+import { forkText, witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
 import { standaloneDepositOne } from './standalone-deposit';
+import { cosignWith, openStandaloneWitness } from './standalone-witness';
+import type { Witness } from '../../witness/witness';
 import type { LedgerStatus } from '../../contract/api';
 
 export const STANDALONE_DIR = 'standalone';
@@ -61,7 +61,6 @@ export class StandaloneStack implements LedgerBackend {
   checkpoints: CheckpointSeen[] = [];
   localCopies = new Map<string, LocalCopy>();
   private cosigning: Promise<void> = Promise.resolve();
-  private witnessed: { size: number; root: Uint8Array } | undefined;
 
   private constructor(
     readonly dir: string,
@@ -69,7 +68,8 @@ export class StandaloneStack implements LedgerBackend {
     readonly admin: DisposableSigner,
     readonly provider: DisposableSigner,
     readonly logKey: NoteKeyPair,
-    readonly witness: { skey: string; vkey: string; name: string },
+    readonly witness: Witness,
+    readonly witnessName: string,
     readonly policy: ParsedPolicy,
     readonly driver: FsLogDriver,
     readonly store: ObjectStore,
@@ -87,6 +87,7 @@ export class StandaloneStack implements LedgerBackend {
     const keys = await loadOrCreateKeys(dir);
     const logKey = parseSignerKey(keys.logSkey);
     const witnessName = keys.witnessVkey.split('+')[0] ?? 'witness';
+    const witness = await openStandaloneWitness(dir, { origin: keys.origin, logKey, witnessSkey: keys.witnessSkey, witnessVkey: keys.witnessVkey });
     const policy = parsePolicy({ quorum: 1, witnesses: [{ name: witnessName, vkey: keys.witnessVkey }] });
     const driver = new FsLogDriver(join(dir, 'log'), join(dir, 'journal'));
     const store = await ObjectStore.open(join(dir, 'provider'));
@@ -96,7 +97,8 @@ export class StandaloneStack implements LedgerBackend {
       signerFromPrivateKey(fromHex(keys.admin)),
       signerFromPrivateKey(fromHex(keys.provider)),
       logKey,
-      { skey: keys.witnessSkey, vkey: keys.witnessVkey, name: witnessName },
+      witness,
+      witnessName,
       policy,
       driver,
       store,
@@ -105,8 +107,6 @@ export class StandaloneStack implements LedgerBackend {
     );
     stack.checkpoints = await readJson<CheckpointSeen[]>(join(dir, 'checkpoints.json'), []);
     stack.localCopies = new Map(Object.entries(await readJson<Record<string, LocalCopy>>(join(dir, 'local-copies.json'), {})));
-    const w = await readJson<{ size: number; root: string } | null>(join(dir, 'witness-state.json'), null);
-    if (w) stack.witnessed = { size: w.size, root: fromHex(w.root) };
     stack.sequencer = await Sequencer.open({
       driver,
       origin: keys.origin,
@@ -146,7 +146,7 @@ export class StandaloneStack implements LedgerBackend {
         network: 'Standalone workstation — no independent parties',
         admins: [{ keyId: this.admin.keyId, publicKey: this.admin.publicKey, name: 'Standalone ledger administrator' }],
         adminQuorum: 1,
-        witnessPolicy: { quorum: 1, witnesses: [{ name: this.witness.name, vkey: this.witness.vkey }] },
+        witnessPolicy: { quorum: 1, witnesses: [{ name: this.witnessName, vkey: this.witness.vkey }] },
         logKey: this.logKey.vkey,
         maxClockSkewSeconds: 300,
       },
@@ -216,25 +216,16 @@ export class StandaloneStack implements LedgerBackend {
   }
 
   /**
-   * The standalone witness: opens the checkpoint with the log key, checks it is consistent with the last one it
-   * cosigned (RFC 9162 §2.1.4.2 consistency proof from the tiles), then adds its timestamped cosignature.
+   * Has the in-process witness (app/witness, standalone-witness.ts) cosign the checkpoint after its own checks
+   * (log signature, old size, consistency with the checkpoint it cosigned before; persisted before it answers),
+   * and publishes the cosigned note.
    */
   private async cosign(published: PublishedCheckpoint): Promise<void> {
-    const opened = openCheckpoint(published.note, this.logKey.verifier, { origin: this.origin, witnesses: [] });
-    const cp = opened.checkpoint;
-    const prev = this.witnessed;
-    if (prev && prev.size > 0) {
-      if (cp.size < prev.size) throw new Error(`checkpoint size ${cp.size} is smaller than the cosigned ${prev.size}: refusing to cosign a rollback`);
-      const proof = await consistencyProofFromTiles(this.driver, prev.size, cp.size);
-      verifyConsistency(prev.size, cp.size, proof, prev.root, cp.root);
-    }
-    const text = parseNote(published.note).text;
-    const line = cosignCheckpoint(text, this.witness.skey, BigInt(Math.floor(Date.now() / 1000)));
-    const ok = await this.sequencer.addCosignatures(addSignatureLines(published.note, [line]));
-    this.witnessed = { size: cp.size, root: cp.root };
-    await writeFileAtomic(join(this.dir, 'witness-state.json'), JSON.stringify({ size: cp.size, root: toHex(cp.root) }), REPLACE);
+    const cosigned = await cosignWith(this.witness, published.note, (a, b) => consistencyProofFromTiles(this.driver, a, b));
+    const ok = await this.sequencer.addCosignatures(cosigned);
     if (ok) {
-      this.checkpoints.push({ size: cp.size, root: toHex(cp.root), time: new Date().toISOString(), cosigners: [this.witness.name], final: true, body: text });
+      const cp = published.checkpoint;
+      this.checkpoints.push({ size: cp.size, root: toHex(cp.root), time: new Date().toISOString(), cosigners: [this.witnessName], final: true, body: parseNote(published.note).text });
       await writeFileAtomic(join(this.dir, 'checkpoints.json'), JSON.stringify(this.checkpoints), REPLACE);
     }
     this.onChange();
@@ -252,11 +243,6 @@ export class StandaloneStack implements LedgerBackend {
     await writeFileAtomic(join(this.dir, 'local-copies.json'), JSON.stringify(Object.fromEntries(this.localCopies)), REPLACE);
   }
 
-  /** Signs with the provider key (standalone only). */
-  get providerSigner(): Signer {
-    return this.provider;
-  }
-
   addProviderSignature(envelope: SignedRecord): SignedRecord {
     return addSignature(envelope, 'provider', this.provider);
   }
@@ -264,19 +250,6 @@ export class StandaloneStack implements LedgerBackend {
   async close(): Promise<void> {
     await this.sequencer.close();
     await this.cosigning;
-  }
-
-  /** Size of the last checkpoint the witness cosigned. */
-  get finalSize(): number {
-    return this.witnessed?.size ?? 0;
-  }
-
-  checkpointAt(size: number): CheckpointSeen | undefined {
-    return this.checkpoints.find((c) => c.size === size);
-  }
-
-  peek(note: string) {
-    return peekCheckpoint(note);
   }
 
   // ---- LedgerBackend ------------------------------------------------------------------------------------------
@@ -321,8 +294,9 @@ export class StandaloneStack implements LedgerBackend {
     return { state: 'local', size: this.entries.length, target: null, detail: null, reason: null, checkedAt: null };
   }
 
-  forks(): Promise<LedgerStatus['forks']> {
-    return Promise.resolve([]);
+  /** Fork evidence the witness kept (two log-signed checkpoints that cannot both be true). */
+  async forks(): Promise<LedgerStatus['forks']> {
+    return (await this.witness.forks.list()).map((f) => ({ message: `${f.reason} (source ${f.source})`, detectedAt: f.detectedAt, reason: forkText(f) }));
   }
 
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
