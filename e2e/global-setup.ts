@@ -1,5 +1,5 @@
-// Builds the UI, then starts the web host (`evidence serve`) on a free port with a fresh data folder, exactly as
-// a person would, and hands its address (with the token) to the specs through WEB_HOST_URL.
+// Builds the UI and the command line, then starts the web host (`evidence serve`) on a free port with a fresh
+// data folder, exactly as a person would, and hands its address (with the token) to the specs through WEB_HOST_URL.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   execFileSync(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build'], { stdio: 'pipe' });
+  execFileSync(process.execPath, ['bin/build-cli.mjs'], { stdio: 'pipe' });
   const dataDir = mkdtempSync(join(tmpdir(), 'e2e-data-'));
   const child = spawn(process.execPath, ['bin/evidence.mjs', 'serve', '--data', dataDir, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,9 +29,11 @@ beforeAll(async () => {
   writeFileSync(join(standIn, 'electron'), '#!/bin/sh\necho "stand-in for the Electron runtime" >&2\nexit 1\n');
   chmodSync(join(standIn, 'electron'), 0o755);
   writeFileSync(join(standIn, 'version'), `v${electronVersion}`);
-  // What `npm run dist` builds first (`npm run build`): main, preload, renderer, report resources, verifier.
+  // What `npm run dist` builds first (`npm run build`): main, preload, renderer, report resources, verifier,
+  // the worker threads (and the command line, which is not packed).
   await run(process.execPath, ['node_modules/electron-vite/bin/electron-vite.js', 'build']);
   await run(process.execPath, ['bin/run-ts.mjs', 'assets/verifier/build.ts']);
+  await run(process.execPath, ['bin/build-cli.mjs']);
   await run(
     process.execPath,
     [
@@ -85,6 +87,17 @@ describe('electron-builder.yml', () => {
     const preload = extractFile(asar, 'out/preload/index.cjs').toString('utf8');
     const preloadRequires = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     expect(preloadRequires).toEqual(['electron']);
+  });
+
+  it('packs the built worker threads, self-contained (Node built-ins only), and not the command line', () => {
+    const files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
+    expect(files).toEqual(expect.arrayContaining(['/out/workers/hash-worker.cjs', '/out/workers/audit-worker.cjs']));
+    expect(files.filter((f) => f.startsWith('/out/cli/'))).toEqual([]);
+    for (const w of ['hash-worker', 'audit-worker']) {
+      const code = extractFile(asar, `out/workers/${w}.cjs`).toString('utf8');
+      const required = [...code.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]!);
+      expect(required.filter((s) => !s.startsWith('node:') && !builtinModules.includes(s)), w).toEqual([]);
+    }
   });
 
   it('packs what report.print reads at run time: template, the font subsets and the offline verifier', () => {

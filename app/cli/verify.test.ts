@@ -2,6 +2,7 @@
 // stack: sequencer, provider and witness code, driven through the host's contract). Every kind of tampering
 // fails with the specific check named, and the exit code says so.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,12 @@ describe('evidence verify', () => {
     expect(out).toMatch(/^✓ witness-quorum:/m);
     expect(failedChecks(out)).toEqual([]);
     expect(code).toBe(0);
+  });
+
+  it('gives the same verdict from the built command (bin/evidence.mjs)', async () => {
+    const built = spawnSync(process.execPath, [join(__dirname, '../../bin/evidence.mjs'), 'verify', file, receipt], { encoding: 'utf8' });
+    expect(built.status).toBe(0);
+    expect(built.stdout).toBe((await verify(file, receipt)).out);
   });
 
   it('names the file check when one byte of the file changed', async () => {

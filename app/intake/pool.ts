@@ -7,7 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { IntakeArgumentError, IntakeWorkerError } from './errors';
 import { SNIFF_BYTES } from './mediatype';
-import { hashWorkerMain, RING_HEADER_BYTES, type HashJob, type PackedResults, type WireAlgorithm, type WireFile, type WireResult, type WireRing, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-body';
+import { builtWorkerSource } from '../workers/built';
+import { RING_HEADER_BYTES, type HashJob, type PackedResults, type WireAlgorithm, type WireFile, type WireResult, type WireRing, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-body';
 
 /** Default read-buffer size: 1 MiB (measured: with 256 KiB–4 MiB the page-cached SHA-256 rate was flat
  *  within noise; smaller buffers cost syscalls, larger ones cache misses — see bench/intake.bench.ts). */
@@ -19,16 +20,6 @@ const RING_SLOTS = 4;
  *  ring is free, one wake-up per 512 KiB. */
 const PREFETCH_SLOTS = 8;
 const PREFETCH_SLOT_BYTES = 128 << 10;
-
-// The worker runs hashWorkerMain's own source text. `__name` is esbuild's keep-names helper: tsx compiles with
-// keepNames, so the function text may call it; the worker defines it as identity. Built-ins are loaded with
-// dynamic import(), which works whether the eval'd code runs as a script or (under --input-type=module) as a
-// module. Messages posted before the listener exists are queued by the port.
-const WORKER_SOURCE = [
-  'const __name = (f) => f;',
-  "Promise.all([import('node:worker_threads'), import('node:fs'), import('node:crypto')]).then(([wt, fs, crypto]) =>",
-  `  (${hashWorkerMain.toString()})({ parentPort: wt.parentPort, workerData: wt.workerData, fs: fs.default, crypto: crypto.default }));`,
-].join('\n');
 
 const live = new Set<number>();
 
@@ -77,9 +68,9 @@ export class HashPool {
       const progress = new BigInt64Array(progressBuffer);
       progress[0] = -1n;
       const init: WorkerInit = { progress: progressBuffer, bufferSize, sniffBytes: SNIFF_BYTES, pauseHook: options.pauseHook, prefetchStallMs: options.prefetchStallMs };
-      // execArgv []: the worker needs no loader hooks (it is plain JavaScript), and e.g. `--import tsx` would
-      // cost every worker a loader thread of its own.
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: init, name: `evidence-hash-${i}`, execArgv: [] });
+      // The built worker (hash-worker.ts bundled to out/workers/hash-worker.cjs). execArgv []: it needs no loader
+      // hooks (it is plain JavaScript), and e.g. `--import tsx` would cost every worker a loader thread of its own.
+      const worker = new Worker(builtWorkerSource('hash-worker'), { eval: true, workerData: init, name: `evidence-hash-${i}`, execArgv: [] });
       live.add(worker.threadId);
       const slot: Slot = {
         worker, progress, pending: new Map(),

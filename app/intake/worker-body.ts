@@ -1,8 +1,5 @@
-// The hash worker's code. It runs in a worker thread started from this function's source text
-// (`new Worker(source, { eval: true })`, see pool.ts), which works the same under vitest, under tsx and inside a
-// bundled Electron main process, with no separate worker file for a bundler to miss. So this function must be
-// self-contained: it may use only its parameter and JavaScript globals — no imports, no module-level values.
-// (Type-only imports are fine: they are erased.)
+// The hash worker's code. It runs on the hash threads from the built file out/workers/hash-worker.cjs (entry:
+// hash-worker.ts, which passes in the modules it uses; see pool.ts and app/workers/built.ts).
 //
 // One read pass per file: the file is opened once, read sequentially into one fixed-size buffer (bounded
 // memory whatever the file size) and every requested digest is updated from the same bytes.

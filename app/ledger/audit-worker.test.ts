@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { signRecord, type SignedRecord } from '../crypto/envelope';
-import { auditWorkerSource } from './audit-bundle';
+import { builtWorkerSource } from '../workers/built';
 import { AUDIT_WORKER_DATA, type ChunkResult, type WorkerReply, processChunk } from './audit-worker';
 import { encodeBundle } from './layout';
 import { leafHash } from './merkle';
@@ -76,11 +76,11 @@ describe('audit worker chunk', () => {
     expect(r.leafHashes.length).toBe(entries.length * 32);
   });
 
-  it('runs as a worker thread from its esbuild bundle and answers like the main thread', async () => {
+  it('runs as a worker thread from its built file and answers like the main thread', async () => {
     const { entries } = sample();
     const bytes = encodeBundle(entries);
     const here = processChunk({ bytes });
-    const w = new Worker(await auditWorkerSource(), { eval: true, execArgv: [], workerData: AUDIT_WORKER_DATA });
+    const w = new Worker(builtWorkerSource('audit-worker'), { eval: true, execArgv: [], workerData: AUDIT_WORKER_DATA });
     try {
       const there = await new Promise<ChunkResult>((resolve, reject) => {
         w.on('error', reject);

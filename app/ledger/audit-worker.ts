@@ -6,8 +6,8 @@
 // rules read (type, record id, signers, case/exhibit ids, holders …: rules.ts entryFacts), or why it failed.
 // The main thread only builds the tree and runs the stateful rules.
 //
-// It runs on worker threads (audit.ts bundles this module with esbuild and starts it from that text, so a
-// worker starts in tens of milliseconds) and on the main thread while no worker is ready yet.
+// It runs on worker threads (built with what it imports into out/workers/audit-worker.cjs by bin/build-cli.mjs,
+// so a worker starts in tens of milliseconds: check-pool.ts) and on the main thread while no worker is ready yet.
 import { type KeyObject, createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { nodePublicKey, nodeSha256, verifyWithKeyObject } from '../crypto/bulk-verify';

@@ -8,8 +8,8 @@
 // One pipeline: bundles are read in order and cut into chunks; worker threads do everything per entry that needs
 // no ledger state (audit-worker.ts: leaf hash, parse, schema, stateless rules, signatures) and send back compact
 // results; the main thread only appends leaf hashes to the tree and runs the stateful rules in log order. The
-// workers start from a cached esbuild bundle of audit-worker.ts (audit-bundle.ts: tens of ms, not ~0.7 s); until
-// one is ready, the main thread processes chunks itself.
+// workers start from the built audit-worker.ts (out/workers/audit-worker.cjs: tens of ms each); until one is
+// ready, the main thread processes chunks itself.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { nodeHashChildren, nodeSha256, nodeVerifier } from '../crypto/bulk-verify';
@@ -53,7 +53,7 @@ export interface AuditSummary {
   final: boolean;
   /** Every entry bundle read (overlapping with verification), from the start of the audit. */
   readMs: number;
-  /** Every worker ready (bundling and start-up), from the start of the audit; 0 without workers. */
+  /** Every worker ready (start-up), from the start of the audit; 0 without workers. */
   workersReadyMs: number;
   /** Every entry parsed, verified and applied to the rules, from the start of the audit. */
   entriesMs: number;
@@ -136,7 +136,7 @@ export async function auditLog(fetcher: TileFetcher, opts: AuditOptions = {}): P
   const t0 = performance.now();
   const pinned = opts.logKey !== undefined ? parseVerifierKey(opts.logKey) : undefined;
   const nWorkers = opts.workers ?? Math.max(1, availableParallelism());
-  // Start the workers first: bundling and start-up overlap with reading the log.
+  // Start the workers first: their start-up overlaps with reading the log.
   const pool = nWorkers > 0 ? new CheckPool(nWorkers, t0) : undefined;
   try {
     return await audit(fetcher, opts, pinned, pool, t0);
@@ -206,7 +206,7 @@ async function audit(fetcher: TileFetcher, opts: AuditOptions, pinned: NoteVerif
       return;
     }
     apply(p, inline(p.req));
-    // Let the event loop run (the bundle build, workers reporting ready): awaiting nothing but microtasks, the
+    // Let the event loop run (workers reporting ready): awaiting nothing but microtasks, the
     // main thread would process every chunk itself before a worker could ever start.
     if (pool) await new Promise((resolve) => setImmediate(resolve));
   };

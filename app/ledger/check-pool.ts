@@ -1,9 +1,9 @@
-// A pool of entry-check workers (audit-worker.ts, started from its cached bundle: audit-bundle.ts). Chunks of
+// A pool of entry-check workers (audit-worker.ts, built to out/workers/audit-worker.cjs: app/workers/built.ts). Chunks of
 // entries are queued and dealt to the least busy ready worker; each answers with leaf hashes and per-entry
 // outcomes. Used by the audit (whole logs) and the ledger node (submissions). Until a worker is ready, callers
 // may take queued chunks back and process them on their own thread (`reclaim`).
 import { Worker } from 'node:worker_threads';
-import { auditWorkerSource } from './audit-bundle';
+import { builtWorkerSource } from '../workers/built';
 import { AUDIT_WORKER_DATA, type ChunkRequest, type ChunkResult, type WorkerReply, type WorkerRequest, processChunk } from './audit-worker';
 
 /** Chunks in flight per worker: one being worked on, one waiting, so a worker never idles between messages. */
@@ -44,10 +44,14 @@ export class CheckPool {
 
   constructor(private readonly n: number, private readonly t0: number = performance.now()) {
     this.ready = new Promise((r) => (this.markReady = r));
-    auditWorkerSource().then(
-      (code) => this.spawn(code),
-      (err: unknown) => this.fail(new CheckWorkerError(`could not build the entry-check worker: ${(err as Error).message}`, { cause: err })),
-    );
+    let code: string;
+    try {
+      code = builtWorkerSource('audit-worker');
+    } catch (err) {
+      this.fail(new CheckWorkerError(`could not start the entry-check workers: ${(err as Error).message}`, { cause: err }));
+      return;
+    }
+    this.spawn(code);
   }
 
   get anyReady(): boolean {
@@ -57,7 +61,7 @@ export class CheckPool {
   private spawn(code: string): void {
     if (this.closed) return;
     for (let i = 0; i < this.n; i++) {
-      // execArgv []: the bundle needs no loader hooks (`--import tsx` would give each worker a loader thread).
+      // execArgv []: the built worker needs no loader hooks (`--import tsx` would give each worker a loader thread).
       const worker = new Worker(code, { eval: true, execArgv: [], workerData: AUDIT_WORKER_DATA, name: `evidence-check-${i}` });
       const slot: Slot = { worker, ready: false, inFlight: 0 };
       this.slots.push(slot);
