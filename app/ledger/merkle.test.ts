@@ -1,7 +1,8 @@
-// RFC 6962 / RFC 9162 proof vectors of transparency-dev/merkle, taken as data (/work/shared/vectors/rfc6962):
+// RFC 6962 / RFC 9162 proof vectors of transparency-dev/merkle, taken as data (testdata/rfc6962, see its PROVENANCE.md):
 // every happy path verifies and every corrupted variant is rejected.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from './bytes';
@@ -18,7 +19,7 @@ import {
   verifyInclusion,
 } from './merkle';
 
-const VECTORS = process.env.RFC6962_VECTORS ?? '/work/shared/vectors/rfc6962';
+const VECTORS = fileURLToPath(new URL('./testdata/rfc6962', import.meta.url));
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
