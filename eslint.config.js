@@ -1,4 +1,4 @@
-// ESLint flat config. The layering rules make the architecture enforceable (STYLE.md, after VS Code's
+// ESLint flat config. The layering rules make the architecture enforceable (docs/STYLE.md, after VS Code's
 // code-layering rule): app/ is the Node domain core and never imports a UI or shell runtime; renderer/ knows
 // the core only through the API contract and isomorphic modules; only tests, e2e/ and bench/ use the test kits
 // in app/testing.

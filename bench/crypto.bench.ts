@@ -1,4 +1,4 @@
-// Signing-core benchmarks. Ratios against baselines measured in the same run (STYLE.md):
+// Signing-core benchmarks. Ratios against baselines measured in the same run (docs/STYLE.md):
 //  1. secp256k1 verification: node:crypto (bulk-verify.ts) vs noble over the same signatures; noble signing rate.
 //  2. Keystore unlock vs one plain scrypt call with the same parameters (unlock should cost scrypt + ~nothing).
 // BENCH_FULL=1 uses more signatures and unlock repetitions.

@@ -1,5 +1,5 @@
 // `npm run bench [-- NAME…]`: runs bench/NAME.bench.ts (all when none is named). Every benchmark prints
-// ratios against a baseline measured in the same run, never a bare absolute time (STYLE.md).
+// ratios against a baseline measured in the same run, never a bare absolute time (docs/STYLE.md).
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

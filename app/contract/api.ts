@@ -386,7 +386,7 @@ export const hostTextSchema = z.strictObject({
 export type HostText = z.infer<typeof hostTextSchema>;
 
 /**
- * A block (DESIGN.md): the entries sequenced between two checkpoints. Its header is the checkpoint (size, root)
+ * A block (docs/DESIGN.md): the entries sequenced between two checkpoints. Its header is the checkpoint (size, root)
  * and the hash of the previous checkpoint, so the list reads as a chain: each block's `prevHash` is the `hash` of
  * the block before it.
  */

@@ -1,4 +1,4 @@
-// Ed25519 (RFC 8032) keys for log and witness identities (DESIGN.md: the C2SP signed-note and tlog-cosignature
+// Ed25519 (RFC 8032) keys for log and witness identities (docs/DESIGN.md: the C2SP signed-note and tlog-cosignature
 // formats assign Ed25519). Key generation, signing and strict verification only; the signed-note `vkey` text
 // form and note signing live in app/ledger/note.ts. Isomorphic (@noble/curves), cross-checked against
 // node:crypto in ed25519.test.ts.

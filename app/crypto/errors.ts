@@ -1,5 +1,5 @@
 // Named errors of the signing core. Each has a stable `code` that callers (CLI, host, adapters) test and map;
-// the message names the bad value and what would be right (STYLE.md). Adapters wrap these with `{ cause }`.
+// the message names the bad value and what would be right (docs/STYLE.md). Adapters wrap these with `{ cause }`.
 
 /** Base class: every error thrown by app/crypto is a CryptoError with a stable `code`. */
 export class CryptoError extends Error {

@@ -1,4 +1,4 @@
-// Interoperability (DESIGN.md: signatures "verify with openssl as ordinary ECDSA"): a signature made by the core
+// Interoperability (docs/DESIGN.md: signatures "verify with openssl as ordinary ECDSA"): a signature made by the core
 // verifies with `openssl dgst -sha256 -verify pub.pem -signature sig.der` over the exact signed bytes, and a
 // one-byte change to the record makes openssl reject it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// What a person signs (DESIGN.md "Parties and keys"): exactly
+// What a person signs (docs/DESIGN.md "Parties and keys"): exactly
 //
 //   UTF-8("evidence-ledger/v1/" + record.type) || 0x0A || UTF-8(JCS(record))
 //

@@ -1,4 +1,4 @@
-// secp256k1 ECDSA for people and providers (DESIGN.md "Parties and keys"): key generation, the key id shown to
+// secp256k1 ECDSA for people and providers (docs/DESIGN.md "Parties and keys"): key generation, the key id shown to
 // users, RFC 6979 deterministic low-S signing, verification, and the DER/PEM forms `openssl` reads.
 // Isomorphic: noble only, no node: imports, so the renderer may verify with it.
 import * as secp from '@noble/secp256k1';
@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { InvalidKeyError, SignatureEncodingError } from './errors';
 import { bytesEqual, describe, fromHex, toBase64, toHex } from './encoding';
 
-// @noble/secp256k1 v3's synchronous sign/verify need these (STACK.md pitfall 6; left unannotated on purpose).
+// @noble/secp256k1 v3's synchronous sign/verify need these (docs/STACK.md pitfall 6; left unannotated on purpose).
 secp.hashes.sha256 = sha256;
 secp.hashes.hmacSha256 = (key, msg) => hmac(sha256, key, msg);
 

@@ -1,4 +1,4 @@
-// The workstation's deposition flow (RECORDS.md "deposition", DESIGN.md "Parties and keys"), as one function:
+// The workstation's deposition flow (docs/RECORDS.md "deposition", docs/DESIGN.md "Parties and keys"), as one function:
 //
 //   hash → sign request (depositor) → upload each file (tus, resumable) → countersigned receipt (provider)
 //   → co-sign (depositor) → submit to the ledger node → inclusion promise → recorded (inclusion proof to a
@@ -133,7 +133,7 @@ export interface DepositResult {
   /** The checkpoint the receipt proves inclusion in is cosigned by the genesis witness quorum. */
   final: boolean;
   cosigners: string[];
-  /** The evidence receipt (RECEIPT.md; `verifyReceipt` in app/proof checks it) and the file it was written to. */
+  /** The evidence receipt (docs/RECEIPT.md; `verifyReceipt` in app/proof checks it) and the file it was written to. */
   receipt: ProofReceipt;
   receiptFile: string;
   files: Array<{ name: string; sha256: string; size: number }>;

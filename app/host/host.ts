@@ -1,5 +1,5 @@
 // The workstation host: the one object that owns the workstation's services and implements the API contract
-// (DESIGN.md, "Processes and folders"). Electron's main process and the web host both wrap this object with a
+// (docs/DESIGN.md, "Processes and folders"). Electron's main process and the web host both wrap this object with a
 // generic adapter; neither adds logic of its own.
 import { mkdir } from 'node:fs/promises';
 import type { AppInfo, EventName, EventPayload, Mode, Service, Unsubscribe } from '../contract/api';

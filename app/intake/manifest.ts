@@ -1,4 +1,4 @@
-// The canonical manifest of a folder exhibit (DESIGN.md "Records and their rules"): the sorted list of relative
+// The canonical manifest of a folder exhibit (docs/DESIGN.md "Records and their rules"): the sorted list of relative
 // path, size and SHA-256 of every regular file in the folder. The SHA-256 of the manifest's bytes is the
 // exhibit's hash, so the form below is fixed byte for byte.
 //

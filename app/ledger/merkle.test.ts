@@ -1,4 +1,4 @@
-// RFC 6962 / RFC 9162 proof vectors of transparency-dev/merkle, taken as data (testdata/rfc6962, see its PROVENANCE.md):
+// RFC 6962 / RFC 9162 proof vectors of transparency-dev/merkle, taken as data (testdata/rfc6962/PROVENANCE.md):
 // every happy path verifies and every corrupted variant is rejected.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -1,4 +1,4 @@
-// The record rules (RECORDS.md, DESIGN.md "Records and their rules") as one deterministic state machine: the
+// The record rules (docs/RECORDS.md, docs/DESIGN.md "Records and their rules") as one deterministic state machine: the
 // sequencer runs it before appending, every verifier runs it again over the whole log. `apply` either accepts
 // an entry (and only then changes the state) or throws a RuleError naming the field and an HTTP-like status.
 // Key validity is judged by log order: a key signs only while enrolled and not revoked at that entry's index.
@@ -342,7 +342,7 @@ function lazyDigestMessage(bytes: Uint8Array): SignedMessage {
   };
 }
 
-/** The ledger entry bytes of an envelope: UTF-8 of its RFC 8785 canonical JSON (RECORDS.md). */
+/** The ledger entry bytes of an envelope: UTF-8 of its RFC 8785 canonical JSON (docs/RECORDS.md). */
 export function entryBytes(envelope: SignedRecord): Uint8Array {
   return new TextEncoder().encode(canonicalJson(envelope));
 }

@@ -1,4 +1,4 @@
-// Evidence receipts (/work/shared RECEIPT.md): one entry, its C2SP tlog-proof under a cosigned checkpoint, the
+// Evidence receipts (docs/RECEIPT.md): one entry, its C2SP tlog-proof under a cosigned checkpoint, the
 // trust root (log key + witness policy) and the context entries that enrol its signers — verifiable offline.
 // Isomorphic (no node: imports): the CLI, the workstation and the single-file HTML verifier all run this code.
 // Every check reports pass/fail/skip with a reason; the receipt is valid only if none fails.
@@ -107,7 +107,7 @@ function decode(e: { entry: unknown; proof: unknown }, what: string): Decoded {
 
 const msg = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** Runs every RECEIPT.md check. `file` is the SHA-256 (hex) and size of the exhibit file, when given. */
+/** Runs every docs/RECEIPT.md check. `file` is the SHA-256 (hex) and size of the exhibit file, when given. */
 export function verifyReceipt(input: unknown, opts: { file?: { sha256: string; size: number } } = {}): ReceiptReport {
   const results = new Map<CheckId, CheckResult>();
   const set = (id: CheckId, status: CheckResult['status'], detail: string): void => {

@@ -1,4 +1,4 @@
-// The provider's signatures (RECORDS.md, "deposition"): given the depositor's signed deposition.request, check
+// The provider's signatures (docs/RECORDS.md, "deposition"): given the depositor's signed deposition.request, check
 // that every object it names is stored here with that SHA-256 and size, then build the `deposition` record
 // with the receipt and sign it in role "provider". Receipts are persisted by request id, so a retry returns the
 // same receipt, never a second one. Re-verification re-hashes a stored object and signs the result.
@@ -139,7 +139,7 @@ export class Countersigner {
     }
     const requestedAt = Date.parse(parsed.data.requestedAt);
     if (time !== parsed.data.requestedAt) {
-      throw new BadRequestError(`request.record.time must equal requestedAt (RECORDS.md), got ${JSON.stringify(time)} and ${JSON.stringify(parsed.data.requestedAt)}`);
+      throw new BadRequestError(`request.record.time must equal requestedAt (docs/RECORDS.md), got ${JSON.stringify(time)} and ${JSON.stringify(parsed.data.requestedAt)}`);
     }
     const now = this.now();
     if (requestedAt > now + this.o.maxClockSkewMs) {

@@ -1,4 +1,4 @@
-// Ledger record schemas (RECORDS.md, agreed between helpers). Each ledger entry is the RFC 8785 canonical JSON of
+// Ledger record schemas (docs/RECORDS.md, agreed between helpers). Each ledger entry is the RFC 8785 canonical JSON of
 // a signed envelope { record, signatures } (app/crypto/envelope); these schemas describe `record` per type.
 // Isomorphic (zod only). Unknown fields are kept by the signature (digests are over the record as written)
 // but the schemas below name every field the rules read.
@@ -174,7 +174,7 @@ export type LedgerRecord =
   | CustodyTransferRecord | IntegrityCheckRecord | AccessRecord | DispositionRecord;
 
 /**
- * The deposition.request record the depositor signed (RECORDS.md): { type: "deposition.request", v: 1, origin,
+ * The deposition.request record the depositor signed (docs/RECORDS.md): { type: "deposition.request", v: 1, origin,
  * id, time: requestedAt, ...request }, with the deposition's own origin and id. `request` is taken as written
  * (every field, known or not), since the digest covers all of it.
  */

@@ -1,4 +1,4 @@
-// The report embeds its font so the PDF looks the same on every machine (UI.md, "Type and print"): Noto Sans SC
+// The report embeds its font so the PDF looks the same on every machine (docs/UI.md, "Type and print"): Noto Sans SC
 // from @fontsource/noto-sans-sc, which ships the font cut into ~100 woff2 subsets, each declared with a CSS
 // unicode-range (CSS Fonts 4 §4.5). Only the subsets that cover a character the page actually uses are inlined,
 // as data: URLs, for the regular and bold weights. Chromium then subsets again when it writes the PDF.

@@ -1,4 +1,4 @@
-// Evidence receipts for the exhibits of a report, built by app/proof (RECEIPT.md) from the same verified log the
+// Evidence receipts for the exhibits of a report, built by app/proof (docs/RECEIPT.md) from the same verified log the
 // report was generated from, so a receipt and the report always name the same checkpoint.
 import { parseVerifierKey } from '../ledger/note';
 import { buildProof } from '../proof/build';

@@ -77,7 +77,7 @@ export function verifyCosignature(text: string, line: string, witness: NoteVerif
   return new DataView(sig.sig.buffer, sig.sig.byteOffset, 8).getBigUint64(0);
 }
 
-/** A genesis witness policy (RECORDS.md): `quorum` of the listed witnesses must cosign. */
+/** A genesis witness policy (docs/RECORDS.md): `quorum` of the listed witnesses must cosign. */
 export interface WitnessPolicy {
   readonly quorum: number;
   readonly witnesses: ReadonlyArray<{ readonly name: string; readonly vkey: string }>;

@@ -1,4 +1,4 @@
-// Type and colour (UI.md, "Type and print"): system UI for Latin, PingFang SC / Microsoft YaHei / Noto Sans SC
+// Type and colour (docs/UI.md, "Type and print"): system UI for Latin, PingFang SC / Microsoft YaHei / Noto Sans SC
 // for Chinese; hashes in monospace. A calm navy primary; status colours stay antd's semantic ones.
 import type { ThemeConfig } from 'antd';
 

@@ -12,7 +12,7 @@ import { LedgerNotAvailableError, type LedgerAccess } from './ledger-access';
 import { factsOf, TIMELINE_TYPES } from './timeline';
 
 /**
- * Checkpoints as blocks (DESIGN.md "The ledger"), oldest first: a checkpoint seen again (the same size and root,
+ * Checkpoints as blocks (docs/DESIGN.md "The ledger"), oldest first: a checkpoint seen again (the same size and root,
  * e.g. once more cosigned) is one block in its latest state; each block's header links to the previous
  * checkpoint by the SHA-256 of its body. A body not kept (lists saved before it was) is rebuilt from origin,
  * size and root: the checkpoint text our nodes sign, which has no extension lines.

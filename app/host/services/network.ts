@@ -1,4 +1,4 @@
-// Network mode (DESIGN.md, "Mirrors"): the ledger is a remote ledger node, the provider and the witnesses are
+// Network mode (docs/DESIGN.md, "Mirrors"): the ledger is a remote ledger node, the provider and the witnesses are
 // independent parties. This workstation keeps a verified mirror of the node's log under `<data>/network/mirror/`
 // (app/mirror: pinned log key, the genesis witness quorum, consistency with every checkpoint it trusted before,
 // every entry through the record rules) and answers every ledger question from that copy alone. What it sends —

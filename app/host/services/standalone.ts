@@ -1,4 +1,4 @@
-// The standalone stack (DESIGN.md, standalone mode): a sequencer, a provider and a witness inside this
+// The standalone stack (docs/DESIGN.md, standalone mode): a sequencer, a provider and a witness inside this
 // workstation, each with its own key and folder under `<data>/standalone/`, labelled everywhere as having no
 // independent parties. It is built only from the real parts: app/ledger's Sequencer and rules (every entry is
 // validated by the same state machine as on a ledger node), app/provider's ObjectStore and Countersigner, and

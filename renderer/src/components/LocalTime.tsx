@@ -1,4 +1,4 @@
-// A moment: local time with its zone; UTC on hover (UI.md, "Times").
+// A moment: local time with its zone; UTC on hover (docs/UI.md, "Times").
 import { Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { formatLocalTime, formatUtc } from '../core/format';

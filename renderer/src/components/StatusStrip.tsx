@@ -1,4 +1,4 @@
-// The status strip at the bottom (UI.md, "Layout"): ledger sync state, the running intake or upload, and a red
+// The status strip at the bottom (docs/UI.md, "Layout"): ledger sync state, the running intake or upload, and a red
 // fork alarm above everything that nothing can dismiss.
 import { Progress } from 'antd';
 import { CloseCircleFilled, DatabaseOutlined, SyncOutlined } from '@ant-design/icons';

@@ -1,4 +1,4 @@
-// The one vocabulary of status (UI.md, "The language of status"): colour, icon and words together, so status
+// The one vocabulary of status (docs/UI.md, "The language of status"): colour, icon and words together, so status
 // never depends on colour alone. A red state always carries its reason.
 import { Tag } from 'antd';
 import {

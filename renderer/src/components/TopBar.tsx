@@ -8,7 +8,7 @@ import type { SyncStateName } from '../stores/status';
 import { HashText } from './HashText';
 
 /**
- * The mode badge (UI.md): Network in green only while this workstation's verified copy is in step with a
+ * The mode badge (docs/UI.md): Network in green only while this workstation's verified copy is in step with a
  * reachable ledger node; otherwise the state in words (amber while connecting or waiting, red for a fork).
  */
 export function NetworkBadge({ mode, sync, testId = 'mode-badge' }: { mode: Mode | null | undefined; sync: SyncStateName | undefined; testId?: string }) {

@@ -1,5 +1,5 @@
 // The status strip's store: ledger sync state, the running intake or upload, and fork alarms. A fork alarm is
-// only ever added; nothing in the UI removes it (UI.md: "it never hides").
+// only ever added; nothing in the UI removes it (docs/UI.md: "it never hides").
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { HostText } from '../../../app/contract/api';
