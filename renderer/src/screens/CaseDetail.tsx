@@ -1,52 +1,36 @@
 // One case: its record, its exhibits with their custody timelines, "Verify now", custody transfer, and the
-// whole case's timeline.
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useLiveQuery } from 'dexie-react-hooks';
+// whole case's timeline. The case's state lives in stores/case-detail.ts; only whether the transfer dialog is
+// open is kept here.
+import { useEffect, useState } from 'react';
 import { Alert, Breadcrumb, Button, Descriptions, Form, Input, Modal, Select, Table, Tabs, Tooltip } from 'antd';
 import { InboxOutlined, SafetyCertificateOutlined, SwapOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { CaseSummary, ExhibitSummary, TimelineEvent } from '../../../app/contract/api';
-import { HostCallError, unwrap, ws } from '../host';
-import { errorText } from '../i18n';
+import type { ExhibitSummary } from '../../../app/contract/api';
+import { failureText } from '../i18n';
 import { appActions } from '../stores/app';
-import { useLedger, ledgerActions } from '../stores/ledger';
 import { useIdentity } from '../stores/identity';
+import { caseDetailActions, exhibitActions, shownExhibits, shownSummary, transferActions, useCaseDetail, type TransferValues } from '../stores/case-detail';
 import { LocalTime } from '../components/LocalTime';
 import { HashText } from '../components/HashText';
 import { CheckingTimeline, CustodyTimeline } from '../components/Custody';
-import { workspace } from '../workspace/db';
-import { casesFromIndex, eventsFromIndex, exhibitsFromIndex } from '../workspace/ledger-index';
 import { StatusTag } from '../components/StatusTag';
+import { verdictOf } from '../stores/case-timeline';
 import { formatBytes } from '../core/format';
 import { pageRows } from '../components/paging';
-
-function verdictOf(events: TimelineEvent[]): TimelineEvent['verdict'] | undefined {
-  if (events.length === 0) return undefined;
-  if (events.some((e) => e.verdict === 'failed')) return 'failed';
-  if (events.some((e) => e.verdict === 'awaiting')) return 'awaiting';
-  return 'verified';
-}
 
 function TransferDialog({ exhibit, onClose }: { exhibit: ExhibitSummary | undefined; onClose: (done: boolean) => void }) {
   const { t } = useTranslation();
   const identity = useIdentity((s) => s.status);
-  const [form] = Form.useForm<{ to: string; purpose: string; location?: string; releasingPassphrase: string; receivingPassphrase: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [form] = Form.useForm<TransferValues>();
+  const busy = useCaseDetail((s) => s.transfer.busy);
+  const error = useCaseDetail((s) => s.transfer.error);
   const others = (identity?.identities ?? []).filter((i) => i.keyId !== identity?.unlocked?.keyId);
   const submit = async () => {
     const v = await form.validateFields().catch(() => undefined);
     if (!v || !exhibit) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await unwrap(ws().custody.transfer({ exhibitId: exhibit.exhibitId, ...v }));
+    if (await transferActions.submit(v)) {
       form.resetFields();
       onClose(true);
-    } catch (err) {
-      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-    } finally {
-      setBusy(false);
     }
   };
   return (
@@ -89,43 +73,18 @@ function TransferDialog({ exhibit, onClose }: { exhibit: ExhibitSummary | undefi
           </Form.Item>
         </div>
       </Form>
-      {error && <Alert type="error" showIcon title={error} data-testid="transfer-error" />}
+      {error && <Alert type="error" showIcon title={failureText(error)} data-testid="transfer-error" />}
     </Modal>
   );
 }
 
-function ExhibitPanel({ exhibit, onChanged }: { exhibit: ExhibitSummary; onChanged: () => void }) {
+function ExhibitPanel({ exhibit }: { exhibit: ExhibitSummary }) {
   const { t, i18n } = useTranslation();
-  const revision = useLedger((s) => s.revision);
-  const [events, setEvents] = useState<TimelineEvent[]>();
-  const [verifying, setVerifying] = useState(false);
-  const [error, setError] = useState<string>();
+  const events = useCaseDetail((s) => s.exhibit.events);
+  const indexed = useCaseDetail((s) => s.exhibit.indexed);
+  const verifying = useCaseDetail((s) => s.exhibit.verifying);
+  const error = useCaseDetail((s) => s.exhibit.error);
   const [transfer, setTransfer] = useState(false);
-  const indexed = useLiveQuery(() => workspace.ledgerEntries.where('exhibitId').equals(exhibit.exhibitId).toArray(), [exhibit.exhibitId]);
-
-  useEffect(() => {
-    let live = true;
-    unwrap(ws().timeline.exhibit({ exhibitId: exhibit.exhibitId }))
-      .then((e) => live && setEvents(e))
-      .catch((err: unknown) => live && setError(err instanceof HostCallError ? errorText(err.error) : String(err)));
-    return () => {
-      live = false;
-    };
-  }, [exhibit.exhibitId, revision]);
-
-  const verify = async () => {
-    setVerifying(true);
-    setError(undefined);
-    try {
-      await unwrap(ws().integrity.verify({ exhibitId: exhibit.exhibitId }));
-      ledgerActions.changed(undefined);
-      onChanged();
-    } catch (err) {
-      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-    } finally {
-      setVerifying(false);
-    }
-  };
 
   return (
     <section className="panel" aria-label={t('exhibit.panel', { exhibitId: exhibit.exhibitId })} data-testid="exhibit-panel">
@@ -133,7 +92,7 @@ function ExhibitPanel({ exhibit, onChanged }: { exhibit: ExhibitSummary; onChang
         <span className="mono">{exhibit.exhibitId}</span>
         <span className="grow" />
         <Tooltip title={t('exhibit.verifyHelp')}>
-          <Button icon={<SafetyCertificateOutlined />} loading={verifying} onClick={() => void verify()} data-testid="verify-now">
+          <Button icon={<SafetyCertificateOutlined />} loading={verifying} onClick={() => void exhibitActions.verify()} data-testid="verify-now">
             {t('exhibit.verify')}
           </Button>
         </Tooltip>
@@ -157,73 +116,28 @@ function ExhibitPanel({ exhibit, onChanged }: { exhibit: ExhibitSummary; onChang
           </span>
         </Descriptions.Item>
       </Descriptions>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="exhibit-error" />}
-      {events ? <CustodyTimeline events={events} testId="exhibit-timeline" /> : indexed && <CheckingTimeline entries={eventsFromIndex(indexed, { exhibitId: exhibit.exhibitId })} testId="exhibit-timeline" />}
-      <TransferDialog
-        exhibit={transfer ? exhibit : undefined}
-        onClose={(done) => {
-          setTransfer(false);
-          if (done) {
-            ledgerActions.changed(undefined);
-            onChanged();
-          }
-        }}
-      />
+      {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} data-testid="exhibit-error" />}
+      {events ? <CustodyTimeline events={events} testId="exhibit-timeline" /> : indexed && <CheckingTimeline entries={indexed} testId="exhibit-timeline" />}
+      <TransferDialog exhibit={transfer ? exhibit : undefined} onClose={() => setTransfer(false)} />
     </section>
   );
 }
 
 export function CaseDetail({ caseId }: { caseId: string }) {
   const { t, i18n } = useTranslation();
-  const revision = useLedger((s) => s.revision);
-  const [verifiedSummary, setSummary] = useState<CaseSummary>();
-  const [verifiedExhibits, setExhibits] = useState<ExhibitSummary[]>();
+  useEffect(() => caseDetailActions.attach(caseId), [caseId]);
+  const summary = useCaseDetail(shownSummary);
+  const exhibits = useCaseDetail(shownExhibits);
+  const verifiedExhibits = useCaseDetail((s) => s.case.exhibits);
   /** The host's verified timeline; until it comes, the cached index is drawn as "checking". */
-  const [verified, setTimeline] = useState<TimelineEvent[]>();
-  const indexed = useLiveQuery(() => workspace.ledgerEntries.where('caseId').equals(caseId).toArray(), [caseId]);
-  const cached = useMemo(() => (indexed ? { summary: casesFromIndex(indexed).find((c) => c.caseId === caseId), exhibits: exhibitsFromIndex(indexed, caseId), events: eventsFromIndex(indexed, { caseId }) } : undefined), [indexed, caseId]);
-  const summary = verifiedSummary ?? cached?.summary;
-  const exhibits = verifiedExhibits ?? cached?.exhibits ?? [];
-  const timeline = verified ?? [];
-  const [selected, setSelected] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [tick, setTick] = useState(0);
-  const refresh = useCallback(() => setTick((n) => n + 1), []);
-
-  useEffect(() => {
-    let live = true;
-    void (async () => {
-      try {
-        const [list, ex, tl] = await Promise.all([unwrap(ws().cases.list({})), unwrap(ws().cases.exhibits({ caseId })), unwrap(ws().timeline.case({ caseId }))]);
-        if (!live) return;
-        setSummary(list.find((c) => c.caseId === caseId));
-        setExhibits(ex);
-        setTimeline(tl);
-        setSelected((s) => s ?? ex[0]?.exhibitId);
-      } catch (err) {
-        if (live) setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-      }
-    })();
-    return () => {
-      live = false;
-    };
-  }, [caseId, revision, tick]);
-
-  // Each exhibit's events, grouped once (a case of thousands of exhibits filtered the whole timeline per row).
-  const eventsByExhibit = useMemo(() => {
-    const byId = new Map<string, TimelineEvent[]>();
-    for (const e of timeline) {
-      if (e.exhibitId === null || e.exhibitId === undefined) continue;
-      const list = byId.get(e.exhibitId);
-      if (list) list.push(e);
-      else byId.set(e.exhibitId, [e]);
-    }
-    return byId;
-  }, [timeline]);
-  const exhibitVerdict = (id: string) => verdictOf(eventsByExhibit.get(id) ?? []);
+  const verified = useCaseDetail((s) => s.case.timeline);
+  const cached = useCaseDetail((s) => s.case.cached);
+  const caseVerdict = useCaseDetail((s) => s.case.verdict);
+  const selected = useCaseDetail((s) => s.case.selected);
+  const error = useCaseDetail((s) => s.case.error);
+  const byExhibit = useCaseDetail((s) => s.case.byExhibit);
   const checking = <StatusTag verdict="pending" text={t('timeline.checking')} />;
   const current = exhibits.find((e) => e.exhibitId === selected);
-  const caseVerdict = verdictOf(timeline);
 
   return (
     <>
@@ -231,7 +145,7 @@ export function CaseDetail({ caseId }: { caseId: string }) {
         style={{ marginBottom: 8 }}
         items={[{ title: <a onClick={() => appActions.go('cases')}>{t('nav.cases')}</a> }, { title: <span className="mono">{caseId}</span> }]}
       />
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} />}
       {summary && (
         <div className="panel" style={{ marginBottom: 12 }}>
           <div className="panel-title">
@@ -274,9 +188,9 @@ export function CaseDetail({ caseId }: { caseId: string }) {
                   locale={{ emptyText: t('case.noExhibits') }}
                   rowClassName={(r) => (r.exhibitId === selected ? 'row-selected' : '')}
                   onRow={(r) => ({
-                    onClick: () => setSelected(r.exhibitId),
+                    onClick: () => caseDetailActions.select(r.exhibitId),
                     onKeyDown: (e) => {
-                      if (e.key === 'Enter') setSelected(r.exhibitId);
+                      if (e.key === 'Enter') caseDetailActions.select(r.exhibitId);
                     },
                     tabIndex: 0,
                   })}
@@ -289,13 +203,13 @@ export function CaseDetail({ caseId }: { caseId: string }) {
                       width: 150,
                       render: (_v, r) => {
                         if (!verified) return checking;
-                        const v = exhibitVerdict(r.exhibitId);
+                        const v = verdictOf(byExhibit.get(r.exhibitId) ?? []);
                         return v ? <StatusTag verdict={v} text={v === 'failed' ? t('exhibit.failedShort') : undefined} /> : null;
                       },
                     },
                   ]}
                 />
-                {current && verifiedExhibits && <ExhibitPanel key={current.exhibitId} exhibit={current} onChanged={refresh} />}
+                {current && verifiedExhibits && <ExhibitPanel key={current.exhibitId} exhibit={current} />}
               </div>
             ),
           },
