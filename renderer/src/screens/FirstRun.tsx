@@ -1,14 +1,16 @@
 // First run: choose standalone or network, then create an identity (or import a keystore). Also reached from the
-// unlock screen to set up a second officer on the same workstation (mode already chosen).
-import { useState } from 'react';
+// unlock screen to set up a second officer on the same workstation (mode already chosen). The steps' state lives
+// in stores/first-run.ts; the fields stay in the antd forms.
+import { useLayoutEffect } from 'react';
 import { Alert, Button, Card, Form, Input, InputNumber, Progress, Result, Segmented, Select, Steps, Typography, Upload } from 'antd';
 import { ApiOutlined, DesktopOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../i18n';
-import type { IdentityStatus, Mode, OfficerRole } from '../../../app/contract/api';
-import { unwrap, ws, HostCallError } from '../host';
+import { failureText } from '../i18n';
+import type { Mode, OfficerRole } from '../../../app/contract/api';
+import { unwrap, ws } from '../host';
 import { appActions, useApp } from '../stores/app';
-import { identityActions } from '../stores/identity';
+import { firstRunActions, useFirstRun } from '../stores/first-run';
+import type { NetworkForm } from '../stores/network-form';
 import { passphraseStrength } from '../core/passphrase';
 import { HashText } from '../components/HashText';
 import { LanguageSwitch } from '../components/TopBar';
@@ -29,49 +31,18 @@ export function PassphraseStrength({ value }: { value: string }) {
   );
 }
 
-function ModeStep({ onDone }: { onDone: () => void }) {
+function ModeStep() {
   const { t } = useTranslation();
-  const [mode, setMode] = useState<Mode>('standalone');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ ledgerUrl?: string; providerUrl?: string; logKey?: string; providerKey?: string; witnesses?: string; quorum?: number }>();
+  const mode = useFirstRun((s) => s.mode);
+  const error = useFirstRun((s) => s.error);
+  const busy = useFirstRun((s) => s.busy);
+  const [form] = Form.useForm<NetworkForm>();
 
   const submit = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      if (mode === 'network') {
-        const v = await form.validateFields();
-        const witnesses = (v.witnesses ?? '')
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean)
-          .map((vkey) => ({ name: vkey.split('+')[0] ?? vkey, vkey }));
-        const s = await unwrap(
-          ws().settings.update({
-            mode,
-            network: {
-              ledgerUrl: v.ledgerUrl?.trim() || null,
-              providerUrl: v.providerUrl?.trim() || null,
-              logKey: v.logKey?.trim() || null,
-              providerKey: v.providerKey?.trim() || null,
-              witnesses,
-              witnessQuorum: v.quorum ?? 0,
-            },
-          }),
-        );
-        appActions.setSettings(s);
-      } else {
-        appActions.setSettings(await unwrap(ws().settings.update({ mode })));
-      }
-      appActions.setInfo(await unwrap(ws().app.info()));
-      onDone();
-    } catch (err) {
-      if (err instanceof HostCallError) setError(errorText(err.error));
-      else if (!(err && typeof err === 'object' && 'errorFields' in err)) setError(String(err));
-    } finally {
-      setBusy(false);
-    }
+    // A field the form refuses says so beside itself; nothing is saved.
+    const network = mode === 'network' ? await form.validateFields().catch(() => undefined) : undefined;
+    if (mode === 'network' && !network) return;
+    await firstRunActions.saveMode(network);
   };
 
   const choice = (m: Mode, icon: React.ReactNode, title: string, text: string) => (
@@ -81,11 +52,11 @@ function ModeStep({ onDone }: { onDone: () => void }) {
       aria-checked={mode === m}
       tabIndex={0}
       className={mode === m ? 'selected' : ''}
-      onClick={() => setMode(m)}
+      onClick={() => firstRunActions.chooseMode(m)}
       onKeyDown={(e) => {
         if (e.key === ' ' || e.key === 'Enter') {
           e.preventDefault();
-          setMode(m);
+          firstRunActions.chooseMode(m);
         }
       }}
       data-testid={`mode-${m}`}
@@ -136,7 +107,7 @@ function ModeStep({ onDone }: { onDone: () => void }) {
           </Form.Item>
         </Form>
       )}
-      {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} />}
+      {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginTop: 12 }} />}
       <div style={{ marginTop: 16, textAlign: 'right' }}>
         <Button type="primary" loading={busy} onClick={() => void submit()} data-testid="mode-continue">
           {t('firstRun.continue')}
@@ -146,48 +117,21 @@ function ModeStep({ onDone }: { onDone: () => void }) {
   );
 }
 
-function IdentityStep({ onDone }: { onDone: (s: IdentityStatus) => void }) {
+function IdentityStep() {
   const { t } = useTranslation();
-  const [tab, setTab] = useState<'create' | 'import'>('create');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [passphrase, setPassphrase] = useState('');
-  const [keystore, setKeystore] = useState<{ name: string; text: string }>();
+  const tab = useFirstRun((s) => s.tab);
+  const error = useFirstRun((s) => s.error);
+  const busy = useFirstRun((s) => s.busy);
+  const keystore = useFirstRun((s) => s.keystore);
   const [form] = Form.useForm<{ name: string; badge: string; role: OfficerRole; passphrase: string; repeat: string }>();
   const [importForm] = Form.useForm<{ passphrase: string }>();
-
-  const run = async (call: () => Promise<IdentityStatus>) => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      const status = await call();
-      identityActions.set(status);
-      onDone(status);
-    } catch (err) {
-      if (err instanceof HostCallError) setError(errorText(err.error));
-      else if (!(err && typeof err === 'object' && 'errorFields' in err)) setError(String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const create = () =>
-    run(async () => {
-      const v = await form.validateFields();
-      return unwrap(ws().identity.create({ name: v.name, badge: v.badge, role: v.role, passphrase: v.passphrase }));
-    });
-  const importKey = () =>
-    run(async () => {
-      const v = await importForm.validateFields();
-      if (!keystore) throw new HostCallError({ code: 'NO_FILE', message: t('firstRun.keystorePick') });
-      return unwrap(ws().identity.import({ keystore: keystore.text, passphrase: v.passphrase }));
-    });
+  const passphrase = Form.useWatch('passphrase', form) ?? '';
 
   return (
     <>
       <Segmented
         value={tab}
-        onChange={(v) => setTab(v as 'create' | 'import')}
+        onChange={(v) => firstRunActions.chooseTab(v as 'create' | 'import')}
         options={[
           { value: 'create', label: t('firstRun.createTitle') },
           { value: 'import', label: t('firstRun.importTitle') },
@@ -195,7 +139,7 @@ function IdentityStep({ onDone }: { onDone: (s: IdentityStatus) => void }) {
         style={{ marginBottom: 16 }}
       />
       {tab === 'create' ? (
-        <Form form={form} layout="vertical" requiredMark={false} onFinish={() => void create()} initialValues={{ role: 'investigator' }}>
+        <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => void firstRunActions.create(v)} initialValues={{ role: 'investigator' }}>
           <div style={{ display: 'grid', gridTemplateColumns: '2fr 1fr 1fr', gap: 12 }}>
             <Form.Item name="name" label={t('firstRun.name')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
               <Input autoFocus autoComplete="name" />
@@ -213,7 +157,7 @@ function IdentityStep({ onDone }: { onDone: (s: IdentityStatus) => void }) {
             extra={t('firstRun.passphraseHelp')}
             rules={[{ required: true, min: 10, message: t('strength.0') }]}
           >
-            <Input.Password autoComplete="new-password" onChange={(e) => setPassphrase(e.target.value)} />
+            <Input.Password autoComplete="new-password" />
           </Form.Item>
           <PassphraseStrength value={passphrase} />
           <Form.Item
@@ -230,7 +174,7 @@ function IdentityStep({ onDone }: { onDone: (s: IdentityStatus) => void }) {
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+          {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} />}
           <div style={{ textAlign: 'right' }}>
             <Button type="primary" htmlType="submit" loading={busy} data-testid="identity-create">
               {t('firstRun.createKey')}
@@ -238,14 +182,14 @@ function IdentityStep({ onDone }: { onDone: (s: IdentityStatus) => void }) {
           </div>
         </Form>
       ) : (
-        <Form form={importForm} layout="vertical" requiredMark={false} onFinish={() => void importKey()}>
+        <Form form={importForm} layout="vertical" requiredMark={false} onFinish={(v) => void firstRunActions.importKeystore(v.passphrase)}>
           <Form.Item label={t('firstRun.keystoreFile')}>
             <Upload
               accept=".json,application/json"
               maxCount={1}
               showUploadList={false}
               beforeUpload={(file) => {
-                void file.text().then((text) => setKeystore({ name: file.name, text }));
+                void file.text().then((text) => firstRunActions.pickKeystore({ name: file.name, text }));
                 return false;
               }}
             >
@@ -256,7 +200,7 @@ function IdentityStep({ onDone }: { onDone: (s: IdentityStatus) => void }) {
           <Form.Item name="passphrase" label={t('firstRun.passphrase')} rules={[{ required: true, message: t('common.required') }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+          {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} />}
           <div style={{ textAlign: 'right' }}>
             <Button type="primary" htmlType="submit" loading={busy} data-testid="identity-import">
               {t('firstRun.importKey')}
@@ -271,10 +215,11 @@ function IdentityStep({ onDone }: { onDone: (s: IdentityStatus) => void }) {
 /** `identityOnly`: the mode is set already (adding a second officer). */
 export function FirstRun({ identityOnly = false, onFinished }: { identityOnly?: boolean; onFinished: () => void }) {
   const { t } = useTranslation();
-  const settings = useApp((s) => s.settings);
   const language = useApp((s) => s.language);
-  const [step, setStep] = useState(identityOnly || settings?.mode ? 1 : 0);
-  const [created, setCreated] = useState<IdentityStatus>();
+  const step = useFirstRun((s) => s.step);
+  const created = useFirstRun((s) => s.created);
+  // Before the first paint, so the mode step never flashes when only an officer is added.
+  useLayoutEffect(() => firstRunActions.begin(identityOnly), [identityOnly]);
 
   const setLanguage = (l: typeof language) => void unwrap(ws().settings.update({ language: l })).then(appActions.setSettings);
 
@@ -292,15 +237,8 @@ export function FirstRun({ identityOnly = false, onFinished }: { identityOnly?: 
           style={{ marginBottom: 24 }}
           items={[{ title: t('firstRun.stepMode') }, { title: t('firstRun.stepIdentity') }, { title: t('firstRun.stepDone') }]}
         />
-        {step === 0 && <ModeStep onDone={() => setStep(1)} />}
-        {step === 1 && (
-          <IdentityStep
-            onDone={(s) => {
-              setCreated(s);
-              setStep(2);
-            }}
-          />
-        )}
+        {step === 0 && <ModeStep />}
+        {step === 1 && <IdentityStep />}
         {step === 2 && created?.unlocked && (
           <Result
             status="success"
