@@ -1,38 +1,28 @@
-// Cases: the list with search, a dialog to open a new case, and the open case (CaseDetail).
-import { useEffect, useMemo, useState } from 'react';
+// Cases: the list with search, a dialog to open a new case, and the open case (CaseDetail). The list's state
+// lives in stores/cases.ts; only whether the new-case dialog is open is kept here.
+import { useEffect, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Table, Typography } from 'antd';
 import { LoadingOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import type { CaseSummary } from '../../../app/contract/api';
-import { HostCallError, unwrap, ws } from '../host';
-import { errorText } from '../i18n';
+import { failureText } from '../i18n';
 import { appActions, useApp } from '../stores/app';
-import { useLedger } from '../stores/ledger';
+import { casesActions, casesSource, shownCases, useCases, type NewCase } from '../stores/cases';
 import { LocalTime } from '../components/LocalTime';
 import { CaseDetail } from './CaseDetail';
-import { workspace } from '../workspace/db';
-import { casesFromIndex } from '../workspace/ledger-index';
 
 export function NewCaseDialog({ open, onClose }: { open: boolean; onClose: (created?: CaseSummary) => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ caseId: string; title: string; agency: string; description: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const [form] = Form.useForm<NewCase>();
+  const busy = useCases((s) => s.creating.busy);
+  const error = useCases((s) => s.creating.error);
   const submit = async () => {
     const v = await form.validateFields().catch(() => undefined);
     if (!v) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const created = await unwrap(ws().cases.open({ ...v, description: v.description ?? '' }));
-      form.resetFields();
-      onClose(created);
-    } catch (err) {
-      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-    } finally {
-      setBusy(false);
-    }
+    const created = await casesActions.open(v);
+    if (!created) return;
+    form.resetFields();
+    onClose(created);
   };
   return (
     <Modal
@@ -64,7 +54,7 @@ export function NewCaseDialog({ open, onClose }: { open: boolean; onClose: (crea
           <Input.TextArea rows={3} />
         </Form.Item>
       </Form>
-      {error && <Alert type="error" showIcon title={error} data-testid="case-error" />}
+      {error && <Alert type="error" showIcon title={failureText(error)} data-testid="case-error" />}
     </Modal>
   );
 }
@@ -72,30 +62,12 @@ export function NewCaseDialog({ open, onClose }: { open: boolean; onClose: (crea
 export function CasesScreen() {
   const { t } = useTranslation();
   const caseId = useApp((s) => s.caseId);
-  const revision = useLedger((s) => s.revision);
-  const [search, setSearch] = useState('');
-  const [cases, setCases] = useState<CaseSummary[]>();
-  const [error, setError] = useState<string>();
+  const search = useCases((s) => s.search);
+  const rows = useCases(shownCases);
+  const source = useCases(casesSource);
+  const error = useCases((s) => s.error);
   const [creating, setCreating] = useState(false);
-  // First paint from the cached index (no statuses in this list); the host's answer replaces it.
-  const indexed = useLiveQuery(() => workspace.ledgerEntries.where('type').anyOf('case.open', 'deposition').toArray(), []);
-  const cached = useMemo(() => (indexed ? casesFromIndex(indexed, search) : undefined), [indexed, search]);
-  const rows = cases ?? cached;
-  const source = cases ? 'host' : cached ? 'cache' : 'none';
-
-  useEffect(() => {
-    let live = true;
-    unwrap(ws().cases.list({ search }))
-      .then((c) => {
-        if (!live) return;
-        setCases(c);
-        setError(undefined);
-      })
-      .catch((err: unknown) => live && setError(err instanceof HostCallError ? errorText(err.error) : String(err)));
-    return () => {
-      live = false;
-    };
-  }, [search, revision]);
+  useEffect(() => casesActions.attach(), []);
 
   if (caseId) return <CaseDetail caseId={caseId} />;
 
@@ -108,7 +80,7 @@ export function CasesScreen() {
           placeholder={t('cases.search')}
           aria-label={t('cases.search')}
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          onChange={(e) => casesActions.setSearch(e.target.value)}
           style={{ width: 360 }}
         />
         <span className="grow" />
@@ -116,7 +88,7 @@ export function CasesScreen() {
           {t('cases.new')}
         </Button>
       </div>
-      {error && <Alert type="warning" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="warning" showIcon title={failureText(error)} style={{ marginBottom: 12 }} />}
       {source === 'cache' && !error && (
         <Typography.Paragraph type="secondary" className="cache-note" data-testid="cases-from-cache">
           <LoadingOutlined /> {t('cases.fromCache')}
