@@ -1,109 +1,38 @@
 // The deposition wizard (antd Steps): review → sign with passphrase → upload → provider countersigned →
 // recorded (entry index) → witnessed (k of n, final). Each step says what happened and who signed; the steps
-// advance only on the host's onDepositionProgress events, which follow the real flow.
-import { useEffect, useRef, useState } from 'react';
+// advance only on the host's onDepositionProgress events, which follow the real flow. The wizard's state lives
+// in stores/deposit.ts.
+import { useEffect } from 'react';
 import { Alert, Button, Descriptions, Form, Input, Modal, Progress, Result, Steps, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { DepositionProgress } from '../../../app/contract/api';
-import { HostCallError, unwrap, ws } from '../host';
-import { errorText } from '../i18n';
-import { dropDraft, patchDraft, type DraftItem, type IntakeDraft } from '../workspace/db';
-import { statusActions } from '../stores/status';
-import { ledgerActions } from '../stores/ledger';
+import { errorText, failureText } from '../i18n';
+import type { DraftItem, IntakeDraft } from '../workspace/db';
+import { depositActions, useDeposit } from '../stores/deposit';
 import { useIdentity } from '../stores/identity';
 import { formatBytes } from '../core/format';
 import { HashText } from '../components/HashText';
 import { pageRows } from '../components/paging';
 import { StatusTag } from '../components/StatusTag';
 
-const ORDER = ['signed', 'uploading', 'countersigned', 'recorded', 'witnessed'] as const;
-type Step = (typeof ORDER)[number];
-
-/** The wizard's step index (0 review, 1 sign, 2 upload, 3 countersigned, 4 recorded, 5 witnessed, 6 done). */
-export function wizardStep(progress: DepositionProgress[], count: number): number {
-  if (progress.length < count) return progress.length === 0 ? 1 : 2;
-  const rank = (s: DepositionProgress['step']) => (s === 'failed' ? -1 : ORDER.indexOf(s as Step));
-  const lowest = Math.min(...progress.map((p) => rank(p.step)));
-  if (lowest < 0) return 2;
-  // signed/uploading → 2, countersigned → 3, recorded → 4, witnessed → 6 (all done)
-  return lowest <= 1 ? 2 : lowest === 2 ? 3 : lowest === 3 ? 4 : 6;
-}
-
 export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; items: DraftItem[]; onClose: (deposited: boolean) => void }) {
   const { t, i18n } = useTranslation();
   const officer = useIdentity((s) => s.status?.unlocked);
-  const [phase, setPhase] = useState<'review' | 'sign' | 'running'>('review');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [ids, setIds] = useState<string[]>([]);
-  const [progress, setProgress] = useState<Record<string, DepositionProgress>>({});
+  const phase = useDeposit((s) => s.phase);
+  const error = useDeposit((s) => s.error);
+  const busy = useDeposit((s) => s.busy);
+  const ids = useDeposit((s) => s.ids);
+  const progress = useDeposit((s) => s.progress);
+  const current = useDeposit((s) => s.step);
+  const failed = useDeposit((s) => s.failed);
+  const allWitnessed = useDeposit((s) => s.allWitnessed);
   const [form] = Form.useForm<{ passphrase: string }>();
   const lng = i18n.language;
-
-  // When each upload started, for its rate and ETA in the status strip.
-  const uploadStarted = useRef(new Map<string, number>());
-  useEffect(
-    () =>
-      ws().onDepositionProgress((p) => {
-        setProgress((all) => ({ ...all, [p.depositionId]: p }));
-        if (p.step === 'uploading') {
-          const started = uploadStarted.current.get(p.depositionId) ?? Date.now();
-          uploadStarted.current.set(p.depositionId, started);
-          const secs = (Date.now() - started) / 1000;
-          const rate = secs > 0 ? p.bytesDone / secs : 0;
-          statusActions.setActivity({ kind: 'upload', label: p.exhibitId, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, rate, etaSeconds: rate > 0 ? (p.bytesTotal - p.bytesDone) / rate : null });
-        } else if (p.step !== 'signed') statusActions.setActivity(undefined);
-      }),
-    [],
-  );
-
-  const mine = ids.map((id) => progress[id]).filter((p): p is DepositionProgress => p !== undefined);
-  const failed = mine.filter((p) => p.step === 'failed');
-  const allWitnessed = ids.length > 0 && mine.length === ids.length && mine.every((p) => p.step === 'witnessed');
-  const current = phase === 'review' ? 0 : phase === 'sign' ? 1 : wizardStep(mine, ids.length);
-
-  useEffect(() => {
-    if (allWitnessed) {
-      void dropDraft(draft.caseId);
-      ledgerActions.changed(undefined);
-    }
-  }, [allWitnessed, draft.caseId]);
+  useEffect(() => depositActions.attach(draft.caseId), [draft.caseId]);
 
   const sign = async () => {
     const v = await form.validateFields().catch(() => undefined);
-    if (!v) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await unwrap(
-        ws().deposit.start({
-          caseId: draft.caseId,
-          passphrase: v.passphrase,
-          items: items.map((i) => ({
-            exhibitId: i.exhibitId.trim(),
-            path: i.path,
-            name: i.name,
-            size: i.size ?? 0,
-            sha256: i.sha256 ?? '',
-            metadata: {
-              description: i.description,
-              ...(i.seizedAt ? { seizedAt: i.seizedAt } : {}),
-              ...(i.seizedPlace ? { seizedPlace: i.seizedPlace } : {}),
-              ...(i.seizedBy ? { seizedBy: i.seizedBy } : {}),
-              ...(i.notes ? { notes: i.notes } : {}),
-            },
-          })),
-        }),
-      );
-      form.resetFields();
-      setIds(r.depositionIds);
-      setPhase('running');
-      await patchDraft(draft.caseId, { phase: 'depositing' });
-    } catch (err) {
-      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-    } finally {
-      setBusy(false);
-    }
+    if (v) await depositActions.sign(v.passphrase, items, () => form.resetFields());
   };
 
   const stepTag = (p: DepositionProgress | undefined) => {
@@ -138,7 +67,7 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
       <Steps
         size="small"
         current={current > 5 ? 5 : current}
-        status={failed.length > 0 ? 'error' : current > 5 ? 'finish' : 'process'}
+        status={failed > 0 ? 'error' : current > 5 ? 'finish' : 'process'}
         style={{ margin: '8px 0 20px' }}
         items={[
           { title: t('deposit.review') },
@@ -169,7 +98,7 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
             <Button onClick={() => onClose(false)} style={{ marginRight: 8 }}>
               {t('common.back')}
             </Button>
-            <Button type="primary" onClick={() => setPhase('sign')} data-testid="deposit-review-ok">
+            <Button type="primary" onClick={depositActions.reviewed} data-testid="deposit-review-ok">
               {t('deposit.reviewOk')}
             </Button>
           </div>
@@ -187,8 +116,8 @@ export function DepositWizard({ draft, items, onClose }: { draft: IntakeDraft; i
           <Form.Item name="passphrase" label={t('deposit.passphrase')} extra={t('deposit.passphraseHelp')} rules={[{ required: true, message: t('common.required') }]}>
             <Input.Password autoFocus autoComplete="current-password" data-testid="deposit-passphrase" />
           </Form.Item>
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="deposit-error" />}
-          <Button onClick={() => setPhase('review')} style={{ marginRight: 8 }}>
+          {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} data-testid="deposit-error" />}
+          <Button onClick={depositActions.review} style={{ marginRight: 8 }}>
             {t('common.back')}
           </Button>
           <Button type="primary" htmlType="submit" loading={busy} data-testid="deposit-sign">
