@@ -1,57 +1,31 @@
 // Reports: print a case's chain-of-custody report (report.print). The host builds it from the ledger alone and
 // writes the PDF, its JSON, the evidence receipts and the offline verifier into a folder; this screen says where,
-// and prints that same PDF on paper through the system print dialog (report.systemPrint).
-import { useEffect, useRef, useState } from 'react';
+// and prints that same PDF on paper through the system print dialog (report.systemPrint). The screen's state lives
+// in stores/reports.ts; the hidden frame that prints in the browser is the screen's own.
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Alert, Button, Descriptions, Form, Segmented, Select, Space, Typography } from 'antd';
 import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import type { CaseSummary, ReportPrinted } from '../../../app/contract/api';
-import { HostCallError, unwrap, ws } from '../host';
-import { errorText } from '../i18n';
-import { useApp } from '../stores/app';
+import { failureText } from '../i18n';
+import { reportsActions, useReports, type ReportLanguage } from '../stores/reports';
 import { HashText } from '../components/HashText';
 
 export function ReportsScreen() {
   const { t } = useTranslation();
-  const openCase = useApp((s) => s.caseId);
-  const language = useApp((s) => s.language);
-  const [cases, setCases] = useState<CaseSummary[]>([]);
-  const [caseId, setCaseId] = useState<string | undefined>(openCase);
-  const [lang, setLang] = useState<'en' | 'zh-CN' | 'both'>(language);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [printed, setPrinted] = useState<ReportPrinted>();
-  const [paperBusy, setPaperBusy] = useState(false);
-  const [paperNote, setPaperNote] = useState<string>();
+  const cases = useReports((s) => s.cases);
+  const caseId = useReports((s) => s.caseId);
+  const lang = useReports((s) => s.lang);
+  const busy = useReports((s) => s.busy);
+  const error = useReports((s) => s.error);
+  const printed = useReports((s) => s.printed);
+  const paperBusy = useReports((s) => s.paperBusy);
+  const paper = useReports((s) => s.paper);
   const frame = useRef<HTMLIFrameElement | null>(null);
+  // Before the first paint: the case and language start from the Cases screen's case and the language shown.
+  useLayoutEffect(() => reportsActions.attach(), []);
 
   // The hidden frame that printed a PDF in the browser goes with the screen.
   useEffect(() => () => frame.current?.remove(), []);
-
-  useEffect(() => {
-    void unwrap(ws().cases.list({})).then(
-      (c) => {
-        setCases(c);
-        setCaseId((id) => id ?? c[0]?.caseId);
-      },
-      (err: unknown) => setError(err instanceof HostCallError ? errorText(err.error) : String(err)),
-    );
-  }, []);
-
-  const print = async () => {
-    if (!caseId) return;
-    setBusy(true);
-    setError(undefined);
-    setPrinted(undefined);
-    setPaperNote(undefined);
-    try {
-      setPrinted(await unwrap(ws().report.print({ caseId, lang })));
-    } catch (err) {
-      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   /** The browser prints the host's PDF from a hidden same-origin frame: its print dialog shows that exact PDF. */
   const printInBrowser = (url: string) =>
@@ -78,22 +52,6 @@ export function ReportsScreen() {
       frame.current = f;
     });
 
-  const printOnPaper = async () => {
-    if (!printed) return;
-    setPaperBusy(true);
-    setError(undefined);
-    setPaperNote(undefined);
-    try {
-      const r = await unwrap(ws().report.systemPrint({ pdf: printed.pdf }));
-      if (r.via === 'dialog') setPaperNote(t(r.outcome === 'printed' ? 'reports.paperSent' : 'reports.paperCancelled'));
-      else await printInBrowser(r.url);
-    } catch (err) {
-      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-    } finally {
-      setPaperBusy(false);
-    }
-  };
-
   const pathList = (paths: string[]) =>
     paths.length === 0
       ? t('common.none')
@@ -113,14 +71,14 @@ export function ReportsScreen() {
             aria-label={t('intake.case')}
             style={{ width: 380 }}
             value={caseId}
-            onChange={setCaseId}
+            onChange={reportsActions.pickCase}
             options={cases.map((c) => ({ value: c.caseId, label: `${c.caseId} — ${c.title}` }))}
           />
         </Form.Item>
         <Form.Item label={t('reports.language')}>
           <Segmented
             value={lang}
-            onChange={(v) => setLang(v as typeof lang)}
+            onChange={(v) => reportsActions.pickLanguage(v as ReportLanguage)}
             options={[
               { value: 'en', label: 'English' },
               { value: 'zh-CN', label: '中文' },
@@ -128,18 +86,18 @@ export function ReportsScreen() {
             ]}
           />
         </Form.Item>
-        <Button type="primary" icon={<FilePdfOutlined />} loading={busy} disabled={!caseId} onClick={() => void print()} data-testid="print-report">
+        <Button type="primary" icon={<FilePdfOutlined />} loading={busy} disabled={!caseId} onClick={() => void reportsActions.print()} data-testid="print-report">
           {t('reports.print')}
         </Button>
       </Form>
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} />}
       {printed && (
         <Space style={{ marginBottom: 12 }} wrap>
-          <Button icon={<PrinterOutlined />} loading={paperBusy} onClick={() => void printOnPaper()} data-testid="print-paper">
+          <Button icon={<PrinterOutlined />} loading={paperBusy} onClick={() => void reportsActions.printOnPaper(printInBrowser)} data-testid="print-paper">
             {t('reports.paper')}
           </Button>
           <Typography.Text type="secondary" data-testid="print-paper-note">
-            {paperNote ?? t('reports.paperHelp')}
+            {paper === 'sent' ? t('reports.paperSent') : paper === 'cancelled' ? t('reports.paperCancelled') : t('reports.paperHelp')}
           </Typography.Text>
         </Space>
       )}
