@@ -2,7 +2,7 @@
 // ETA; errors per file in plain words; duplicates flagged; exhibit metadata per item. The draft lives in the
 // Dexie workspace, so a reload or a crash loses nothing typed; the deposition wizard takes it from there. The
 // screen's state lives in stores/intake.ts; only a field's text being typed is kept here.
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Empty, Form, Input, Progress, Select, Space, Table, Tag, Tooltip, Typography, Upload, type InputProps } from 'antd';
 import { CloudUploadOutlined, DeleteOutlined, InboxOutlined, StopOutlined, WarningFilled } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -79,7 +79,8 @@ export function IntakeScreen() {
   const wizard = useIntake((s) => s.wizard);
   const { recorded, included, idProblems, usedIds } = useIntake((s) => s.view);
   const lng = i18n.language;
-  useEffect(() => intakeActions.attach(), []);
+  // Before the first paint: the case picker starts on the Cases screen's open case.
+  useLayoutEffect(() => intakeActions.attach(), []);
 
   if (cases !== undefined && cases.length === 0) {
     return (
