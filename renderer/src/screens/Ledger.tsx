@@ -1,13 +1,13 @@
 // The ledger view: its state (size, last final checkpoint, witness policy), how this workstation's verified copy
 // is kept (standalone: it is the ledger; network: the mirror's sync state with the node), the parties and their
 // state, the checkpoints (blocks) with size, root, time and cosigning witnesses, and any fork alarm.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Alert, Descriptions, Progress, Table, Tag, Typography } from 'antd';
 import { formatBytes } from '../core/format';
 import { useTranslation } from 'react-i18next';
 import type { CheckpointView, LedgerStatus } from '../../../app/contract/api';
-import { HostCallError, unwrap, ws } from '../host';
-import { errorText, hostText } from '../i18n';
+import { errorText, failureText, hostText } from '../i18n';
+import { checkpointsActions, useCheckpoints } from '../stores/checkpoints';
 import { useLedger } from '../stores/ledger';
 import { HashText } from '../components/HashText';
 import { LocalTime } from '../components/LocalTime';
@@ -94,14 +94,9 @@ function SyncPanel({ status }: { status: LedgerStatus }) {
 export function LedgerScreen() {
   const { t } = useTranslation();
   const status = useLedger((s) => s.status);
-  const revision = useLedger((s) => s.revision);
-  const [checkpoints, setCheckpoints] = useState<CheckpointView[]>();
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    if (!status?.available) return;
-    void unwrap(ws().ledger.checkpoints()).then(setCheckpoints, (err: unknown) => setError(err instanceof HostCallError ? errorText(err.error) : String(err)));
-  }, [revision, status?.available]);
+  const checkpoints = useCheckpoints((s) => s.checkpoints);
+  const error = useCheckpoints((s) => s.error);
+  useEffect(() => checkpointsActions.attach(), []);
 
   if (!status) return null;
   const forks = status.forks.map((f, i) => <Alert key={i} type="error" showIcon title={t('strip.fork', { message: hostText(f.reason, f.message) })} style={{ marginBottom: 12 }} />);
@@ -126,7 +121,7 @@ export function LedgerScreen() {
   return (
     <>
       {forks}
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} />}
       <SyncPanel status={status} />
       <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gap: 12, marginBottom: 12 }}>
         <div className="panel">
