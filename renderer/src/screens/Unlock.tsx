@@ -1,12 +1,13 @@
-// The unlock screen: pick an officer whose keystore is on this workstation and enter the passphrase.
-import { useState } from 'react';
+// The unlock screen: pick an officer whose keystore is on this workstation and enter the passphrase. The call's
+// state lives in stores/unlock.ts.
+import { useEffect } from 'react';
 import { Alert, Button, Card, Form, Input, Select } from 'antd';
 import { LockOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../i18n';
+import { failureText } from '../i18n';
 import type { IdentityInfo } from '../../../app/contract/api';
-import { unwrap, ws, HostCallError } from '../host';
-import { identityActions } from '../stores/identity';
+import { unwrap, ws } from '../host';
+import { unlockActions, useUnlock } from '../stores/unlock';
 import { appActions, useApp } from '../stores/app';
 import { LanguageSwitch } from '../components/TopBar';
 import { shortHex } from '../core/format';
@@ -15,20 +16,12 @@ export function Unlock({ identities, onAddOfficer }: { identities: IdentityInfo[
   const { t } = useTranslation();
   const language = useApp((s) => s.language);
   const [form] = Form.useForm<{ keyId: string; passphrase: string }>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const error = useUnlock((s) => s.error);
+  const busy = useUnlock((s) => s.busy);
+  useEffect(() => () => unlockActions.reset(), []);
 
   const submit = async (v: { keyId: string; passphrase: string }) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      identityActions.set(await unwrap(ws().identity.unlock(v)));
-    } catch (err) {
-      setError(err instanceof HostCallError ? errorText(err.error) : String(err));
-      form.setFieldValue('passphrase', '');
-    } finally {
-      setBusy(false);
-    }
+    if (!(await unlockActions.unlock(v))) form.setFieldValue('passphrase', '');
   };
 
   return (
@@ -60,7 +53,7 @@ export function Unlock({ identities, onAddOfficer }: { identities: IdentityInfo[
           <Form.Item name="passphrase" label={t('unlock.passphrase')} rules={[{ required: true, message: t('common.required') }]}>
             <Input.Password autoFocus autoComplete="current-password" />
           </Form.Item>
-          {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="unlock-error" />}
+          {error && <Alert type="error" showIcon title={failureText(error)} style={{ marginBottom: 12 }} data-testid="unlock-error" />}
           <div style={{ display: 'flex', justifyContent: 'space-between' }}>
             <Button icon={<UserAddOutlined />} onClick={onAddOfficer}>
               {t('unlock.another')}
