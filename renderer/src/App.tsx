@@ -1,6 +1,6 @@
 // The application: locale and theme, then the first-run / unlock gate, then the shell — navigation rail, top bar
 // with the officer and the network badge, the work area, and the status strip with the fork alarm.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { App as AntApp, ConfigProvider, Layout, Menu, Result, Spin } from 'antd';
 import { AuditOutlined, DatabaseOutlined, FileTextOutlined, FolderOpenOutlined, InboxOutlined, SettingOutlined } from '@ant-design/icons';
 import enUS from 'antd/es/locale/en_US';
@@ -99,12 +99,12 @@ function Gate() {
   const fatal = useApp((s) => s.fatal);
   const settings = useApp((s) => s.settings);
   const identity = useIdentity((s) => s.status);
-  const [addingOfficer, setAddingOfficer] = useState(false);
-  const [settingUp, setSettingUp] = useState(false);
+  const addingOfficer = useApp((s) => s.addingOfficer);
+  const settingUp = useApp((s) => s.settingUp);
   const needsSetup = settings !== undefined && identity !== undefined && (settings.mode === null || identity.identities.length === 0);
   // Keep the first-run screen until the person presses "Open the workstation", even once an identity exists.
   useEffect(() => {
-    if (needsSetup) setSettingUp(true);
+    if (needsSetup) appActions.setupNeeded();
   }, [needsSetup]);
 
   if (fatal) {
@@ -123,16 +123,13 @@ function Gate() {
     return (
       <FirstRun
         identityOnly={addingOfficer}
-        onFinished={() => {
-          setAddingOfficer(false);
-          setSettingUp(false);
-        }}
+        onFinished={appActions.setupFinished}
         key={addingOfficer ? 'officer' : 'setup'}
       />
     );
   }
   if (!identity.unlocked) {
-    return <Unlock identities={identity.identities} onAddOfficer={() => setAddingOfficer(true)} />;
+    return <Unlock identities={identity.identities} onAddOfficer={appActions.addOfficer} />;
   }
   return <Shell />;
 }

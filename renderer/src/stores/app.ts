@@ -16,6 +16,10 @@ export interface AppState {
   caseId: string | undefined;
   /** The language shown before settings arrive (the browser's). */
   language: Language;
+  /** The first run is shown: set up needed, kept until the person opens the workstation, even once an identity exists. */
+  settingUp: boolean;
+  /** The first run is shown from the unlock screen to add another officer. */
+  addingOfficer: boolean;
 }
 
 const initial = (): AppState => ({
@@ -25,6 +29,8 @@ const initial = (): AppState => ({
   screen: 'cases',
   caseId: undefined,
   language: 'en',
+  settingUp: false,
+  addingOfficer: false,
 });
 
 export const appStore = createStore<AppState>()(() => initial());
@@ -47,6 +53,18 @@ export const appActions = {
   },
   openCase(caseId: string): void {
     appStore.setState({ screen: 'cases', caseId });
+  },
+  /** The workstation needs setting up (no mode, or no identity): the first run shows until it is finished. */
+  setupNeeded(): void {
+    appStore.setState({ settingUp: true });
+  },
+  /** "Set up another officer" on the unlock screen. */
+  addOfficer(): void {
+    appStore.setState({ addingOfficer: true });
+  },
+  /** The person opened the workstation at the end of the first run. */
+  setupFinished(): void {
+    appStore.setState({ settingUp: false, addingOfficer: false });
   },
 };
 
