@@ -33,6 +33,24 @@ const witnessForbidden = {
   regex: String.raw`^\.{1,2}\x2F(.*\x2F)?node\x2F`,
   message: 'app/witness must not import app/node: the node hooks its witnesses (app/node/witness-hook.ts), not the other way round.',
 };
+// What runs where (after VS Code's common/node): these modules run in the browser too — the renderer and the
+// offline HTML verifier (assets/verifier) load them — so they may import neither Node built-ins nor a Node-only
+// module. Everything else under app/ is Node-only. Whole folders where a folder is browser-safe; single files where
+// an area mixes both. app/common/runtime.test.ts proves the list is closed: every app/ module the renderer or the
+// verifier reaches is on it, and no listed module imports one that is not.
+export const browserSafe = [
+  'app/common/**',
+  'app/contract/**',
+  'app/records/**',
+  'app/crypto/{encoding,envelope,errors,record-digest,secp256k1,signer,ed25519}.ts',
+  'app/ledger/{bytes,checkpoint,layout,merkle,note,rules,promise}.ts',
+  'app/proof/{anchor,receipt,tlog-proof}.ts',
+  'app/witness/cosignature.ts',
+];
+const nodeForbidden = {
+  regex: String.raw`^(node:|fs$|path$|os$|child_process$|worker_threads$|crypto$|net$|http$|https$|stream$|buffer$|url$|util$)`,
+  message: 'This module is browser-safe (eslint.config.js browserSafe: the renderer and the offline verifier load it): it may not import Node built-ins. Put Node-only code in a module of its own.',
+};
 const testFiles = ['**/*.{test,spec}.{ts,tsx,js,mjs}', '**/*.{test,spec}.*.{ts,tsx,js,mjs}'];
 
 const toPatterns = (rules) => rules.map((r) => ({ regex: r.regex.replaceAll('\\x2F', '/'), message: r.message }));
@@ -66,6 +84,12 @@ export default tseslint.config(
   ...layer('app/witness', [appForbidden, witnessForbidden]),
   ...layer('electron', []),
   ...layer('renderer', [rendererForbidden], nodeBuiltins.map((name) => ({ name, message: rendererForbidden.message }))),
+  // Browser-safe modules: the app/ rules plus no Node built-ins (static, dynamic or require).
+  {
+    files: browserSafe.map((g) => (g.endsWith('**') ? `${g}/*.{ts,tsx,js,mjs}` : g)),
+    ignores: testFiles,
+    rules: importRules([appForbidden, testingForbidden, witnessForbidden, nodeForbidden], nodeBuiltins.map((name) => ({ name, message: nodeForbidden.message }))),
+  },
   // The kits themselves may use one another.
   { files: ['app/testing/**/*.{ts,tsx,js,mjs}'], rules: importRules([appForbidden]) },
 );
