@@ -14,7 +14,7 @@ import { requiredRoles } from '../proof/receipt';
 import { parseTlogProof } from '../proof/tlog-proof';
 import { type LedgerRecord, type RecordType, depositionRequestRecord, recordSchemas } from './schemas';
 
-const doc = (name: string): string => readFileSync(fileURLToPath(new URL(`../../docs/${name}`, import.meta.url)), 'utf8');
+const doc = (path: string): string => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
 /** The fenced code blocks of a Markdown text in language `lang` ('' for blocks with none), in order. */
 function blocks(text: string, lang: string): string[] {
   const out: string[] = [];
@@ -29,7 +29,7 @@ function blocks(text: string, lang: string): string[] {
   return out;
 }
 
-const records = doc('RECORDS.md');
+const records = doc('docs/RECORDS.md');
 const envelopes = blocks(records, 'json')
   .map((b) => JSON.parse(b) as unknown)
   .filter((v): v is SignedRecord => typeof v === 'object' && v !== null && 'record' in v && 'signatures' in v);
@@ -73,7 +73,7 @@ describe('docs/RECORDS.md examples', () => {
 });
 
 describe('docs/RECEIPT.md examples', () => {
-  const receipt = doc('RECEIPT.md');
+  const receipt = doc('docs/RECEIPT.md');
   const plain = blocks(receipt, '');
 
   it('the tlog-proof and the anchor parse and agree', () => {
