@@ -2,10 +2,11 @@
 // The `evidence` command: runs the command line built from app/cli into out/cli/ (`npm run build`, see
 // bin/build-cli.mjs; `npm install` builds it too). Nothing is compiled here.
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const built = new URL('../out/cli/main.js', import.meta.url);
 if (!existsSync(built)) {
-  process.stderr.write(`evidence: the command line is not built (${built.pathname} is missing): run \`npm run build\`\n`);
+  process.stderr.write(`evidence: the command line is not built (${fileURLToPath(built)} is missing): run \`npm run build\`\n`);
   process.exit(1);
 }
 // A reader that closes the pipe early (`evidence hash DIR | head -3`) ends the command quietly, with the status

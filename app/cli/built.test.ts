@@ -2,7 +2,7 @@
 // sources by vitest's global setup, bin/build-cli.mjs). A module-resolve hook records every module the process
 // loads, so the tests see that a command loads its own code and not the other commands' (servers, PDF printer).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,6 +77,18 @@ describe('the built evidence command', () => {
     expect(r.stdout).toMatch(/^[0-9a-f]{64} {2}.*\/many\/f\d+\n$/);
     expect(r.stderr).not.toMatch(/EPIPE|Error:|\n\s+at /);
     expect(r.status).toBe(141); // as coreutils report a writer killed by SIGPIPE (128 + 13)
+  });
+});
+
+describe('an unbuilt checkout', () => {
+  it('says in one line to run `npm run build`', () => {
+    const bin = join(dir, 'unbuilt', 'bin');
+    mkdirSync(bin, { recursive: true });
+    copyFileSync(BIN, join(bin, 'evidence.mjs'));
+    const r = spawnSync(process.execPath, [join(bin, 'evidence.mjs'), '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`evidence: the command line is not built (${join(dir, 'unbuilt', 'out', 'cli', 'main.js')} is missing): run \`npm run build\`\n`);
   });
 });
 
