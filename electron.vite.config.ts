@@ -11,7 +11,7 @@ const reportResources = () => ({
   },
 });
 
-// main: ESM (out/main/index.js), self-contained; preload: CJS (out/preload/index.cjs), required by
+// main: ESM (out/main/index.js and the host process's out/main/host.js), self-contained; preload: CJS (out/preload/index.cjs), required by
 // `sandbox: true`, self-contained too (a sandboxed preload can require only 'electron').
 export default defineConfig({
   main: {
@@ -20,7 +20,8 @@ export default defineConfig({
       // Bundle every dependency into main (only electron and node: stay external): the packaged app then needs no
       // node_modules, which keeps app.asar small and packing fast (see electron-builder.yml).
       externalizeDeps: false,
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main.ts') } },
+      // index.js: the main process; host.js: the workstation host's utility process (electron/host-process.ts).
+      rollupOptions: { input: { index: resolve(__dirname, 'electron/main.ts'), host: resolve(__dirname, 'electron/host-process.ts') } },
     },
   },
   preload: {

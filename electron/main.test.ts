@@ -1,5 +1,6 @@
 // The shell's wiring, with the `electron` module stubbed (its runtime cannot start here): what the main process
-// registers before and after `ready`, the window it opens, and that quitting waits for the host.
+// registers before and after `ready`, the window it opens, the host it starts in a utility process (a Node child
+// process with Electron's parentPort, app/testing/utility-process.ts), and that quitting waits for the host.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,7 @@ import { join } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 
 const fake = vi.hoisted(() => {
+  const forked: { modulePath: string; options: unknown; exited: Promise<number> }[] = [];
   const appHandlers = new Map<string, ((...args: unknown[]) => void)[]>();
   let ready!: () => void;
   const readyPromise = new Promise<void>((r) => (ready = r));
@@ -20,6 +22,7 @@ const fake = vi.hoisted(() => {
     menu: undefined as unknown,
     permissionHandlerSet: false,
     hardenedPartitions: [] as string[],
+    forkUtility: undefined as unknown as (modulePath: string, args: string[]) => { on(e: 'exit', l: (code: number) => void): void },
   };
   class BrowserWindow {
     static getAllWindows = () => windows;
@@ -82,9 +85,17 @@ const fake = vi.hoisted(() => {
       setApplicationMenu: (m: unknown) => (state.menu = m),
     },
     shell: { openExternal: async () => undefined, openPath: async () => '' },
+    utilityProcess: {
+      // main.ts forks its built host.js (out/main); here the source entry beside it runs in the stand-in.
+      fork: (modulePath: string, args: string[], options: unknown) => {
+        const child = state.forkUtility(modulePath.replace(/host\.js$/, 'host-process.ts'), args);
+        forked.push({ modulePath, options, exited: new Promise((r) => child.on('exit', r)) });
+        return child;
+      },
+    },
     dialog: { showMessageBox: async () => ({ response: 0 }) },
   };
-  return { electron, state, windows, appHandlers, ready: () => ready() };
+  return { electron, state, windows, appHandlers, forked, ready: () => ready() };
 });
 
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
@@ -98,6 +109,7 @@ vi.mock('electron-log/main', () => {
   return { default: log };
 });
 
+fake.state.forkUtility = (await import('../app/testing/utility-process')).forkUtility;
 const { startShell, dataDirFromArgv } = await import('./main');
 const { methodNames } = await import('../app/contract/api');
 const { methodChannel, eventChannel } = await import('./channels');
@@ -129,9 +141,11 @@ describe('the Electron shell', () => {
     expect(fake.appHandlers.has('web-contents-created')).toBe(true);
   });
 
-  it('on ready: serves app://, hardens the session, registers IPC and opens one locked window', async () => {
+  it('on ready: starts the host process, serves app://, hardens the session, registers IPC and opens one locked window', async () => {
     fake.ready();
-    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1), { timeout: 20_000 });
+    expect(fake.forked).toHaveLength(1);
+    expect(fake.forked[0]!.modulePath).toMatch(/[\\/]host\.js$/);
     expect(fake.state.protocolHandlers.has('app')).toBe(true);
     expect(fake.state.permissionHandlerSet).toBe(true);
     // The report windows of the system print dialog get their own locked-down session.
@@ -173,6 +187,7 @@ describe('the Electron shell', () => {
     beforeQuit({ preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);
     await vi.waitFor(() => expect(fake.state.quits).toBe(1));
+    await fake.forked[0]!.exited; // the host process has ended
     // The second before-quit (from that app.quit()) passes through.
     let preventedAgain = false;
     beforeQuit({ preventDefault: () => (preventedAgain = true) });

@@ -1,13 +1,13 @@
-// Electron main process: a thin shell around the workstation host (app/host). It creates one locked-down window,
-// serves the renderer from app://workstation, exposes the host over IPC (electron/ipc.ts) and lets the host finish
-// its writes before the app quits. All logic lives in app/.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
+// Electron main process: a thin shell around the workstation host (app/host), which runs in a utility process of
+// its own (host-process.ts, over host-protocol.ts) so that no host work blocks the window or IPC. Main creates one
+// locked-down window, serves the renderer from app://workstation, forwards IPC calls to the host (electron/ipc.ts),
+// prints for it, and lets it finish its writes before the app quits. All logic lives in app/.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, utilityProcess } from 'electron';
 import log from 'electron-log/main';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { WorkstationHost } from '../app/host/host';
-import { builtReportResources } from '../app/report/resources';
 import { PRODUCT_NAME } from '../app/host/paths';
+import { HostClient } from './host-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { menuTemplate } from './menu';
 import { electronPrintDialog, electronPrinter, hardenPaperSession, PAPER_PARTITION } from './printer';
@@ -17,6 +17,8 @@ import { hardenSession, hardenWebContents, windowOptions } from './window';
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
 const preloadPath = join(here, '../preload/index.cjs');
+/** The host process's entry, built beside main (electron.vite.config.ts). */
+export const HOST_ENTRY = 'host.js';
 
 /** electron-vite's dev server, when developing; the packaged app only ever loads app://workstation. */
 function rendererUrl(): string {
@@ -45,7 +47,7 @@ export function startShell(): void {
     return;
   }
 
-  let host: WorkstationHost | undefined;
+  let host: HostClient | undefined;
   let win: BrowserWindow | undefined;
   const appOrigin = new URL(rendererUrl());
   const warn = (message: string) => log.warn(message);
@@ -78,25 +80,29 @@ export function startShell(): void {
     protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
 
     const dataDir = app.getPath('userData');
-    host = await WorkstationHost.open({
-      dataDir,
-      shell: 'electron',
-      log,
-      version: app.getVersion(),
-      printer: async () => electronPrinter((options) => new BrowserWindow(options)),
+    const child = utilityProcess.fork(join(here, HOST_ENTRY), [], { serviceName: `${PRODUCT_NAME} host`, stdio: 'inherit' });
+    const client = new HostClient(child, log, {
+      print: (job) => electronPrinter((options) => new BrowserWindow(options)).print(job),
       printDialog: electronPrintDialog((options) => new BrowserWindow(options), hardenPaperSession(session.fromPartition(PAPER_PARTITION), warn)),
-      // out/ of the build (inside app.asar once packaged): the report's template, font and verifier are staged there.
-      reportResources: builtReportResources(join(here, '..')),
     });
-    registerIpc(ipcMain, host, new URL(appOrigin.href));
-    forwardEvents(host, () => win?.webContents);
+    host = client;
+    try {
+      // out/ of the build (inside app.asar once packaged): the report's template, font and verifier are staged there.
+      await client.start({ dataDir, version: app.getVersion(), builtDir: join(here, '..'), printer: true, printDialog: true });
+    } catch (err) {
+      log.error('the workstation host did not open', err);
+      dialog.showErrorBox(`${PRODUCT_NAME} cannot start`, `${(err as Error).message}\n\nThe log file has details: ${log.transports.file.getFile().path}`);
+      app.exit(1);
+      return;
+    }
+    registerIpc(ipcMain, client, new URL(appOrigin.href));
+    forwardEvents(client, () => win?.webContents);
 
     const logDir = dirname(log.transports.file.getFile().path);
-    const h = host;
     Menu.setApplicationMenu(
       Menu.buildFromTemplate(
         menuTemplate({
-          command: (command) => h.emit('onMenuCommand', { command }),
+          command: (command) => client.emit('onMenuCommand', { command }),
           about: () => {
             void dialog.showMessageBox({
               type: 'info',

@@ -62,13 +62,13 @@ describe('electron-builder.yml', () => {
 
   it('packs the built main, preload and renderer, and nothing from node_modules', () => {
     const files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
-    expect(files).toEqual(expect.arrayContaining(['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']));
+    expect(files).toEqual(expect.arrayContaining(['/package.json', '/out/main/index.js', '/out/main/host.js', '/out/preload/index.cjs', '/out/renderer/index.html']));
     expect(files.some((f) => f.startsWith('/out/renderer/assets/') && f.endsWith('.js'))).toBe(true);
     expect(files.filter((f) => f.includes('node_modules'))).toEqual([]);
     expect(files.filter((f) => /^\/(app|electron|renderer|e2e)\//.test(f))).toEqual([]); // no sources
   });
 
-  it('names the built main as the entry point, and main loads the packed preload and renderer', () => {
+  it('names the built main as the entry point, and main loads the packed preload, renderer and host process', () => {
     const pkg = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as { main: string; type: string; productName: string };
     expect(pkg.main).toBe('out/main/index.js');
     expect(pkg.type).toBe('module');
@@ -76,14 +76,21 @@ describe('electron-builder.yml', () => {
     const main = extractFile(asar, posix.normalize(pkg.main)).toString('utf8');
     expect(main).toContain('../preload/index.cjs');
     expect(main).toContain('../renderer');
-    // Self-contained: only electron and Node built-ins are imported at run time.
-    const imports = [
-      ...[...main.matchAll(/^import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]!),
-      ...[...main.matchAll(/\b__require\(["']([^"']+)["']\)/g)].map((m) => m[1]!),
+    expect(main).toContain('"host.js"');
+    // Self-contained: main, the host process and their shared chunks import only electron, Node built-ins and
+    // one another at run time; the host process does not need electron at all.
+    const importsOf = (text: string) => [
+      ...[...text.matchAll(/^import\s[^;]*?from\s*["']([^"']+)["']/gm)].map((m) => m[1]!),
+      ...[...text.matchAll(/\b__require\(["']([^"']+)["']\)/g)].map((m) => m[1]!),
     ];
-    expect(imports).toContain('electron');
-    const outside = imports.filter((s) => s !== 'electron' && !s.startsWith('node:') && !builtinModules.includes(s));
-    expect(outside).toEqual([]);
+    const builtFiles = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/')).filter((f) => f.startsWith('/out/main/') && f.endsWith('.js'));
+    for (const file of builtFiles) {
+      const imports = importsOf(extractFile(asar, file.slice(1)).toString('utf8'));
+      const outside = imports.filter((s) => s !== 'electron' && !s.startsWith('node:') && !builtinModules.includes(s) && !s.startsWith('.'));
+      expect(outside, file).toEqual([]);
+      if (file === '/out/main/index.js') expect(imports).toContain('electron');
+      if (file === '/out/main/host.js') expect(imports).not.toContain('electron');
+    }
     const preload = extractFile(asar, 'out/preload/index.cjs').toString('utf8');
     const preloadRequires = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
     expect(preloadRequires).toEqual(['electron']);
