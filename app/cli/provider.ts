@@ -29,9 +29,9 @@ export function parsePortArg(value: string): number {
   return port;
 }
 
-function parseBytes(value: string): number {
+function parseBytes(value: string, flag = '--quota'): number {
   const m = /^(\d+)\s*([KMGT]i?B?)?$/i.exec(value.trim());
-  if (!m) throw new ProviderCliError(`--quota ${JSON.stringify(value)}: give bytes, optionally with KiB/MiB/GiB/TiB`);
+  if (!m) throw new ProviderCliError(`${flag} ${JSON.stringify(value)}: give bytes, optionally with KiB/MiB/GiB/TiB`);
   const unit = (m[2] ?? '').toUpperCase().replace(/I?B$/, '');
   const mult = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[unit] ?? 1;
   return Number(m[1]) * mult;
@@ -67,11 +67,16 @@ export function register(program: Command): void {
     .option('--port <port>', 'TCP port (0 picks a free one)', '0')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--quota <bytes>', 'maximum bytes of stored objects (e.g. 500GiB)')
+    .option('--max-upload <bytes>', 'largest Upload-Length accepted; larger ones are refused with 413 (default 16TiB)')
+    .option('--upload-expiry-hours <hours>', 'an upload idle this long expires and releases its quota', '24')
     .option('--passphrase-file <file>', 'file whose first line is the keystore passphrase (default: $EVIDENCE_PASSPHRASE)')
-    .action(async (opts: { dir: string; ledger: string; port: string; host: string; quota?: string; passphraseFile?: string }) => {
+    .action(async (opts: { dir: string; ledger: string; port: string; host: string; quota?: string; maxUpload?: string; uploadExpiryHours: string; passphraseFile?: string }) => {
       const port = parsePortArg(opts.port);
       const dir = resolve(opts.dir);
       const quotaBytes = opts.quota !== undefined ? parseBytes(opts.quota) : undefined;
+      const maxUploadBytes = opts.maxUpload !== undefined ? parseBytes(opts.maxUpload, '--max-upload') : undefined;
+      const expiryHours = Number(opts.uploadExpiryHours);
+      if (!(expiryHours > 0)) throw new ProviderCliError(`--upload-expiry-hours ${JSON.stringify(opts.uploadExpiryHours)}: give a positive number of hours`);
       const passphrase = await readPassphrase(opts.passphraseFile, 'provider serve');
       const { config, keystore } = await unlockProvider(dir, passphrase);
       const ledger = /^https?:\/\//.test(opts.ledger) ? opts.ledger : resolve(opts.ledger);
@@ -90,6 +95,8 @@ export function register(program: Command): void {
         windowMs: (members.maxClockSkewSeconds ?? 300) * 1000,
         ...(members.maxUploadSeconds !== undefined ? { maxUploadMs: members.maxUploadSeconds * 1000 } : {}),
         ...(quotaBytes !== undefined ? { quotaBytes } : {}),
+        ...(maxUploadBytes !== undefined ? { maxUploadBytes } : {}),
+        uploadExpiryMs: expiryHours * 3_600_000,
       });
       const url = await server.listen(port, opts.host);
       process.stdout.write(`provider ${config.keyId} listening on ${url}\nfollowing ledger ${members.origin} (${members.size} entries) from ${ledger}\n`);

@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { isUtf8 } from 'node:buffer';
 import { IntakeArgumentError, IntakeCancelledError, IntakeJournalError, type ItemError } from './errors';
 import { displayName } from './escape';
-import { JournalWriter, readJournal, RESULT_FILE, writeFileDurably, type JournalHeader } from './journal';
+import { JournalWriter, readJournal, RESULT_FILE, type JournalHeader } from './journal';
+import { writeFileAtomic } from '../fs/atomic';
 import { _buildManifest, ManifestStream, type ByteStringManifestEntry } from './manifest';
 import { detectMediaType } from './mediatype';
 import { acquireHashPool, releaseHashPool, type HashPool, type PoolOptions } from './pool';
@@ -589,7 +590,7 @@ async function runBatch(
   };
   if (journal && batchDir) {
     try {
-      writeFileDurably(batchDir, RESULT_FILE, JSON.stringify(serialiseResult(result)));
+      await writeFileAtomic(join(batchDir, RESULT_FILE), JSON.stringify(serialiseResult(result)), { mode: 0o600, overwrite: true });
       journal.append({ t: 'done' });
     } finally {
       await journal.close();
@@ -636,7 +637,7 @@ export async function startIntake(options: IntakeOptions): Promise<IntakeResult>
       t: 'batch', v: 1, batchId: config.batchId, startedAt: config.startedAt,
       paths: config.paths.map((p) => p.toString('base64')), algorithms: config.algorithms, followSymlinks: config.followSymlinks,
     };
-    journal = JournalWriter.create(options.batchDir, header);
+    journal = await JournalWriter.create(options.batchDir, header);
   }
   return runBatch(config, options, journal, options.batchDir, new Map());
 }
@@ -666,5 +667,5 @@ export async function resumeBatch(batchDir: string, options: ResumeOptions = {})
   for (const item of items) {
     if (item.kind === 'file') reuse.set(item.pathBase64 ?? Buffer.from(item.path, 'utf8').toString('base64'), item);
   }
-  return runBatch(config, options, JournalWriter.reopen(batchDir), batchDir, reuse);
+  return runBatch(config, options, await JournalWriter.reopen(batchDir), batchDir, reuse);
 }

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IntakeBatchExistsError, IntakeJournalError } from './errors';
-import { JOURNAL_FILE, JournalWriter, readJournal, writeFileDurably, type JournalHeader } from './journal';
+import { JOURNAL_FILE, JournalWriter, readJournal, type JournalHeader } from './journal';
+import { StorageFullError } from '../fs/errors';
+import { injectFaults } from '../testing/faulty-io';
 
 const base = mkdtempSync(join(tmpdir(), 'intake-journal-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -14,7 +16,7 @@ const header: JournalHeader = { t: 'batch', v: 1, batchId: 'id', startedAt: '202
 describe('batch journal', () => {
   it('writes the header at once and group-commits appended records', async () => {
     const dir = batchDir();
-    const w = JournalWriter.create(dir, header);
+    const w = await JournalWriter.create(dir, header);
     expect(readJournal(dir)).toEqual({ header, items: [], done: false });
     for (let i = 0; i < 50; i++) w.append({ t: 'item', item: { index: i } });
     await w.flush();
@@ -27,16 +29,16 @@ describe('batch journal', () => {
 
   it('refuses a folder that already holds a journal', async () => {
     const dir = batchDir();
-    await JournalWriter.create(dir, header).close();
-    expect(() => JournalWriter.create(dir, header)).toThrow(IntakeBatchExistsError);
+    await (await JournalWriter.create(dir, header)).close();
+    await expect(JournalWriter.create(dir, header)).rejects.toThrow(IntakeBatchExistsError);
   });
 
   it('drops a torn last line on reading and cuts it off on reopening', async () => {
     const dir = batchDir();
-    await JournalWriter.create(dir, header).close();
+    await (await JournalWriter.create(dir, header)).close();
     writeFileSync(join(dir, JOURNAL_FILE), `${JSON.stringify(header)}\n{"t":"item","item":{"index":0}}\n{"t":"it`);
     expect(readJournal(dir).items).toHaveLength(1);
-    const w = JournalWriter.reopen(dir);
+    const w = await JournalWriter.reopen(dir);
     w.append({ t: 'item', item: { index: 1 } });
     await w.close();
     expect(readJournal(dir).items).toEqual([{ index: 0 }, { index: 1 }]);
@@ -48,17 +50,27 @@ describe('batch journal', () => {
     ['an unknown record', `${JSON.stringify(header)}\n{"t":"mystery"}\n`, /unknown record/],
   ])('rejects a journal with %s', async (_label, text, message) => {
     const dir = batchDir();
-    await JournalWriter.create(dir, header).close();
+    await (await JournalWriter.create(dir, header)).close();
     writeFileSync(join(dir, JOURNAL_FILE), text);
     expect(() => readJournal(dir)).toThrow(message);
   });
 
-  it('writeFileDurably replaces a file whole and leaves no temp file', async () => {
+  it('a full disk fails the batch with a journal error naming it, and keeps every record flushed before', async () => {
     const dir = batchDir();
-    await JournalWriter.create(dir, header).close();
-    writeFileDurably(dir, 'result.json', '{"a":1}');
-    writeFileDurably(dir, 'result.json', '{"a":2}');
-    expect(readFileSync(join(dir, 'result.json'), 'utf8')).toBe('{"a":2}');
-    expect(existsSync(join(dir, `.result.json.${process.pid}.tmp`))).toBe(false);
+    const faults = injectFaults({ path: /intake\.journal$/, failWriteAt: 3, errno: 'ENOSPC' });
+    try {
+      const w = await JournalWriter.create(dir, header);
+      w.append({ t: 'item', item: { index: 0 } });
+      await w.flush();
+      w.append({ t: 'item', item: { index: 1 } });
+      const err = await w.flush().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IntakeJournalError);
+      expect((err as Error).cause).toBeInstanceOf(StorageFullError);
+      expect((err as Error).message).toMatch(/disk is full \(ENOSPC\)/);
+      await w.close().catch(() => undefined);
+    } finally {
+      faults.restore();
+    }
+    expect(readJournal(dir).items).toEqual([{ index: 0 }]);
   });
 });

@@ -5,19 +5,16 @@
 //   {"t":"done"}              after result.json was written
 // Durability: the header is written and fsynced (and the folder fsynced) before any work; finished items are
 // group-committed — appended then fdatasync'ed, and items finishing during a sync go in the next one — so the
-// journal trails the workers by at most one sync. A torn last line (crash mid-append) is ignored on reading.
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { fdatasync, write } from 'node:fs';
-import { promisify } from 'node:util';
+// journal trails the workers by at most one sync. A torn last line (crash mid-append) is ignored on reading and
+// cut off when the journal is reopened; appends go through app/fs/append.ts (whole, or cut back and rejected).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppendFile, wholeLines } from '../fs/append';
 import { IntakeBatchExistsError, IntakeJournalError } from './errors';
 import type { Algorithm, IntakeItem } from './types';
 
 export const JOURNAL_FILE = 'intake.journal';
 export const RESULT_FILE = 'result.json';
-
-const writeAsync = promisify(write);
-const fdatasyncAsync = promisify(fdatasync);
 
 export interface JournalHeader {
   t: 'batch';
@@ -35,69 +32,35 @@ export interface JournalContents {
   done: boolean;
 }
 
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Writes `bytes` to `dir/name` durably: temp file → fsync → rename → fsync folder. */
-export function writeFileDurably(dir: string, name: string, bytes: Uint8Array | string): void {
-  const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, join(dir, name));
-  fsyncDir(dir);
-}
-
 export class JournalWriter {
-  private readonly fd: number;
   private queue: string[] = [];
   private syncing: Promise<void> | null = null;
   private failure: Error | null = null;
   private closed = false;
 
-  private constructor(fd: number) {
-    this.fd = fd;
-  }
+  private constructor(private readonly file: AppendFile) {}
 
   /** Starts a new journal in `batchDir` (created if missing); fails if one is already there. */
-  static create(batchDir: string, header: JournalHeader): JournalWriter {
-    mkdirSync(batchDir, { recursive: true });
+  static async create(batchDir: string, header: JournalHeader): Promise<JournalWriter> {
     const path = join(batchDir, JOURNAL_FILE);
     if (existsSync(path)) throw new IntakeBatchExistsError(`batch folder ${JSON.stringify(batchDir)} already holds a journal; resume it with resumeBatch or give an empty folder`);
-    const fd = openSync(path, 'wx');
-    writeSync(fd, `${JSON.stringify(header)}\n`);
-    fsyncSync(fd);
-    fsyncDir(batchDir);
-    return new JournalWriter(fd);
+    const w = new JournalWriter(await JournalWriter.open(path));
+    w.append(header);
+    await w.flush();
+    return w;
   }
 
   /** Re-opens an existing journal for appending (resumeBatch), first cutting off a torn last line. */
-  static reopen(batchDir: string): JournalWriter {
-    const path = join(batchDir, JOURNAL_FILE);
-    const bytes = readFileSync(path);
-    const end = bytes.lastIndexOf(0x0a) + 1;
-    const fd = openSync(path, 'r+');
+  static async reopen(batchDir: string): Promise<JournalWriter> {
+    return new JournalWriter(await JournalWriter.open(join(batchDir, JOURNAL_FILE)));
+  }
+
+  private static async open(path: string): Promise<AppendFile> {
     try {
-      if (end < bytes.length) {
-        ftruncateSync(fd, end);
-        fsyncSync(fd);
-      }
+      return (await AppendFile.open(path, { intact: wholeLines })).file;
     } catch (err) {
-      closeSync(fd);
-      throw new IntakeJournalError(`cannot repair the torn end of batch journal ${JSON.stringify(path)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new IntakeJournalError(`cannot open the batch journal ${JSON.stringify(path)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    closeSync(fd);
-    return new JournalWriter(openSync(path, 'a'));
   }
 
   /** Queues a line; it is durable once a later `flush()` resolves (group commit runs in the background). */
@@ -112,9 +75,7 @@ export class JournalWriter {
       while (this.queue.length > 0 && this.failure === null) {
         const data = Buffer.from(this.queue.join(''), 'utf8');
         this.queue = [];
-        let off = 0;
-        while (off < data.length) off += (await writeAsync(this.fd, data, off, data.length - off, null)).bytesWritten;
-        await fdatasyncAsync(this.fd);
+        await this.file.append(data); // whole and fdatasynced, or cut back and rejected (app/fs/append.ts)
       }
     } catch (err) {
       this.failure = new IntakeJournalError(`cannot write the batch journal: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -135,7 +96,7 @@ export class JournalWriter {
     } finally {
       if (!this.closed) {
         this.closed = true;
-        closeSync(this.fd);
+        await this.file.close();
       }
     }
   }

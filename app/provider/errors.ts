@@ -1,5 +1,6 @@
 // Named errors of the provider service. Each has a stable `code` and the HTTP status it maps to, so the
 // server answers with the same code the workstation's client then raises again on its side.
+import { storageFault } from '../fs/errors';
 
 export class ProviderError extends Error {
   readonly code: string;
@@ -16,6 +17,20 @@ export class ProviderError extends Error {
 export class StoreFullError extends ProviderError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE_FULL', 507, message, options);
+  }
+}
+
+/** The device holding the store reported an I/O error (EIO). HTTP 507: the provider cannot store it now. */
+export class StoreIoError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_IO', 507, message, options);
+  }
+}
+
+/** An upload declares more bytes than the provider accepts at all (its quota or its largest upload). HTTP 413. */
+export class UploadTooLargeError extends ProviderError {
+  constructor(message: string) {
+    super('UPLOAD_TOO_LARGE', 413, message);
   }
 }
 
@@ -75,12 +90,18 @@ export class ConflictError extends ProviderError {
   }
 }
 
-/** Maps a Node file-system error to a named store error, or returns undefined when it is none of those. */
+/**
+ * Maps a file-system error (or a named storage fault of app/fs/errors.ts) to a named store error, or returns
+ * undefined when it is none of those.
+ */
 export function storeErrorFrom(err: unknown, what: string): ProviderError | undefined {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (err instanceof ProviderError) return err;
+  const fault = storageFault(err, what);
+  const code = fault?.errno ?? (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || fault?.code === 'STORAGE_FULL') {
     return new StoreFullError(`${what}: the disk is full (${code}); free space or raise the quota`, { cause: err });
   }
+  if (code === 'EIO') return new StoreIoError(`${what}: the device reported an I/O error (EIO); check the disk`, { cause: err });
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new StorePermissionError(`${what}: permission denied (${code}); the store folder must be writable by the provider`, {
       cause: err,

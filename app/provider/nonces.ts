@@ -1,8 +1,7 @@
 // Persisted replay cache: every (key, nonce) accepted within the time window is written (and fdatasynced) to
 // nonces.log before the request is served, so a replay is refused even after the provider restarts. Entries
 // older than the window can never be replayed (their time is rejected), so they are dropped on compaction.
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { writeFileAtomic } from '../fs/atomic';
+import { AppendFile, wholeLines } from '../fs/append';
 
 interface Entry {
   k: string;
@@ -13,37 +12,30 @@ interface Entry {
 export class NonceCache {
   private readonly seen = new Map<string, number>();
   private appendsSinceCompaction = 0;
-  private chain: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly file: string,
     private readonly windowMs: number,
-    private fh: FileHandle,
+    private readonly log: AppendFile,
   ) {}
 
   /** Opens the cache stored in `file`, keeping the entries still inside `windowMs` of now. */
   static async open(file: string, windowMs: number, now = Date.now()): Promise<NonceCache> {
-    let text = '';
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    // A torn last line (a crash mid-append) was never answered, so cutting it off is safe (app/fs/append.ts).
+    const { file: log, bytes } = await AppendFile.open(file, { intact: wholeLines });
     const live: Entry[] = [];
-    for (const line of text.split('\n')) {
+    for (const line of bytes.toString('utf8').split('\n')) {
       if (line === '') continue;
       let e: Entry;
       try {
         e = JSON.parse(line) as Entry;
       } catch {
-        // A torn last line from a crash mid-append: that request was never answered, so dropping it is safe.
-        continue;
+        continue; // a line torn by an earlier version, which appended after a failed write: never answered
       }
       if (typeof e.k === 'string' && typeof e.n === 'string' && typeof e.t === 'number' && e.t >= now - windowMs) live.push(e);
     }
-    await writeFileAtomic(file, live.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600, overwrite: true });
-    const cache = new NonceCache(file, windowMs, await open(file, 'a'));
+    const cache = new NonceCache(windowMs, log);
     for (const e of live) cache.seen.set(`${e.k}:${e.n}`, e.t);
+    await cache.compact(now);
     return cache;
   }
 
@@ -55,14 +47,14 @@ export class NonceCache {
     const key = `${keyId}:${nonce}`;
     if (this.seen.has(key)) return false;
     this.seen.set(key, time);
-    const line = JSON.stringify({ k: keyId, n: nonce, t: time } satisfies Entry) + '\n';
-    const step = this.chain.then(async () => {
-      await this.fh.write(line);
-      await this.fh.datasync();
-      if (++this.appendsSinceCompaction >= 10_000) await this.compact(now);
-    });
-    this.chain = step.catch(() => undefined);
-    await step;
+    const line = Buffer.from(JSON.stringify({ k: keyId, n: nonce, t: time } satisfies Entry) + '\n');
+    try {
+      await this.log.append(line); // whole and fdatasynced, or cut back and rejected with a named fault
+    } catch (err) {
+      this.seen.delete(key); // not recorded: the request is refused, so the nonce may be used again
+      throw err;
+    }
+    if (++this.appendsSinceCompaction >= 10_000) await this.compact(now);
     return true;
   }
 
@@ -72,14 +64,11 @@ export class NonceCache {
       const i = key.indexOf(':');
       return JSON.stringify({ k: key.slice(0, i), n: key.slice(i + 1), t } satisfies Entry) + '\n';
     });
-    await this.fh.close();
-    await writeFileAtomic(this.file, lines.join(''), { mode: 0o600, overwrite: true });
-    this.fh = await open(this.file, 'a');
+    await this.log.replace(Buffer.from(lines.join('')));
     this.appendsSinceCompaction = 0;
   }
 
   async close(): Promise<void> {
-    await this.chain;
-    await this.fh.close();
+    await this.log.close();
   }
 }

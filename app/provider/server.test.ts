@@ -221,11 +221,15 @@ describe('provider service', () => {
     expect(JSON.parse(readFileSync(join(dir, 'urls-resume.json'), 'utf8'))).toEqual({});
   });
 
-  it('refuses an upload beyond the quota with 507', async () => {
+  it('refuses an upload beyond what is left of the quota with 507, and one beyond the whole quota with 413', async () => {
     await server.close();
-    await start({ quotaBytes: 1000 });
+    await start({ quotaBytes: 3000 });
+    const first = makeFile('q1.bin', randomBytes(2000));
+    await client(alice).upload(first.path, first);
     const f = makeFile('q.bin', randomBytes(2000));
     await expect(client(alice).upload(f.path, f)).rejects.toMatchObject({ status: 507, code: 'QUOTA_EXCEEDED' });
-    expect(objectsOnDisk()).toEqual([]);
+    const huge = makeFile('q2.bin', randomBytes(3001));
+    await expect(client(alice).upload(huge.path, huge)).rejects.toMatchObject({ status: 413, code: 'UPLOAD_TOO_LARGE' });
+    expect(objectsOnDisk()).toEqual([first.sha256]);
   });
 });

@@ -18,7 +18,7 @@ import type { Upload } from '@tus/utils';
 import type { Signer } from '../crypto/signer';
 import { authenticate, AUTH_HEADER, bodyDigestOf, UNSIGNED_PAYLOAD, type AuthContext } from './auth';
 import { Countersigner } from './countersign';
-import { BadRequestError, ForbiddenError, IntegrityError, ProviderError } from './errors';
+import { BadRequestError, ForbiddenError, IntegrityError, ProviderError, storeErrorFrom, UploadTooLargeError } from './errors';
 import { DEPOSITOR_ROLES, type Member, type MemberDirectory } from './members';
 import { NonceCache } from './nonces';
 import { requestBodyStream } from './request-body';
@@ -44,6 +44,10 @@ export interface ProviderServerOptions {
   /** Allowed clock difference for signed requests, ms (default 300 000: the genesis default skew). */
   windowMs?: number;
   quotaBytes?: number;
+  /** An upload not finished this long after its last byte (or its creation) expires, releasing its quota (default 24 h), ms. */
+  uploadExpiryMs?: number;
+  /** Largest Upload-Length accepted (default 16 TiB); a larger one is refused with 413. */
+  maxUploadBytes?: number;
   /** How long after a request its receipt may still be issued (genesis maxUploadSeconds; default 7 days), ms. */
   maxUploadMs?: number;
   /** Largest request body for JSON routes (default 1 MiB). */
@@ -92,6 +96,16 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
 
   const staging = new StagingStore(stagingDir);
   const reservations = new Map<string, () => void>();
+  const maxUploadBytes = options.maxUploadBytes ?? 16 * 2 ** 40;
+  const uploadExpiryMs = options.uploadExpiryMs ?? 24 * 3_600_000;
+  const release = (id: string) => {
+    reservations.get(id)?.();
+    reservations.delete(id);
+  };
+  /** Removes uploads idle for longer than uploadExpiryMs and releases their quota. */
+  const expire = async () => {
+    for (const id of await staging.expired(uploadExpiryMs, now())) release(id);
+  };
 
   /** Moves a completely received upload into the object store, or discards it when its hash is wrong. */
   async function finishUpload(upload: Upload): Promise<{ sha256: string; deduplicated: boolean }> {
@@ -112,8 +126,7 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
       }
       throw err;
     } finally {
-      reservations.get(upload.id)?.();
-      reservations.delete(upload.id);
+      release(upload.id);
     }
   }
 
@@ -130,6 +143,10 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
       if (upload.size === undefined) throw bad('Upload-Length is required: deferred lengths are not accepted');
       if (!/^[0-9a-f]{64}$/.test(md.sha256 ?? '')) throw bad(`Upload-Metadata sha256 must be 64 lowercase hex digits, got ${JSON.stringify(md.sha256 ?? null)}`);
       if (md.size !== String(upload.size)) throw bad(`Upload-Metadata size ${JSON.stringify(md.size ?? null)} differs from Upload-Length ${upload.size}`);
+      const limit = Math.min(maxUploadBytes, store.quotaBytes ?? Infinity);
+      if (upload.size > limit) {
+        throw tusError(new UploadTooLargeError(`Upload-Length ${upload.size} exceeds the ${limit === maxUploadBytes ? 'largest upload' : 'quota'} of ${limit} bytes this provider accepts`));
+      }
       try {
         reservations.set(upload.id, store.reserve(upload.size));
       } catch (err) {
@@ -159,7 +176,9 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
     return send(req, context, headers);
   };
 
-  // Recovery: uploads received completely before a crash are finished now; the others keep their quota.
+  // Recovery: uploads received completely before a crash are finished now; the others keep their quota until
+  // they expire.
+  await staging.removeOrphans();
   for (const id of await staging.configstore.list!()) {
     let upload: Upload;
     try {
@@ -178,10 +197,16 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
     }
   }
 
+  await expire();
+  const expiryTimer = setInterval(() => void expire().catch(() => undefined), Math.min(uploadExpiryMs / 4, 300_000));
+  expiryTimer.unref();
+
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1 << 20, forceCloseConnections: true });
 
-  app.setErrorHandler((err: unknown, _req, reply) => {
-    if (err instanceof ProviderError) return sendError(reply, err);
+  app.setErrorHandler((err: unknown, req, reply) => {
+    // A full disk (the nonce cache, receipts, the store) is the named 507, never a bare 500.
+    const named = storeErrorFrom(err, `${req.method} ${req.url.split('?')[0]}`);
+    if (named) return sendError(reply, named);
     const status = (err as { statusCode?: number }).statusCode;
     const message = err instanceof Error ? err.message : String(err);
     if (status && status >= 400 && status < 500) {
@@ -307,6 +332,7 @@ export async function createProviderServer(options: ProviderServerOptions): Prom
       return `http://${host}:${address.port}`;
     },
     async close() {
+      clearInterval(expiryTimer);
       await app.close();
       await nonces.close();
     },

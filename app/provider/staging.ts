@@ -4,7 +4,7 @@
 // place), and a full disk while receiving answers 507 instead of tus's generic 500.
 import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -58,9 +58,58 @@ export interface RunningHash {
  */
 export class StagingStore extends FileStore {
   readonly running = new Map<string, RunningHash>();
+  private readonly kv: AtomicKvStore;
 
   constructor(directory: string) {
-    super({ directory, configstore: new AtomicKvStore(directory) });
+    const kv = new AtomicKvStore(directory);
+    super({ directory, configstore: kv });
+    this.kv = kv;
+  }
+
+  /** Creates the empty data file and its description; on failure (a full disk) neither is left behind. */
+  override async create(file: Upload): Promise<Upload> {
+    try {
+      return await super.create(file);
+    } catch (err) {
+      await this.discard(file.id);
+      const named = storeErrorFrom(err, `creating upload ${file.id}`);
+      if (named) throw { status_code: named.status, body: JSON.stringify({ error: { code: named.code, message: named.message } }) + '\n' };
+      throw err;
+    }
+  }
+
+  /** Removes an upload's data file and description, whichever exist. */
+  async discard(id: string): Promise<void> {
+    this.running.delete(id);
+    await rm(join(this.directory, id), { force: true });
+    await this.configstore.delete(id);
+  }
+
+  /** Removes data files without a description (a creation that failed before the fix of 507s) and temp files. */
+  async removeOrphans(): Promise<void> {
+    const names = new Set(await readdir(this.directory));
+    for (const n of names) {
+      if ((/^[0-9a-f]{32}$/.test(n) && !names.has(`${n}.json`)) || (n.startsWith('.') && n.endsWith('.tmp'))) await rm(join(this.directory, n), { force: true });
+    }
+  }
+
+  /**
+   * Uploads not finished within `expiryMs` of their last activity (creation or last byte received): tus
+   * 1.0.0 "expiration" — their bytes are removed and their ids returned, so their quota can be released.
+   */
+  async expired(expiryMs: number, now: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const id of await this.kv.list()) {
+      const upload = await this.kv.get(id);
+      if (!upload) continue;
+      const created = Date.parse(upload.creation_date ?? '') || 0;
+      const touched = await stat(join(this.directory, id)).then((st) => st.mtimeMs, () => 0);
+      if (Math.max(created, touched) + expiryMs <= now) {
+        await this.discard(id);
+        out.push(id);
+      }
+    }
+    return out;
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {

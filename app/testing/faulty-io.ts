@@ -1,6 +1,7 @@
 // Fault injection for the durable-write layer (app/fs/io.ts): a FileIo that behaves like node:fs except at the
 // calls the plan names — a short write, a write failing with EIO or ENOSPC, a failing fdatasync/fsync — on files
-// whose path matches. `injectFaults` installs it; `restore()` puts the real one back.
+// whose path matches. `injectFaults` installs it; `restore()` puts the real one back. Only files opened after
+// `injectFaults` are faulted (a handle opened before has no known path).
 import type { FileHandle } from 'node:fs/promises';
 import { nodeIo, setFileIo, type FileIo } from '../fs/io';
 
