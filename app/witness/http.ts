@@ -1,7 +1,9 @@
-// Small HTTP helpers shared by the witness, the mirror and the node-side witness client: bounded request bodies
-// on the server side and bounded responses on the client side, so no peer can make us buffer without limit.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+// Small HTTP helpers shared by the witness, the mirror and the node-side witness client: fastify servers with
+// bounded request bodies on the server side and bounded responses on the client side, so no peer can make us
+// buffer without limit.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /** A peer response or request that breaks a size or protocol limit; `code` is stable. */
 export class HttpLimitError extends Error {
@@ -16,44 +18,56 @@ export class HttpLimitError extends Error {
   }
 }
 
-/** Reads a request body, rejecting with HttpLimitError (NET_TOO_LARGE) once it passes `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      reject(new HttpLimitError('NET_TOO_LARGE', `request body of ${declared} bytes exceeds the ${limit}-byte limit`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let failed = false;
-    req.on('data', (c: Buffer) => {
-      if (failed) return;
-      total += c.length;
-      if (total > limit) {
-        failed = true;
-        reject(new HttpLimitError('NET_TOO_LARGE', `request body exceeds the ${limit}-byte limit`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(new Uint8Array(Buffer.concat(chunks)));
-    });
-    req.on('error', (err) => {
-      if (!failed) {
-        failed = true;
-        reject(err);
-      }
-    });
-  });
+/** A server app's request body, in bytes, as peerApp's parser keeps it (none for a bodiless request). */
+export function rawBody(req: FastifyRequest): Uint8Array {
+  const body = req.body;
+  return Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.length) : new Uint8Array(0);
 }
 
-export function send(res: ServerResponse, status: number, body: string | Uint8Array, contentType = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
-  const data = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.length);
-  res.writeHead(status, { 'content-type': contentType, 'content-length': String(data.length), ...headers });
-  res.end(data);
+/** The fastify app behind each node Server that peerApp made, for listen/closeServer. */
+const apps = new WeakMap<Server, FastifyInstance>();
+
+/**
+ * A fastify app for a peer-facing server (the witness, the mirror, a static tile server): bodies of any content
+ * type kept as raw bytes up to `bodyLimit` (413 beyond it, the connection closed), plain-text 404 and 500 answers.
+ * `serve` registers the routes; the node Server it returns is started and stopped with listen/closeServer.
+ */
+export function peerApp(bodyLimit: number, serve: (app: FastifyInstance) => void): Server {
+  const app = Fastify({ logger: false, bodyLimit, exposeHeadRoutes: false });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.setNotFoundHandler((_req, reply) => text(reply, 404, 'not found\n'));
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (err.statusCode === 413) {
+      const declared = Number(req.headers['content-length'] ?? NaN);
+      const message = Number.isFinite(declared) && declared > bodyLimit ? `request body of ${declared} bytes exceeds the ${bodyLimit}-byte limit` : `request body exceeds the ${bodyLimit}-byte limit`;
+      return text(reply.header('connection', 'close'), 413, `${message}\n`, 'text/plain');
+    }
+    return text(reply, 500, `internal error: ${err.message}\n`);
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    // An unknown address is answered before its body is read.
+    if (req.is404) return text(reply, 404, 'not found\n');
+    // A body is bytes whatever type it declares (c2sp.org/tlog-witness names none): a malformed type is no 415.
+    delete req.headers['content-type'];
+    return undefined;
+  });
+  serve(app);
+  apps.set(app.server, app);
+  return app.server;
+}
+
+/** A route's onRequest hook refusing other methods with 405 before their body is read (`allow`: the first one). */
+export function only(...methods: string[]): { onRequest: (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> } {
+  return {
+    onRequest: async (req, reply) => (methods.includes(req.method) ? undefined : text(reply.header('allow', methods[0]!), 405, `use ${methods[0]}\n`, 'text/plain')),
+  };
+}
+
+/** Answers `status` with `body` as it is (no serialisation) and an explicit content type. */
+export function text(reply: FastifyReply, status: number, body: string | Uint8Array, contentType = 'text/plain; charset=utf-8'): FastifyReply {
+  // A Buffer, so fastify adds nothing to the content type.
+  return reply.code(status).header('content-type', contentType).send(typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.length));
 }
 
 export interface FetchOptions {
@@ -130,19 +144,33 @@ export async function fetchLimited(url: string, opts: FetchOptions): Promise<Fet
 }
 
 /** Listens on host:port (0 = any free port) and resolves to the base URL. */
-export function listen(server: Server, port: number, host: string): Promise<string> {
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  const app = apps.get(server);
+  if (app) {
+    await app.listen({ port, host });
+    return baseUrl(server);
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
-      const a = server.address() as AddressInfo;
-      resolve(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+      resolve(baseUrl(server));
     });
   });
 }
 
-/** Closes a server, dropping idle keep-alive connections so close() does not wait for them. */
-export function closeServer(server: Server): Promise<void> {
+function baseUrl(server: Server): string {
+  const a = server.address() as AddressInfo;
+  return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+}
+
+/**
+ * Closes a server, dropping idle keep-alive connections so close() does not wait for them (a request under way
+ * is answered first).
+ */
+export async function closeServer(server: Server): Promise<void> {
+  const app = apps.get(server);
+  if (app) return app.close();
   return new Promise((resolve, reject) => {
     server.close((err) => (err ? reject(err) : resolve()));
     server.closeIdleConnections();
