@@ -42,17 +42,18 @@ export interface ChunkResult {
   entries: WorkerEntry[];
 }
 
-/** Imported keys by publicKey hex (a ledger has few signers): no hex or point decoding per signature. */
-const keys = new Map<string, KeyObject | null>();
+/** Imported keys by publicKey hex (a ledger has few signers), or why one cannot be imported. */
+const keys = new Map<string, KeyObject | string>();
 const LEAF_PREFIX = new Uint8Array([0x00]);
 
-function key(hex: string): KeyObject | null {
+function key(hex: string): KeyObject | string {
   let k = keys.get(hex);
   if (k === undefined) {
     try {
       k = nodePublicKey(parsePublicKey(hex));
-    } catch {
-      k = null; // malformed: the main thread's rules report it, naming the field
+    } catch (err) {
+      // Fail closed: a key that cannot be imported verifies nothing, so its signature counts as failed.
+      k = `publicKey ${hex.slice(0, 16)}… cannot be imported: ${err instanceof Error ? err.message : String(err)}`;
     }
     if (keys.size > 10_000) keys.clear();
     keys.set(hex, k);
@@ -79,7 +80,7 @@ function decodeSig(text: string): Uint8Array | string {
 /** An entry parsed and past the stateless rules, with its signatures ready to verify. */
 interface Prepared {
   parsed: ReturnType<typeof parseEntry>;
-  sigs: Array<{ pub: KeyObject | null; sig: Uint8Array | string }>;
+  sigs: Array<{ pub: KeyObject | string; sig: Uint8Array | string }>;
 }
 
 function prepare(entry: Uint8Array): Prepared | WorkerEntry {
@@ -98,8 +99,9 @@ function prepare(entry: Uint8Array): Prepared | WorkerEntry {
 function verifyPrepared(p: Prepared): { result: WorkerEntry; verified: number } {
   let verified = 0;
   for (const [at, { pub, sig }] of p.sigs.entries()) {
-    if (!pub) continue; // a malformed key: the main thread's rules report it, naming the field
-    const out = typeof sig === 'string' ? { ok: false as const, reason: 'malformed', detail: sig } : verifyWithKeyObject(sig, p.parsed.message.bytes, pub);
+    const out = typeof pub === 'string'
+      ? { ok: false as const, reason: 'unusable-key', detail: pub }
+      : typeof sig === 'string' ? { ok: false as const, reason: 'malformed', detail: sig } : verifyWithKeyObject(sig, p.parsed.message.bytes, pub);
     if (!out.ok) {
       const s = p.parsed.envelope.signatures[at]!;
       return { result: { signature: { at, role: s.role, keyId: s.keyId, reason: out.reason, detail: out.detail } }, verified };
