@@ -10,6 +10,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ensureDirDurable, writeFileAtomic } from '../fs/atomic';
+import { storageFault } from '../fs/errors';
 import { bytesEqual, bytesToHex, utf8Decode, utf8ToBytes } from '../ledger/bytes';
 import { fromBase64 } from '../crypto/encoding';
 import { type Checkpoint, peekCheckpoint, openCheckpoint } from '../ledger/checkpoint';
@@ -59,6 +60,20 @@ export interface WitnessReply {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+}
+
+/**
+ * Runs `fn`; a storage fault (a full disk, EIO: app/fs/errors.ts) becomes the 507 answer naming it — the witness
+ * answers again once the fault clears, and nothing was cosigned that is not stored.
+ */
+async function storageReply<T>(fn: () => Promise<T>, what: string): Promise<T | WitnessReply> {
+  try {
+    return await fn();
+  } catch (err) {
+    const fault = storageFault(err, what);
+    if (fault) return text(fault.status, `${fault.code}: ${fault.message}`);
+    throw err;
+  }
 }
 
 const text = (status: number, body: string): WitnessReply => ({ status, contentType: 'text/plain; charset=utf-8', body: body.endsWith('\n') ? body : `${body}\n` });
@@ -245,7 +260,7 @@ export class Witness {
     } catch (err) {
       return text(400, `bad request: ${(err as Error).message}`);
     }
-    const state = this.logs.get(cp.origin);
+    const state = await this.follow(cp.origin);
     if (!state) return text(404, `unknown log origin ${JSON.stringify(cp.origin)}`);
     try {
       openCheckpoint(req.note, state.logKey, { origin: state.origin });
@@ -253,7 +268,22 @@ export class Witness {
       return text(403, `checkpoint is not validly signed by the log key ${state.logKey.name}: ${(err as Error).message}`);
     }
     if (req.oldSize > cp.size) return text(400, `old size ${req.oldSize} is larger than the checkpoint size ${cp.size}`);
-    return this.mutex.run(state.origin, () => this.addLocked(state, req, cp));
+    return storageReply(() => this.mutex.run(state.origin, () => this.addLocked(state, req, cp)), 'keeping the cosigned checkpoint');
+  }
+
+  /**
+   * The state of a log the witness follows; a log added to DIR/witness.json since the witness opened (`evidence
+   * witness add-log`) is taken up here, without a restart.
+   */
+  private async follow(origin: string): Promise<LogState | undefined> {
+    const known = this.logs.get(origin);
+    if (known) return known;
+    const added = (await readConfig(this.dir)).logs.find((l) => l.origin === origin);
+    if (!added) return undefined;
+    const state: LogState = { origin, logKey: parseVerifierKey(added.vkey), latest: undefined };
+    this.logs.set(origin, state);
+    this.config.logs.push({ origin, vkey: added.vkey });
+    return state;
   }
 
   private async addLocked(state: LogState, req: AddCheckpointRequest, cp: Checkpoint): Promise<WitnessReply> {
@@ -302,7 +332,7 @@ export class Witness {
     } catch (err) {
       return text(400, `bad gossip: ${(err as Error).message}`);
     }
-    const state = this.logs.get(cp.origin);
+    const state = await this.follow(cp.origin);
     if (!state) return text(404, `unknown log origin ${JSON.stringify(cp.origin)}`);
     try {
       openCheckpoint(note, state.logKey, { origin: state.origin });
@@ -312,7 +342,11 @@ export class Witness {
     const ours = state.latest;
     if (!ours) return text(404, `no cosigned checkpoint yet for ${state.origin}`);
     if (ours.checkpoint.size === cp.size && !bytesEqual(ours.checkpoint.root, cp.root)) {
-      await this.forks.record({ origin: state.origin, reason: `two checkpoints of size ${cp.size} with different roots`, ours: ours.note, theirs: note, source });
+      const kept = await storageReply(async () => {
+        await this.forks.record({ origin: state.origin, reason: `two checkpoints of size ${cp.size} with different roots`, ours: ours.note, theirs: note, source });
+        return undefined;
+      }, 'keeping fork evidence');
+      if (kept) return kept;
     }
     return { status: 200, contentType: 'text/plain; charset=utf-8', body: ours.note };
   }
