@@ -14,8 +14,20 @@ export interface FileIo {
   truncate(fh: FileHandle, length: number): Promise<void>;
 }
 
+/** The path each open handle was opened with (for the fault-injection kit's path filter). */
+const opened = new WeakMap<FileHandle, string>();
+
+/** The path `fh` was opened with through this layer, if it was. */
+export function openedPath(fh: FileHandle): string | undefined {
+  return opened.get(fh);
+}
+
 export const nodeIo: FileIo = {
-  open: (path, flags, mode) => fs.open(path, flags, mode),
+  open: async (path, flags, mode) => {
+    const fh = await fs.open(path, flags, mode);
+    opened.set(fh, path);
+    return fh;
+  },
   write: async (fh, data, offset, length, position) => (await fh.write(data, offset, length, position)).bytesWritten,
   sync: (fh, kind) => (kind === 'data' ? fh.datasync() : fh.sync()),
   truncate: (fh, length) => fh.truncate(length),

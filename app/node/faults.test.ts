@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fromBase64, toBase64 } from '../crypto/encoding';
 import { leafHash } from '../ledger/merkle';
 import { signCheckpoint } from '../ledger/checkpoint';
@@ -16,7 +16,7 @@ import { FsLogDriver } from '../ledger/storage/fs';
 import { injectFaults, type FaultPlan, type InjectedFaults } from '../testing/faulty-io';
 import { mountTmpfs, tmpfsUnavailable, unmountAll } from '../testing/tmpfs';
 import { initNode } from './init';
-import { type LedgerNode, startNodeServer } from './server';
+import { type LedgerNode, type NodeServerOptions, startNodeServer } from './server';
 import { nodePaths } from './files';
 
 const ORIGIN = 'faults.test/ledger';
@@ -29,12 +29,12 @@ afterEach(async () => {
   unmountAll();
 });
 
-async function startNode(dir?: string): Promise<{ dir: string; net: SampleNetwork; node: LedgerNode }> {
+async function startNode(dir?: string, onCheckpoint?: NodeServerOptions['onCheckpoint']): Promise<{ dir: string; net: SampleNetwork; node: LedgerNode }> {
   const d = dir ?? (await mkdtemp(join(tmpdir(), 'node-faults-')));
   if (!dir) cleanup.push(() => rm(d, { recursive: true, force: true }));
   const net = new SampleNetwork({ origin: ORIGIN, seed: 7 });
   await initNode({ dir: d, origin: ORIGIN, key: net.logKey, genesis: () => net.genesis() });
-  const node = await startNodeServer({ dir: d, batchMs: 20, recoverMs: 50, workers: 0 });
+  const node = await startNodeServer({ dir: d, batchMs: 20, recoverMs: 50, workers: 0, ...(onCheckpoint ? { onCheckpoint } : {}) });
   cleanup.push(() => node.close());
   return { dir: d, net, node };
 }
@@ -111,6 +111,25 @@ describe('ledger node under storage faults', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('STORAGE_FULL');
     const unsigned = await fetch(`${node.url}/gossip`, { method: 'POST', body: 'not a note\n' });
     expect(unsigned.status).toBe(403);
+  });
+});
+
+describe('stuck states: the witnesses hear the current checkpoint without a new entry', () => {
+  it('at start, after a restart, and after the log reopens from a storage fault', async () => {
+    const sizes: number[] = [];
+    const { dir, net, node } = await startNode(undefined, (p) => void sizes.push(p.checkpoint.size));
+    await vi.waitFor(() => expect(sizes).toEqual([1])); // the genesis checkpoint, before any submission
+    expect((await submit(node, entryBytes(net.next()))).status).toBe(200);
+    await node.sequencer.integrate();
+    await vi.waitFor(() => expect(sizes).toEqual([1, 2]));
+    faults = injectFaults({ path: /journal$/, failWriteAt: 1, errno: 'EIO' });
+    expect((await submit(node, entryBytes(net.next()))).status).toBe(507);
+    faults.heal();
+    await vi.waitFor(() => expect(sizes).toEqual([1, 2, 2])); // reopened: the current checkpoint again
+    await node.close();
+    const again = await startNodeServer({ dir, workers: 0, onCheckpoint: (p) => void sizes.push(p.checkpoint.size) });
+    cleanup.push(() => again.close());
+    await vi.waitFor(() => expect(sizes).toEqual([1, 2, 2, 2]));
   });
 });
 

@@ -1,9 +1,9 @@
 // Fault injection for the durable-write layer (app/fs/io.ts): a FileIo that behaves like node:fs except at the
 // calls the plan names — a short write, a write failing with EIO or ENOSPC, a failing fdatasync/fsync — on files
-// whose path matches. `injectFaults` installs it; `restore()` puts the real one back. Only files opened after
-// `injectFaults` are faulted (a handle opened before has no known path).
+// whose path matches (also files opened before it was installed). `injectFaults` installs it; `restore()` puts
+// the real one back.
 import type { FileHandle } from 'node:fs/promises';
-import { nodeIo, setFileIo, type FileIo } from '../fs/io';
+import { nodeIo, openedPath, setFileIo, type FileIo } from '../fs/io';
 
 export type FaultErrno = 'EIO' | 'ENOSPC' | 'EDQUOT' | 'EROFS';
 
@@ -38,20 +38,15 @@ function fault(errno: FaultErrno, call: string): NodeJS.ErrnoException {
 }
 
 export function injectFaults(plan: FaultPlan): InjectedFaults {
-  const paths = new WeakMap<FileHandle, string>();
   const errno = plan.errno ?? 'EIO';
   let writes = 0;
   let syncs = 0;
   let injected = 0;
   let healed = false;
-  const matches = (fh: FileHandle): boolean => !healed && (plan.path?.test(paths.get(fh) ?? '') ?? true);
+  const matches = (fh: FileHandle): boolean => !healed && (plan.path?.test(openedPath(fh) ?? '') ?? true);
   const failingAll = (): boolean => !healed && plan.failAllFrom !== undefined && writes >= plan.failAllFrom;
   const io: FileIo = {
-    async open(path, flags, mode) {
-      const fh = await nodeIo.open(path, flags, mode);
-      paths.set(fh, path);
-      return fh;
-    },
+    open: (path, flags, mode) => nodeIo.open(path, flags, mode),
     async write(fh, data, offset, length, position) {
       if (!matches(fh)) return nodeIo.write(fh, data, offset, length, position);
       writes++;
