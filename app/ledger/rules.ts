@@ -27,6 +27,7 @@ import {
   recordSchemas,
 } from '../records/schemas';
 import { MAX_ENTRY_SIZE } from './layout';
+import { TrustError, bundleFromGenesis, checkTrustBundle } from '../trust/bundle';
 import { NoteError, SIG_COSIGNATURE_V1, SIG_ED25519, parseVerifierKey } from './note';
 
 export type RuleStatus = 400 | 401 | 403 | 409 | 413 | 422;
@@ -687,6 +688,15 @@ function genesisAlone(record: GenesisRecord): void {
     vkeys.add(v);
   }
   vkeyOf(record.logKey, 'record.logKey', SIG_ED25519);
+  // A genesis that names its trust bundle's extra fields must describe a well-formed bundle.
+  if (record.trust) {
+    try {
+      checkTrustBundle(bundleFromGenesis(record));
+    } catch (err) {
+      if (err instanceof TrustError) throw bad('record.trust', err.message);
+      throw err;
+    }
+  }
 }
 
 function genesisRule(state: LedgerState, record: GenesisRecord, ctx: SignatureContext): () => void {

@@ -44,6 +44,18 @@ export const genesisSchema = z.object({
   maxClockSkewSeconds: z.number().int().min(0).max(86_400).optional(),
   /** How long after the request the provider may confirm storage (large uploads); default 7 days. */
   maxUploadSeconds: z.number().int().min(0).max(365 * 86_400).optional(),
+  /**
+   * What the ledger's trust bundle (app/trust/bundle.ts) adds to the fields above: the provider key(s), whether
+   * the ledger is self-witnessed (standalone), TSA certificates. Optional: a genesis without it describes a
+   * bundle with no provider key that is not self-witnessed.
+   */
+  trust: z
+    .strictObject({
+      providers: z.array(adminSchema).max(100),
+      selfWitnessed: z.boolean(),
+      tsa: z.array(z.string().max(100_000)).max(20).optional(),
+    })
+    .optional(),
 });
 
 export const memberSchema = z.object({
