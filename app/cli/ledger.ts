@@ -15,6 +15,7 @@ import { seedLog } from '../node/seed';
 import { startNodeServer } from '../node/server';
 import { nodeWitnessHook } from '../node/witness-hook';
 import { readWitnessEndpoints } from '../witness/pusher';
+import { TRUST_BUNDLE_FILE, formatFingerprint } from '../trust/bundle';
 
 const int = (name: string) => (v: string): number => {
   const n = Number(v);
@@ -30,10 +31,19 @@ interface GenesisConfig {
   witnessPolicy?: { quorum: number; witnesses: Array<{ name: string; vkey: string }> };
   maxClockSkewSeconds?: number;
   maxUploadSeconds?: number;
+  /** The provider keys of the trust bundle (also given with --provider). */
+  providers?: Array<{ keyId: string; publicKey: string; name: string }>;
+}
+
+/** `--provider KEYID:PUBLICKEY[:NAME]` (what `evidence provider init` prints). */
+export function parseProviderArg(v: string, prev: Array<{ keyId: string; publicKey: string; name: string }>): Array<{ keyId: string; publicKey: string; name: string }> {
+  const m = /^([0-9a-f]{32}):(0[23][0-9a-f]{64})(?::(.+))?$/.exec(v.trim());
+  if (!m) throw new InvalidArgumentError(`--provider ${JSON.stringify(v)} must be KEYID:PUBLICKEY[:NAME] (32 and 66 lowercase hex characters, as \`evidence provider init\` prints them)`);
+  return [...prev, { keyId: m[1]!, publicKey: m[2]!, name: m[3] ?? `provider ${prev.length + 1}` }];
 }
 
 /** Builds and signs the genesis from a config and the admins' keystores (every admin signs the genesis). */
-async function genesisFrom(origin: string, configPath: string | undefined, adminKeys: string[], logVkey: string): Promise<SignedRecord> {
+async function genesisFrom(origin: string, configPath: string | undefined, adminKeys: string[], providerArgs: GenesisConfig['providers'], logVkey: string): Promise<SignedRecord> {
   const config: GenesisConfig = configPath ? (JSON.parse(await readFile(configPath, 'utf8')) as GenesisConfig) : {};
   const passphrase = process.env.EVIDENCE_PASSPHRASE;
   if (adminKeys.length > 0 && passphrase === undefined) throw new Error('set EVIDENCE_PASSPHRASE to unlock the --admin-key keystores');
@@ -56,6 +66,8 @@ async function genesisFrom(origin: string, configPath: string | undefined, admin
       logKey: logVkey,
       maxClockSkewSeconds: config.maxClockSkewSeconds ?? 300,
       ...(config.maxUploadSeconds !== undefined ? { maxUploadSeconds: config.maxUploadSeconds } : {}),
+      // The trust bundle's provider keys: a depositor with this bundle refuses any other provider.
+      trust: { providers: [...(config.providers ?? []), ...(providerArgs ?? [])], selfWitnessed: false },
     };
     const signerOf = (keyId: string) => unlocked.find((u) => u.keyId === keyId)!.signer;
     let env = signRecord(record as never, adminRole(0), signerOf(admins[0]!.keyId)) as SignedRecord;
@@ -87,18 +99,23 @@ export function register(program: Command): void {
   const node = program.command('node').description('run a ledger node (the sequencer of a transparency log)');
   node
     .command('init')
-    .description('create a ledger node folder: the log key and the genesis entry')
+    .description('create a ledger node folder: the log key, the genesis entry and trust.bundle')
     .requiredOption('--dir <dir>', 'the node folder to create')
     .requiredOption('--name <origin>', 'the log origin (e.g. ledger.agency.example/main)')
     .option('--config <genesis.json>', 'genesis settings: network, admins, adminQuorum, witnessPolicy, maxClockSkewSeconds')
     .option('--admin-key <keystore>', 'an admin keystore that signs the genesis (repeatable; passphrase from EVIDENCE_PASSPHRASE)', collect, [])
-    .action(async (o: { dir: string; name: string; config?: string; adminKey: string[] }) => {
-      const { config } = await initNode({ dir: o.dir, origin: o.name, genesis: (vkey) => genesisFrom(o.name, o.config, o.adminKey, vkey) });
-      process.stdout.write(`initialised ${o.dir}\n  origin ${config.origin}\n  vkey ${config.vkey}\n`);
+    .option('--provider <keyId:publicKey[:name]>', "a provider's key for the trust bundle, as `evidence provider init` prints it (repeatable)", parseProviderArg, [])
+    .action(async (o: { dir: string; name: string; config?: string; adminKey: string[]; provider: Array<{ keyId: string; publicKey: string; name: string }> }) => {
+      const { config, bundle } = await initNode({ dir: o.dir, origin: o.name, genesis: (vkey) => genesisFrom(o.name, o.config, o.adminKey, o.provider, vkey) });
+      process.stdout.write(
+        `initialised ${o.dir}\n  origin ${config.origin}\n  vkey ${config.vkey}\n` +
+          `wrote the trust bundle ${join(o.dir, TRUST_BUNDLE_FILE)}\n  fingerprint ${formatFingerprint(bundle.fingerprint)}\n` +
+          `  Publish this fingerprint and give the file to every workstation, mirror and court that checks this ledger (\`evidence trust show\`).\n`,
+      );
     });
   node
     .command('serve')
-    .description('serve the log (tiles, checkpoint) and accept signed submissions on POST /add')
+    .description('serve the log (tiles, checkpoint, /trust.bundle) and accept signed submissions on POST /add')
     .requiredOption('--dir <dir>', 'the node folder')
     .option('--port <port>', 'TCP port (0: any free port)', int('port'), 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')

@@ -24,6 +24,8 @@ const COMMANDS: ReadonlyArray<readonly [name: string, summary: string, ...module
   ['verify', 'verify an evidence file against its evidence receipt, offline', () => import('./verify')],
   ['verify-receipt', 'check an evidence receipt offline, check by check', () => import('./witness')],
   ['member', "manage a network ledger's members", () => import('./member')],
+  ['trust', "show or fetch a ledger's trust bundle and its fingerprint", () => import('./trust')],
+  ['verifier', "build an agency's offline HTML verifier with its trust bundle inside", () => import('./trust')],
 ];
 
 /** The names of every top-level command (for tests and completion). */
@@ -70,6 +72,8 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode;
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`evidence: ${message}\n`);
-    return 1;
+    // An error may carry its own exit code (`evidence verify`: 3 when unanchored).
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    return typeof exitCode === 'number' && exitCode > 0 ? exitCode : 1;
   }
 }

@@ -1,7 +1,8 @@
 // `evidence member enroll`: an administrator enrols a person's (or a provider's) key in a network ledger — the
-// step a workstation in network mode asks for when its key is not enrolled yet. The member.enroll record is
-// signed with the administrator's keystore and sent to the ledger node (POST /add); the node's signed inclusion
-// promise is checked against the node's log key before the index is printed.
+// step a workstation in network mode asks for when its key is not enrolled yet. A trust root is required
+// (--trust or --trust-fingerprint): the node's log key and trust bundle are checked against it first. The
+// member.enroll record is signed with the administrator's keystore and sent to the ledger node (POST /add); the
+// node's signed inclusion promise is checked against the trusted log key before the index is printed.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { signRecord } from '../crypto/envelope';
@@ -10,10 +11,11 @@ import { canonicalJson } from '../crypto/record-digest';
 import { utf8ToBytes } from '../ledger/bytes';
 import { toBase64 } from '../crypto/encoding';
 import { leafHash } from '../ledger/merkle';
-import { parseVerifierKey } from '../ledger/note';
 import { openPromise } from '../ledger/promise';
 import { adminRole } from '../ledger/rules';
 import { readPassphrase } from './provider';
+import { checkParties, fetchBytes, requireTrustBundle, trustOptions, type TrustOptions } from './trust';
+import { TRUST_BUNDLE_FILE } from '../trust/bundle';
 
 export class MemberCliError extends Error {
   override name = 'MemberCliError';
@@ -27,20 +29,9 @@ export class MemberCliError extends Error {
 
 const ROLES = ['investigator', 'custodian', 'supervisor', 'admin', 'provider'] as const;
 
-async function getText(url: string): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-  } catch (err) {
-    throw new MemberCliError('NODE_UNREACHABLE', `GET ${url}: ${(err as Error).message}; check --node`);
-  }
-  if (!res.ok) throw new MemberCliError('NODE_UNREACHABLE', `GET ${url}: HTTP ${res.status}; is --node a ledger node?`);
-  return res.text();
-}
-
 export function register(program: Command): void {
   const member = program.command('member').description("manage a network ledger's members (administrators)");
-  member
+  const enroll = member
     .command('enroll')
     .description('enrol a key in the ledger (a member.enroll record signed by an administrator, sent to the node)')
     .requiredOption('--node <url>', 'the ledger node URL')
@@ -51,18 +42,18 @@ export function register(program: Command): void {
     .option('--badge <badge>', 'badge or staff number', '')
     .option('--role <role>', `one of ${ROLES.join(', ')}`, 'investigator')
     .option('--admin-index <n>', "the administrator's position in the genesis admin list, from 0 (its signature role admin.<n+1>)", '0')
-    .option('--vkey <vkey>', "pin the ledger's log key (default: the key the node names at /vkey)")
-    .option('--passphrase-file <file>', 'file whose first line is the keystore passphrase (default: $EVIDENCE_PASSPHRASE)')
-    .action(async (o: { vkey?: string; node: string; adminKey: string; keyId: string; publicKey: string; name: string; badge: string; role: string; adminIndex: string; passphraseFile?: string }) => {
+    .option('--passphrase-file <file>', 'file whose first line is the keystore passphrase (default: $EVIDENCE_PASSPHRASE)');
+  trustOptions(enroll).action(async (o: TrustOptions & { node: string; adminKey: string; keyId: string; publicKey: string; name: string; badge: string; role: string; adminIndex: string; passphraseFile?: string }) => {
       if (!/^[0-9a-f]{32}$/.test(o.keyId)) throw new MemberCliError('CLI_BAD_ARGUMENT', `--key-id ${JSON.stringify(o.keyId)} must be 32 lowercase hex characters`);
       if (!/^0[23][0-9a-f]{64}$/.test(o.publicKey)) throw new MemberCliError('CLI_BAD_ARGUMENT', `--public-key ${JSON.stringify(o.publicKey)} must be a compressed secp256k1 key: 66 hex characters starting 02 or 03`);
       if (!(ROLES as readonly string[]).includes(o.role)) throw new MemberCliError('CLI_BAD_ARGUMENT', `--role ${JSON.stringify(o.role)} must be one of ${ROLES.join(', ')}`);
       const adminIndex = Number(o.adminIndex);
       if (!Number.isInteger(adminIndex) || adminIndex < 0) throw new MemberCliError('CLI_BAD_ARGUMENT', `--admin-index ${JSON.stringify(o.adminIndex)} must be 0 or more`);
       const node = o.node.replace(/\/+$/, '');
-      const served = (await getText(`${node}/vkey`)).trim();
-      if (o.vkey !== undefined && o.vkey !== served) throw new MemberCliError('BAD_PROMISE', `the node at ${node} names log key ${served}, not the pinned --vkey ${o.vkey}`);
-      const logKey = parseVerifierKey(served);
+      // Fail closed, before anything is signed or sent: the node must be the trust root's ledger.
+      const trust = await requireTrustBundle(o, 'member enroll', () => fetchBytes(`${node}/${TRUST_BUNDLE_FILE}`));
+      await checkParties(trust, { node }, 'member enroll');
+      const logKey = trust.logKey;
       const origin = logKey.name;
       const passphrase = await readPassphrase(o.passphraseFile, 'member enroll');
       const { signer } = await unlockKeystore(resolve(o.adminKey), passphrase);

@@ -15,6 +15,7 @@ import { generateSigner } from '../crypto/signer';
 import { launchChromiumPrinter } from '../report/pdf';
 import { formatTlogProof, parseTlogProof } from '../proof/tlog-proof';
 import { main } from './main';
+import { formatFingerprint, parseTrustBundle } from '../trust/bundle';
 
 let dir: string;
 let file: string;
@@ -54,17 +55,22 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function verify(evidence: string, receipt: string): Promise<{ code: number; out: string }> {
+/** The standalone ledger's trust bundle, written beside its log (what the report's fingerprint names). */
+const bundlePath = (): string => join(dir, 'data', 'standalone', 'trust.bundle');
+
+async function run(...args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
-    return { code: await main(['node', 'evidence', 'verify', evidence, receipt]), out };
+    return { code: await main(['node', 'evidence', ...args]), out };
   } finally {
     spy.mockRestore();
     err.mockRestore();
   }
 }
+const verify = (evidence: string, receipt: string, ...trust: string[]) => run('verify', evidence, receipt, ...(trust.length ? trust : ['--trust', bundlePath()]));
+const verifyBare = (evidence: string, receipt: string) => run('verify', evidence, receipt);
 
 async function tampered(name: string, change: (r: Record<string, unknown>) => void): Promise<string> {
   const r = JSON.parse(receiptText) as Record<string, unknown>;
@@ -85,14 +91,28 @@ describe('evidence verify', () => {
     expect(out).toMatch(/^✓ inclusion:/m);
     expect(out).toMatch(/^✓ log-signature:/m);
     expect(out).toMatch(/^✓ witness-quorum:/m);
+    expect(out).toMatch(/^✓ trust-root:/m);
     expect(failedChecks(out)).toEqual([]);
+    expect(out).toMatch(/^verified: every check passed against the trust root \(self-witnessed: no independent party has checked this record\)$/m);
     expect(code).toBe(0);
   });
 
   it('gives the same verdict from the built command (bin/evidence.mjs)', async () => {
-    const built = spawnSync(process.execPath, [join(__dirname, '../../bin/evidence.mjs'), 'verify', file, receipt], { encoding: 'utf8' });
+    const built = spawnSync(process.execPath, [join(__dirname, '../../bin/evidence.mjs'), 'verify', file, receipt, '--trust', bundlePath()], { encoding: 'utf8' });
     expect(built.status).toBe(0);
     expect(built.stdout).toBe((await verify(file, receipt)).out);
+  });
+
+  it('passes with the fingerprint alone, and is unanchored (exit 3) without a trust root, naming the fingerprint to compare', async () => {
+    const fp = parseTrustBundle(await readFile(bundlePath())).fingerprint;
+    expect((await verify(file, receipt, '--trust-fingerprint', fp.toUpperCase())).code).toBe(0);
+    const { code, out } = await verifyBare(file, receipt);
+    expect(code).toBe(3);
+    expect(failedChecks(out)).toEqual([]);
+    expect(out).toMatch(/^– trust-root:/m);
+    expect(out).toContain(`UNANCHORED`);
+    expect(out).toContain(`The receipt claims trust bundle fingerprint ${formatFingerprint(fp)}: compare it with the fingerprint the agency publishes`);
+    expect(out).toMatch(/self-witnessed: no independent party has checked this record/);
   });
 
   it('names the file check when one byte of the file changed', async () => {
@@ -142,9 +162,9 @@ describe('evidence verify', () => {
       s.keyId = other.keyId;
       setEntry(r, env);
     }, ['signatures', 'enrolment', 'inclusion']],
-    ["the log's public key swapped for another", (r) => {
+    ["the log's public key the receipt names swapped for another (a hint only: the trust root's key is used)", (r) => {
       (r.trust as { logKey: string }).logKey = generateNoteKey(r.origin as string).vkey;
-    }, ['log-signature', 'witness-quorum', 'inclusion', 'trust-root']],
+    }, ['trust-root']],
   ])('names the failing check when %s is changed', async (name, change, expected) => {
     const path = await tampered(name.replace(/\W+/g, '-'), change);
     const { code, out } = await verify(file, path);

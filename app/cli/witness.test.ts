@@ -10,6 +10,7 @@ import { createSampleLog, type SampleLog } from '../testing/sample-log';
 import { createTileServer } from '../mirror/server';
 import { closeServer, listen } from '../witness/http';
 import { main } from './main';
+import { formatFingerprint, parseTrustBundle } from '../trust/bundle';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -53,12 +54,21 @@ describe('evidence log proof / verify-receipt', () => {
     const out = join(root, 'ex');
     expect((await run('log', 'proof', '--dir', url, '--index', String(dep), '--out', out)).code).toBe(0);
     expect(existsSync(`${out}.tlog-proof`)).toBe(true);
-    const v = await run('verify-receipt', `${out}.evidence-receipt.json`);
+    const bundle = join(root, 'node', 'trust.bundle');
+    const v = await run('verify-receipt', `${out}.evidence-receipt.json`, '--trust', bundle);
     expect(v.code).toBe(0);
     expect(v.out).toMatch(/✓ signatures/);
     expect(v.out).toMatch(/✓ witness-quorum/);
+    expect(v.out).toMatch(/✓ trust-root/);
     expect(v.out).toMatch(/– file/);
-    expect(v.out).toMatch(/receipt verified/);
+    expect(v.out).toMatch(/verified: every check passed against the trust root/);
+    // The fingerprint alone anchors it too; nothing at all leaves it unanchored (exit 3), naming the fingerprint.
+    const fp = parseTrustBundle(await readFile(bundle)).fingerprint;
+    expect((await run('verify-receipt', `${out}.evidence-receipt.json`, '--trust-fingerprint', formatFingerprint(fp))).code).toBe(0);
+    const u = await run('verify-receipt', `${out}.evidence-receipt.json`);
+    expect(u.code).toBe(3);
+    expect(u.out).toMatch(/UNANCHORED/);
+    expect(u.out).toContain(`claims trust bundle fingerprint ${formatFingerprint(fp)}: compare it with the fingerprint the agency publishes`);
   });
 
   it('exits 1 and names the failed check for a wrong file or a tampered receipt', async () => {
@@ -66,20 +76,23 @@ describe('evidence log proof / verify-receipt', () => {
     await run('log', 'proof', '--dir', join(root, 'node'), '--index', String(dep), '--out', out);
     const other = join(root, 'not-the-exhibit.bin');
     await writeFile(other, 'not the exhibit');
-    const f = await run('verify-receipt', `${out}.evidence-receipt.json`, '--file', other);
+    const bundle = join(root, 'node', 'trust.bundle');
+    const f = await run('verify-receipt', `${out}.evidence-receipt.json`, '--file', other, '--trust', bundle);
     expect(f.code).toBe(1);
     expect(f.out).toMatch(/✗ file/);
-    expect(f.err).toMatch(/failed: file/);
+    expect(f.err).toMatch(/does not verify: file failed/);
 
     const receipt = JSON.parse(await readFile(`${out}.evidence-receipt.json`, 'utf8')) as { entry: string };
     const bytes = fromBase64(receipt.entry);
     bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 1;
     receipt.entry = toBase64(bytes);
     await writeFile(`${out}.evidence-receipt.json`, JSON.stringify(receipt));
-    const t = await run('verify-receipt', `${out}.evidence-receipt.json`);
+    const t = await run('verify-receipt', `${out}.evidence-receipt.json`, '--trust', bundle);
     expect(t.code).toBe(1);
     expect(t.out).toMatch(/✗ inclusion/);
-    expect(t.err).toMatch(/failed: .*inclusion/);
+    expect(t.err).toMatch(/does not verify: .*inclusion/);
+    // A failed check exits 1 even without a trust root.
+    expect((await run('verify-receipt', `${out}.evidence-receipt.json`)).code).toBe(1);
   });
 
   it('refuses an index outside the log', async () => {

@@ -19,7 +19,8 @@ import { closeServer, listen } from '../witness/http';
 import { createWitnessServer } from '../witness/server';
 import { Witness, addWitnessLog, initWitness } from '../witness/witness';
 import { parseVerifierKey } from '../ledger/note';
-import { hashFileSha256 } from './verify';
+import { exitForOutcome, formatReceiptReport, hashFileSha256 } from './verify';
+import { type TrustOptions, trustAnchorFrom, trustOptions } from './trust';
 
 export class CliArgumentError extends Error {
   override name = 'CliArgumentError';
@@ -189,31 +190,23 @@ export function registerMirror(program: Command): void {
       process.stdout.write(`entry ${index} under checkpoint size ${built.size}\n  ${base}.tlog-proof\n  ${base}.evidence-receipt.json\n`);
     });
 
-  program
-    .command('verify-receipt')
-    .description('check an evidence receipt offline (✓/✗ per check); exit 0 only if every check passes')
-    .argument('<receipt>', 'the .evidence-receipt.json file')
-    .option('--file <file>', 'the exhibit file: its SHA-256 and size must match the deposition')
-    .action(async (path: string, o: { file?: string }) => {
-      let receipt: unknown;
-      try {
-        receipt = JSON.parse(await readFile(path, 'utf8'));
-      } catch (err) {
-        throw new CliArgumentError(`${path} is not a readable JSON receipt: ${(err as Error).message}`);
-      }
-      const file = o.file ? await hashFileSha256(o.file) : undefined;
-      const r = verifyReceipt(receipt, file ? { file } : {});
-      if (r.entry) process.stdout.write(`entry ${r.entry.index} (${r.entry.type} ${r.entry.id})\n`);
-      for (const c of r.checks) {
-        const mark = c.status === 'pass' ? '✓' : c.status === 'skip' ? '–' : '✗';
-        process.stdout.write(`${mark} ${c.id}: ${c.title}\n    ${c.detail}\n`);
-      }
-      process.stdout.write(`note: ${r.limit}\n`);
-      const failed = r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
-      if (failed.length > 0) {
-        process.stdout.write(`FAILED: ${failed.join(', ')}\n`);
-        throw new CheckFailedError('RECEIPT_INVALID', `receipt ${path} failed: ${failed.join(', ')}`);
-      }
-      process.stdout.write('receipt verified\n');
-    });
+  trustOptions(
+    program
+      .command('verify-receipt')
+      .description('check an evidence receipt offline against the trust root you hold (✓/✗ per check); exit 0 verified, 1 failed, 3 unanchored')
+      .argument('<receipt>', 'the .evidence-receipt.json file')
+      .option('--file <file>', 'the exhibit file: its SHA-256 and size must match the deposition'),
+  ).action(async (path: string, o: TrustOptions & { file?: string }) => {
+    const trust = await trustAnchorFrom(o);
+    let receipt: unknown;
+    try {
+      receipt = JSON.parse(await readFile(path, 'utf8'));
+    } catch (err) {
+      throw new CliArgumentError(`${path} is not a readable JSON receipt: ${(err as Error).message}`);
+    }
+    const file = o.file ? await hashFileSha256(o.file) : undefined;
+    const r = verifyReceipt(receipt, trust, file ? { file } : {});
+    process.stdout.write(formatReceiptReport(r, file && o.file ? { path: o.file, ...file } : undefined));
+    exitForOutcome(r, `receipt ${path}`);
+  });
 }

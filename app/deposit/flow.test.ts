@@ -95,7 +95,7 @@ describe('deposition flow', () => {
     // The evidence receipt verifies offline (app/proof); only the witness quorum is missing here.
     const onDisk = JSON.parse(await readFile(join(dir, 'ws', 'receipts', 'EX-FLOW-1.evidence-receipt.json'), 'utf8')) as unknown;
     expect(onDisk).toEqual(receipt.receipt);
-    const report = verifyReceipt(onDisk);
+    const report = verifyReceipt(onDisk, undefined);
     expect(report.entry?.index).toBe(receipt.index);
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['witness-quorum']);
     // Running it again changes nothing: every stage resumes from the journal.

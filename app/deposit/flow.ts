@@ -27,6 +27,7 @@ import { depositionRequestRecord, type GenesisRecord } from '../records/schemas'
 import { checkPolicy, parsePolicy } from '../witness/cosignature';
 import { writeJsonAtomic } from '../fs/atomic';
 import { buildProof, loadVerifiedLog, ProofBuildError } from '../proof/build';
+import { type ParsedTrustBundle, bundleFromGenesis, checkTrustBundle } from '../trust/bundle';
 import { RECEIPT_EXTENSION, verifyReceipt, type EvidenceReceipt as ProofReceipt } from '../proof/receipt';
 import type { ProviderClient } from '../provider/client';
 import { hashFile } from '../provider/store';
@@ -95,6 +96,8 @@ export interface DepositionDeps {
   /** Folder for evidence receipts (default: journalDir). */
   receiptsDir?: string;
   onEvent?: (e: DepositEvent) => void;
+  /** The trust root the receipt is checked against (default: the bundle the ledger's own genesis describes). */
+  trust?: ParsedTrustBundle;
   /** How long to wait for the entry to appear under a checkpoint (default 60 s). */
   recordTimeoutMs?: number;
   now?: () => Date;
@@ -362,7 +365,7 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
   }
   const files = j.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size }));
   // Check it as a court would (everything but the witness quorum must pass; that one passes once final).
-  const report = verifyReceipt(receipt, files.length === 1 ? { file: { sha256: files[0]!.sha256, size: files[0]!.size } } : {});
+  const report = verifyReceipt(receipt, { bundle: deps.trust ?? checkTrustBundle(bundleFromGenesis(genesis)) }, files.length === 1 ? { file: { sha256: files[0]!.sha256, size: files[0]!.size } } : {});
   const failed = report.checks.filter((c) => c.status === 'fail' && c.id !== 'witness-quorum');
   if (failed.length > 0) throw new DepositError('BAD_RECEIPT', 'receipt', `the evidence receipt does not verify: ${failed.map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
   const final = report.checks.find((c) => c.id === 'witness-quorum')?.status === 'pass';

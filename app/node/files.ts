@@ -3,6 +3,7 @@
 //   DIR/log.key     the log's Ed25519 signer key (mode 0600; never served)
 //   DIR/journal     the sequencer's pending journal (never served)
 //   DIR/log/        the public C2SP tlog-tiles folder (checkpoint, tile/…), servable as-is by any HTTP server
+//   DIR/trust.bundle the ledger's trust bundle: the keys verifiers check against; its SHA-256 is the fingerprint
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +15,8 @@ export const nodePaths = (dir: string) => ({
   key: join(dir, 'log.key'),
   journal: join(dir, 'journal'),
   log: join(dir, 'log'),
+  /** The ledger's trust bundle (app/trust/bundle.ts), written by init for the administrator to publish. */
+  bundle: join(dir, 'trust.bundle'),
 });
 
 export const nodeConfigSchema = z.strictObject({

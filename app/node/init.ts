@@ -1,5 +1,5 @@
-// `evidence node init`: create a ledger node's folder — the log's Ed25519 key, the empty log and the genesis
-// entry (checked by the same rules as every later entry). node.json is written last, so a crash mid-init leaves
+// `evidence node init`: create a ledger node's folder — the log's Ed25519 key, the empty log, the genesis
+// entry (checked by the same rules as every later entry) and trust.bundle, the bundle that genesis describes. node.json is written last, so a crash mid-init leaves
 // a folder that init refuses to reuse only if it finished.
 import { access, mkdir } from 'node:fs/promises';
 import type { SignedRecord } from '../crypto/envelope';
@@ -10,6 +10,8 @@ import { LogWriter } from '../ledger/log';
 import { generateNoteKey, type NoteKeyPair } from '../ledger/note';
 import { LedgerState, entryBytes } from '../ledger/rules';
 import { nodePaths, NodeConfigError, type NodeConfig } from './files';
+import type { GenesisRecord } from '../records/schemas';
+import { type ParsedTrustBundle, bundleFromGenesis, checkTrustBundle } from '../trust/bundle';
 
 export interface InitOptions {
   dir: string;
@@ -20,7 +22,7 @@ export interface InitOptions {
   key?: NoteKeyPair;
 }
 
-export async function initNode(o: InitOptions): Promise<{ config: NodeConfig; key: NoteKeyPair }> {
+export async function initNode(o: InitOptions): Promise<{ config: NodeConfig; key: NoteKeyPair; bundle: ParsedTrustBundle }> {
   const p = nodePaths(o.dir);
   try {
     await access(p.config);
@@ -44,7 +46,9 @@ export async function initNode(o: InitOptions): Promise<{ config: NodeConfig; ke
   const writer = await LogWriter.create(driver, o.origin, key.signer, key.verifier);
   if (writer.size === 0) await writer.append([entry]);
   await driver.close();
+  const bundle = checkTrustBundle(bundleFromGenesis(genesis.record as GenesisRecord));
+  await writeFileDurable(p.bundle, bundle.bytes);
   const config: NodeConfig = { format: 'evidence-ledger-node/v1', origin: o.origin, vkey: key.vkey };
   await writeFileDurable(p.config, new TextEncoder().encode(JSON.stringify(config, null, 2) + '\n'));
-  return { config, key };
+  return { config, key, bundle };
 }

@@ -2,6 +2,7 @@
 //   GET  /checkpoint            the signed checkpoint (no-cache), possibly with witness cosignatures
 //   GET  /tile/<L>/<N>[.p/<W>]  hash tiles and entry bundles (immutable, long-lived cache)
 //   GET  /vkey                  the log's verifier key
+//   GET  /trust.bundle          the ledger's trust bundle (app/trust/bundle.ts), as its genesis describes it
 //   POST /add                   a signed envelope (canonical JSON bytes) → signed inclusion promise
 //   POST /gossip                a peer's checkpoint note → ours; an inconsistent one is kept in DIR/forks/
 // Errors are { error: { code, message, field? } } with 400 (field), 401/403 (signer), 409 (duplicate),
@@ -19,6 +20,7 @@ import { nodePaths, readNode } from './files';
 import { parseVerifierKey } from '../ledger/note';
 import { openCheckpoint } from '../ledger/checkpoint';
 import { ForkStore } from '../witness/fork';
+import { TRUST_BUNDLE_MEDIA_TYPE, bundleFromGenesis, trustBundleBytes } from '../trust/bundle';
 import { observeCheckpoint } from '../witness/gossip';
 import { join } from 'node:path';
 import { storageFault } from '../fs/errors';
@@ -144,6 +146,11 @@ export async function startNodeServer(o: NodeServerOptions): Promise<LedgerNode>
     return reply.header('content-type', 'text/plain; charset=utf-8').header('cache-control', 'no-cache').send(Buffer.from(body));
   });
   app.get('/vkey', async (_req, reply) => reply.header('content-type', 'text/plain; charset=utf-8').send(`${config.vkey}\n`));
+  // The trust bundle the genesis describes: the same bytes as DIR/trust.bundle, never out of step with the log.
+  app.get('/trust.bundle', async (_req, reply) => {
+    if (!current.state.genesis) return reply.code(404).send(errorBody('LEDGER_NO_GENESIS', 'the ledger has no genesis yet'));
+    return reply.header('content-type', TRUST_BUNDLE_MEDIA_TYPE).header('cache-control', 'no-cache').send(Buffer.from(trustBundleBytes(bundleFromGenesis(current.state.genesis))));
+  });
   app.get('/tile/*', async (req, reply) => {
     const path = (req.url.split('?')[0] ?? '').slice(1);
     try {

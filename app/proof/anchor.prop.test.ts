@@ -17,6 +17,7 @@ const anchor: fc.Arbitrary<EvidenceAnchor> = fc
     root: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64')),
     objects: fc.array(fc.record({ sha256: hex64, size: fc.maxSafeNat() }), { minLength: 1, maxLength: 4 }),
     receipt: oneLine.filter((s) => !/[/\\]/.test(s)),
+    trust: fc.option(hex64, { nil: undefined }),
   })
   .map((r) => ({
     origin: r.origin,
@@ -26,6 +27,7 @@ const anchor: fc.Arbitrary<EvidenceAnchor> = fc
     checkpoint: { size: r.index + r.extra, root: r.root },
     objects: r.objects,
     receipt: r.receipt,
+    ...(r.trust !== undefined ? { trust: r.trust } : {}),
   }));
 
 describe('anchor properties', () => {

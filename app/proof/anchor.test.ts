@@ -75,6 +75,8 @@ describe('parseAnchor', () => {
     ['a receipt in a folder', (l) => [...l.slice(0, 7), 'receipt ../x.evidence-receipt.json'], 8, /plain file name/],
     ['no receipt line', (l) => l.slice(0, 7), 8, /missing: expected "receipt …"/],
     ['a line after the receipt', (l) => [...l, 'extra 1'], 9, /unexpected text after the receipt line/],
+    ['a trust fingerprint that is not 64 hex', (l) => [...l, 'trust abc'], 9, /trust fingerprint "abc" is not 64 lowercase hex/],
+    ['a line after the trust line', (l) => [...l, `trust ${'a'.repeat(64)}`, 'x'], 10, /unexpected text after the trust line/],
     ['a trailing newline', (l) => [...l, ''], 9, /unexpected text after the receipt line/],
   ];
   it.each(cases)('rejects %s, naming the line', (_what, change, line, message) => {

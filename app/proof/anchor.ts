@@ -10,7 +10,10 @@
 //   checkpoint <tree size> <root hash, base64>   (the checkpoint the report was generated at)
 //   sha256 <64 lowercase hex> <size>             (one line per deposited object, at least one)
 //   receipt <file name>                          (the *.evidence-receipt.json beside the report; no folder)
+//   trust <64 lowercase hex>                     (optional: the ledger's trust bundle fingerprint, app/trust)
 //
+// The trust line carries the fingerprint the report prints, so a verifier that scans the QR code can check the
+// receipt against it (DESIGN.md "Trust roots") — as good as the report it was printed on.
 // An anchor is a pointer, not a proof: nothing in it is signed. It proves something only together with the
 // receipt it names, whose signatures, inclusion proof and cosigned checkpoint the receipt verifier checks;
 // `compareAnchor` then checks that the report, the receipt and the file all name the same entry and bytes.
@@ -36,6 +39,8 @@ export interface EvidenceAnchor {
   readonly objects: ReadonlyArray<{ readonly sha256: string; readonly size: number }>;
   /** File name of the exhibit's evidence receipt. */
   readonly receipt: string;
+  /** The ledger's trust bundle fingerprint (64 lowercase hex), when the report names it. */
+  readonly trust?: string;
 }
 
 /** Text that breaks the anchor format; `line` is 1-based (0: the text as a whole). */
@@ -112,6 +117,7 @@ function validate(a: EvidenceAnchor): EvidenceAnchor {
     count(7 + i, 'object size', String(o.size));
   });
   receiptName(7 + a.objects.length, a.receipt);
+  if (a.trust !== undefined) hex64(8 + a.objects.length, 'trust fingerprint', a.trust);
   return a;
 }
 
@@ -127,6 +133,7 @@ export function formatAnchor(a: EvidenceAnchor): string {
     `checkpoint ${a.checkpoint.size} ${a.checkpoint.root}`,
     ...a.objects.map((o) => `sha256 ${o.sha256} ${o.size}`),
     `receipt ${a.receipt}`,
+    ...(a.trust !== undefined ? [`trust ${a.trust}`] : []),
   ].join('\n');
 }
 
@@ -164,8 +171,9 @@ export function parseAnchor(t: string): EvidenceAnchor {
   }
   if (objects.length === 0) next('sha256', 2);
   const [receipt] = next('receipt', 1) as [string];
-  if (n < lines.length) throw new AnchorError(n + 1, `unexpected text after the receipt line: ${JSON.stringify(lines.slice(n).join('\n').slice(0, 40))}`);
-  return validate({ origin, caseId, exhibitId, entry, checkpoint, objects, receipt });
+  const trust = lines[n]?.startsWith('trust ') ? hex64(n + 1, 'trust fingerprint', next('trust', 1)[0]!) : undefined;
+  if (n < lines.length) throw new AnchorError(n + 1, `unexpected text after the ${trust ? 'trust' : 'receipt'} line: ${JSON.stringify(lines.slice(n).join('\n').slice(0, 40))}`);
+  return validate({ origin, caseId, exhibitId, entry, checkpoint, objects, receipt, ...(trust !== undefined ? { trust } : {}) });
 }
 
 export type AnchorCheckId = 'anchor-file' | 'anchor-entry' | 'anchor-checkpoint';

@@ -11,6 +11,8 @@ import { createSampleLog, type SampleLog } from '../testing/sample-log';
 import { generateCosignerKey } from '../witness/cosignature';
 import { type BuiltProof, buildProof, loadVerifiedLog } from './build';
 import { type CheckId, type EvidenceReceipt, requiredRoles, verifyReceipt } from './receipt';
+import type { GenesisRecord } from '../records/schemas';
+import { type ParsedTrustBundle, bundleFromGenesis, checkTrustBundle, formatFingerprint } from '../trust/bundle';
 import { formatTlogProof, parseTlogProof } from './tlog-proof';
 
 const origin = 'receipt-test.example/ledger';
@@ -29,12 +31,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => rm(root, { recursive: true, force: true }));
 
+/** The trust root: the bundle the sample log's genesis describes, as the agency would publish it. */
+const trusted = (): { bundle: ParsedTrustBundle } => ({ bundle: checkTrustBundle(bundleFromGenesis(parseEntry(loaded.entries[0]!).record as GenesisRecord)) });
 const failed = (r: ReturnType<typeof verifyReceipt>): CheckId[] => r.checks.filter((c) => c.status === 'fail').map((c) => c.id);
 const clone = (): EvidenceReceipt => JSON.parse(JSON.stringify(built.receipt)) as EvidenceReceipt;
 
 describe('evidence receipt', () => {
   it('verifies offline: every check passes, the file check is skipped without a file', () => {
-    const r = verifyReceipt(clone());
+    const r = verifyReceipt(clone(), trusted());
     expect(failed(r)).toEqual([]);
     expect(r.ok).toBe(true);
     expect(r.checks.find((c) => c.id === 'file')!.status).toBe('skip');
@@ -47,9 +51,9 @@ describe('evidence receipt', () => {
   it('checks the exhibit file hash and size', () => {
     const rec = parseEntry(fromBase64(built.receipt.entry)).record as Extract<ReturnType<typeof parseEntry>['record'], { type: 'deposition' }>;
     const o = rec.request.objects[0]!;
-    expect(verifyReceipt(clone(), { file: { sha256: o.sha256, size: o.size } }).ok).toBe(true);
-    expect(failed(verifyReceipt(clone(), { file: { sha256: o.sha256, size: o.size + 1 } }))).toEqual(['file']);
-    expect(failed(verifyReceipt(clone(), { file: { sha256: '0'.repeat(64), size: o.size } }))).toEqual(['file']);
+    expect(verifyReceipt(clone(), trusted(), { file: { sha256: o.sha256, size: o.size } }).ok).toBe(true);
+    expect(failed(verifyReceipt(clone(), trusted(), { file: { sha256: o.sha256, size: o.size + 1 } }))).toEqual(['file']);
+    expect(failed(verifyReceipt(clone(), trusted(), { file: { sha256: '0'.repeat(64), size: o.size } }))).toEqual(['file']);
   });
 
   it.each<[string, (r: EvidenceReceipt) => void, CheckId[]]>([
@@ -82,10 +86,10 @@ describe('evidence receipt', () => {
       lines[at] = `${dash} ${name} ${toBase64(raw)}`;
       (r as { proof: string }).proof = formatTlogProof({ ...p, checkpoint: lines.join('\n') });
     }, ['witness-quorum']],
-    ['a swapped log key', (r) => {
+    ['the log key of its trust hint', (r) => {
       (r.trust as { logKey: string }).logKey = generateNoteKey(origin).vkey;
-    }, ['inclusion', 'log-signature', 'witness-quorum', 'trust-root']],
-    ['a swapped witness key', (r) => {
+    }, ['trust-root']],
+    ['a witness key of its trust hint', (r) => {
       const w = r.trust.witnessPolicy.witnesses[0]!;
       (r.trust.witnessPolicy.witnesses as Array<{ name: string; vkey: string }>)[0] = { name: w.name, vkey: generateCosignerKey(w.name).vkey };
     }, ['trust-root']],
@@ -102,21 +106,21 @@ describe('evidence receipt', () => {
   ])('fails when tampering with %s, naming the check', (_what, tamper, expected) => {
     const r = clone();
     tamper(r);
-    const report = verifyReceipt(r);
+    const report = verifyReceipt(r, trusted());
     expect(report.ok).toBe(false);
     for (const id of expected) expect(failed(report)).toContain(id);
   });
 
-  it('a witness key swap fails the quorum too when the swapped witness was needed', () => {
+  it('checks the cosignatures with the trust root, not the receipt: a hint with other witness keys only fails trust-root', () => {
     const r = clone();
     const ws = r.trust.witnessPolicy.witnesses as Array<{ name: string; vkey: string }>;
     for (const i of [0, 1]) ws[i] = { name: ws[i]!.name, vkey: generateCosignerKey(ws[i]!.name).vkey };
-    expect(failed(verifyReceipt(r))).toEqual(expect.arrayContaining(['witness-quorum', 'trust-root']));
+    expect(failed(verifyReceipt(r, trusted()))).toEqual(['trust-root']);
   });
 
   it('rejects a malformed receipt with the format check', () => {
-    expect(failed(verifyReceipt({ format: 'x' }))[0]).toBe('format');
-    expect(verifyReceipt(null).ok).toBe(false);
+    expect(failed(verifyReceipt({ format: 'x' }, trusted()))[0]).toBe('format');
+    expect(verifyReceipt(null, trusted()).ok).toBe(false);
   });
 
   it('refuses to build under a checkpoint that is not final', async () => {
@@ -127,7 +131,7 @@ describe('evidence receipt', () => {
   });
 
   it('builds receipts for every record type that verify', () => {
-    for (let i = 0; i < loaded.entries.length; i += 3) expect(failed(verifyReceipt(buildProof(loaded, i).receipt))).toEqual([]);
+    for (let i = 0; i < loaded.entries.length; i += 3) expect(failed(verifyReceipt(buildProof(loaded, i).receipt, trusted()))).toEqual([]);
   });
 
   it('requiredRoles agrees with the rules engine on every sample entry', () => {
@@ -138,6 +142,69 @@ describe('evidence receipt', () => {
       for (const role of roles) expect(have.has(role)).toBe(true);
       for (const [role, keyId] of Object.entries(bound)) expect(have.get(role)).toBe(keyId);
     }
+  });
+});
+
+describe('trust root', () => {
+  const quorumOf = (r: ReturnType<typeof verifyReceipt>) => r.checks.find((c) => c.id === 'witness-quorum')!;
+
+  it('is unanchored without one: the checks run, nothing fails, but it is not verified and names the claimed fingerprint', () => {
+    const r = verifyReceipt(clone(), undefined);
+    expect(failed(r)).toEqual([]);
+    expect(r).toMatchObject({ ok: false, outcome: 'unanchored', anchored: false });
+    expect(r.claimed!.fingerprint).toBe(trusted().bundle.fingerprint);
+    const t = r.checks.find((c) => c.id === 'trust-root')!;
+    expect(t.status).toBe('skip');
+    expect(t.detail).toContain(formatFingerprint(r.claimed!.fingerprint));
+    expect(t.detail).toMatch(/compare it with the fingerprint the agency publishes/);
+  });
+
+  it('passes with the fingerprint alone, and fails with another fingerprint', () => {
+    const fp = trusted().bundle.fingerprint;
+    expect(verifyReceipt(clone(), { fingerprint: fp })).toMatchObject({ ok: true, outcome: 'verified' });
+    const r = verifyReceipt(clone(), { fingerprint: 'ab'.repeat(32) });
+    expect(r.outcome).toBe('failed');
+    expect(failed(r)).toEqual(expect.arrayContaining(['log-signature', 'trust-root']));
+    expect(r.checks.find((c) => c.id === 'log-signature')!.detail).toMatch(/^log key not in the trust root/);
+  });
+
+  it('fails a look-alike ledger (same origin and names, new keys) with "log key not in the trust root"', async () => {
+    const fake = await createSampleLog(join(root, 'fake'), { origin, entries: 40, seed: 7 });
+    const fakeLoaded = await loadVerifiedLog(fake.driver);
+    const forged = buildProof(fakeLoaded, depositionIndex).receipt;
+    expect(verifyReceipt(forged, undefined).outcome).toBe('unanchored');
+    const r = verifyReceipt(forged, trusted());
+    expect(r.outcome).toBe('failed');
+    expect(r.checks.find((c) => c.id === 'log-signature')!.detail).toMatch(/^log key not in the trust root: the checkpoint is signed by receipt-test\.example\/ledger key [0-9a-f]{8}/);
+    expect(failed(r)).toEqual(expect.arrayContaining(['log-signature', 'trust-root']));
+    expect(r.checks.find((c) => c.id === 'trust-root')!.detail).toMatch(/log key not in the trust root/);
+  });
+
+  it('names the witness whose key in the trust root is not the one that cosigned', () => {
+    const b = trusted().bundle.bundle;
+    const g = parseEntry(loaded.entries[0]!).record as GenesisRecord;
+    const ws = g.witnessPolicy.witnesses.map((w, i) => (i === 0 ? { name: w.name, vkey: generateCosignerKey(w.vkey.split('+')[0]!).vkey } : w));
+    const swapped = checkTrustBundle(bundleFromGenesis({ ...g, witnessPolicy: { ...g.witnessPolicy, witnesses: ws } }));
+    expect(swapped.bundle.logKey).toBe(b.logKey);
+    const r = verifyReceipt(clone(), { bundle: swapped });
+    const q = quorumOf(r);
+    const name = ws[0]!.vkey.split('+')[0]!;
+    expect(q.status).toBe('fail');
+    expect(q.detail).toMatch(/fewer cosignatures than the trust root's quorum/);
+    expect(q.detail).toContain(`witness ${name}: its cosignature is by key`);
+  });
+
+  it('names the witness missing when the checkpoint has fewer cosignatures than the pinned quorum', () => {
+    const r = clone();
+    const p = parseTlogProof(r.proof);
+    const lines = p.checkpoint.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('\u2014 witness-'));
+    const name = lines[at]!.split(' ')[1]!;
+    lines.splice(at, 1);
+    (r as { proof: string }).proof = formatTlogProof({ ...p, checkpoint: lines.join('\n') });
+    const q = quorumOf(verifyReceipt(r, trusted()));
+    expect(q.status).toBe('fail');
+    expect(q.detail).toContain(`witness ${name}: no cosignature`);
   });
 });
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../proof/receipt';
+import { parseTrustBundle } from '../trust/bundle';
 import { hashFile } from './store';
 import { BIN, cliEnv, REPO, startCli, startCluster, stop, type Cluster } from '../testing/provider-cluster';
 
@@ -54,7 +55,7 @@ async function waitFor(cond: () => Promise<boolean>, what: string, timeoutMs = 2
 function deposit(receipts: string) {
   const child = spawn(
     process.execPath,
-    [BIN, 'deposit', '--provider', c.provider.url, '--node', c.node.url, '--key', c.alice.keystore, '--case', c.caseId, '--exhibit-prefix', 'EX-CRASH-', '--receipts', receipts, big],
+    [BIN, 'deposit', '--trust', join(c.nodeDir, 'trust.bundle'), '--provider', c.provider.url, '--node', c.node.url, '--key', c.alice.keystore, '--case', c.caseId, '--exhibit-prefix', 'EX-CRASH-', '--receipts', receipts, big],
     { cwd: REPO, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -96,7 +97,7 @@ describe('an upload killed at ~50% resumes', () => {
     const object = join(c.providerDir, 'store', 'objects', expected.sha256.slice(0, 2), expected.sha256.slice(2));
     expect(await hashFile(object)).toEqual(expected);
     const receipt = JSON.parse(await readFile(join(receipts, 'EX-CRASH-disk.img.evidence-receipt.json'), 'utf8')) as unknown;
-    expect(verifyReceipt(receipt, { file: expected }).ok).toBe(true);
+    expect(verifyReceipt(receipt, { bundle: parseTrustBundle(await readFile(join(c.nodeDir, 'trust.bundle'))) }, { file: expected }).ok).toBe(true);
     expect(await readdir(join(c.providerDir, 'staging'))).toEqual([]);
   }, 600_000);
 });

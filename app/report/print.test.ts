@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareAnchor, parseAnchor } from '../proof/anchor';
 import { verifyReceipt } from '../proof/receipt';
+import { parseTrustBundle } from '../trust/bundle';
 import { exportReport, type ExportResult } from './export';
 import { launchChromiumPrinter } from './pdf';
 import { proofReceipt } from './receipts';
@@ -92,7 +93,7 @@ describe('exhibit QR codes in the printed report', () => {
       const receipt: unknown = JSON.parse(receiptText);
       const checks = compareAnchor(parseAnchor(payload!), { file: { sha256: sha256(file), size: file.length }, receipt });
       expect(checks.map((c) => [c.id, c.status])).toEqual([['anchor-file', 'pass'], ['anchor-entry', 'pass'], ['anchor-checkpoint', 'pass']]);
-      const report = verifyReceipt(receipt, { file: { sha256: sha256(file), size: file.length } });
+      const report = verifyReceipt(receipt, { bundle: parseTrustBundle(await readFile(join(dir, 'ledger', 'trust.bundle'))) }, { file: { sha256: sha256(file), size: file.length } });
       expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
       expect(report.ok).toBe(true);
       expect(report.entry?.index).toBe(ex.deposition.index);

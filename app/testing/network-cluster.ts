@@ -1,8 +1,8 @@
 // Test support: a whole network on 127.0.0.1 for the workstation's network mode — a ledger node with one
 // witness (genesis policy 1 of 1) and a provider, each a separate process started through the CLI
 // (`node bin/evidence.mjs …`), set up as an administrator would: `witness init`, `node init` with the admin's
-// keystore and the witness policy, `witness add-log`, `provider init`, and the provider enrolled with
-// `evidence member enroll`. Used by the host's network tests and the Playwright network spec; not product code.
+// keystore, the witness policy and the provider's key (`provider init` first), `witness add-log`, and the
+// provider enrolled with `evidence member enroll --trust`. Used by the host's network tests and the Playwright network spec; not product code.
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ export interface NetworkCluster {
   node: Running;
   provider: Running;
   witnessServer: Running;
+  /** The ledger's trust.bundle, written by `node init` (what an administrator gives every workstation). */
+  trustBundle: string;
   /** A copy of the node folder taken right after `node init` (same log key and genesis): to stage a fork. */
   forkNodeDir: string;
   /** The settings a workstation needs for this network (Settings → network). */
@@ -44,7 +46,12 @@ export async function startNetworkCluster(dir: string, origin = 'ledger.network.
   const genesisConfig = join(dir, 'genesis.json');
   await writeFile(genesisConfig, JSON.stringify({ network: 'Network test', witnessPolicy: { quorum: 1, witnesses: [{ name: witnessName, vkey: witnessVkey }] } }));
   const nodeDir = join(dir, 'node');
-  const init = must(runCli(['node', 'init', '--dir', nodeDir, '--name', origin, '--config', genesisConfig, '--admin-key', admin.keystore]), 'node init');
+  const providerDir = join(dir, 'provider');
+  const pinit = must(runCli(['provider', 'init', '--dir', providerDir, '--name', 'Network Test Provider']), 'provider init');
+  const providerKeyId = /keyId\s+([0-9a-f]{32})/.exec(pinit)![1]!;
+  const providerPublicKey = /publicKey\s+(0[23][0-9a-f]{64})/.exec(pinit)![1]!;
+  const init = must(runCli(['node', 'init', '--dir', nodeDir, '--name', origin, '--config', genesisConfig, '--admin-key', admin.keystore, '--provider', `${providerKeyId}:${providerPublicKey}:Network Test Provider`]), 'node init');
+  const trustBundle = join(nodeDir, 'trust.bundle');
   const logKey = /vkey (\S+)/.exec(init)![1]!;
   must(runCli(['witness', 'add-log', '--dir', wdir, '--vkey', logKey]), 'witness add-log');
   const forkNodeDir = join(dir, 'node-fork');
@@ -56,13 +63,9 @@ export async function startNetworkCluster(dir: string, origin = 'ledger.network.
     await writeFile(join(nodeDir, 'witnesses.json'), JSON.stringify([{ vkey: witnessVkey, url: witnessServer.url }]));
     const node = await startCli(['node', 'serve', '--dir', nodeDir, '--port', '0', '--batch-ms', '100']);
     running.push(node);
-    const providerDir = join(dir, 'provider');
-    const pinit = must(runCli(['provider', 'init', '--dir', providerDir, '--name', 'Network Test Provider']), 'provider init');
-    const providerKeyId = /keyId\s+([0-9a-f]{32})/.exec(pinit)![1]!;
-    const providerPublicKey = /publicKey\s+(0[23][0-9a-f]{64})/.exec(pinit)![1]!;
     const enroll = (m: { keyId: string; publicKey: string; name: string; badge: string; role: string }): string =>
       must(
-        runCli(['member', 'enroll', '--node', node.url, '--admin-key', admin.keystore, '--key-id', m.keyId, '--public-key', m.publicKey, '--name', m.name, '--badge', m.badge, '--role', m.role]),
+        runCli(['member', 'enroll', '--node', node.url, '--trust', trustBundle, '--admin-key', admin.keystore, '--key-id', m.keyId, '--public-key', m.publicKey, '--name', m.name, '--badge', m.badge, '--role', m.role]),
         `member enroll ${m.name}`,
       );
     enroll({ keyId: providerKeyId, publicKey: providerPublicKey, name: 'Network Test Provider', badge: '', role: 'provider' });
@@ -72,6 +75,7 @@ export async function startNetworkCluster(dir: string, origin = 'ledger.network.
     const cluster: NetworkCluster = {
       dir,
       origin,
+      trustBundle,
       logKey,
       witness: { name: witnessName, vkey: witnessVkey },
       providerKeyId,

@@ -111,13 +111,13 @@ export async function startCluster(dir: string): Promise<Cluster> {
   const mallory = await makePerson(dir, 'mallory', 'investigator');
   const nodeDir = join(dir, 'node');
   const providerDir = join(dir, 'provider');
-  const init = runCli(['node', 'init', '--dir', nodeDir, '--name', origin, '--admin-key', admin.keystore]);
-  if (init.status !== 0) throw new Error(`node init failed: ${init.stderr}`);
-  const node = await startCli(['node', 'serve', '--dir', nodeDir, '--port', '0', '--batch-ms', '50']);
   const pinit = runCli(['provider', 'init', '--dir', providerDir, '--name', 'Integration Provider']);
   if (pinit.status !== 0) throw new Error(`provider init failed: ${pinit.stderr}`);
   const keyId = /keyId\s+([0-9a-f]{32})/.exec(pinit.stdout)![1]!;
   const publicKey = /publicKey\s+(0[23][0-9a-f]{64})/.exec(pinit.stdout)![1]!;
+  const init = runCli(['node', 'init', '--dir', nodeDir, '--name', origin, '--admin-key', admin.keystore, '--provider', `${keyId}:${publicKey}:Integration Provider`]);
+  if (init.status !== 0) throw new Error(`node init failed: ${init.stderr}`);
+  const node = await startCli(['node', 'serve', '--dir', nodeDir, '--port', '0', '--batch-ms', '50']);
 
   let n = 0;
   const enroll = (member: { keyId: string; publicKey: string; name: string; role: string }) =>

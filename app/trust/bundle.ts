@@ -162,7 +162,8 @@ export function assertBundleOfGenesis(bundle: ParsedTrustBundle, genesis: Genesi
   if (mine.fingerprint === bundle.fingerprint) return;
   const a = mine.bundle as Record<string, unknown>;
   const b = bundle.bundle as Record<string, unknown>;
-  const field = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().find((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null)) ?? 'format';
+  // The log key first: it is what a forged ledger cannot have.
+  const field = ['logKey', ...new Set([...Object.keys(a), ...Object.keys(b)].sort())].find((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null)) ?? 'format';
   throw new TrustError(
     'TRUST_MISMATCH',
     `the ledger ${genesis.origin} has trust bundle ${formatFingerprint(mine.fingerprint)}, not ${formatFingerprint(bundle.fingerprint)}: they differ in ${field}${field === 'logKey' ? ` (the ledger's log key is ${genesis.logKey}: log key not in the trust root)` : ''}`,

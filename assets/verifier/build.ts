@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { emptyTrustSlot } from '../../app/trust/embed';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const VERIFIER_OUT = resolve(here, '..', '..', 'out', 'verifier', 'verifier.html');
@@ -48,6 +49,7 @@ export async function buildVerifier(out: string | undefined = VERIFIER_OUT): Pro
   const page = (await readFile(join(here, 'verifier.html'), 'utf8'))
     .replace('__CSP__', () => csp)
     .replace('__STYLE__', () => css)
+    .replace('__TRUST_SLOT__', () => emptyTrustSlot())
     .replace('__SCRIPT__', () => js);
   if (out) {
     await mkdir(dirname(out), { recursive: true });

@@ -2,11 +2,16 @@
 // with app/proof's isomorphic verifier — the same code as `evidence verify` and `evidence verify-receipt`.
 // A report's QR code can be scanned with a camera (scan.ts): a whole receipt is verified like a dropped one; a
 // compact evidence anchor (app/proof/anchor.ts) is shown and compared with the dropped file and receipt.
+// Every receipt is checked against a trust root the reader holds (DESIGN.md "Trust roots"): the trust bundle
+// embedded in an agency's copy of this page, a dropped trust.bundle, a typed fingerprint, or the fingerprint on
+// the report's QR code. Without one the verdict is an amber "unanchored", never a green ✓.
 // Everything is written with textContent: nothing from a file, a receipt or a QR code is ever parsed as markup.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '../../app/ledger/bytes';
 import { ANCHOR_LIMIT, AnchorError, type AnchorCheck, type AnchorCheckId, type EvidenceAnchor, compareAnchor, looksLikeAnchor, parseAnchor } from '../../app/proof/anchor';
-import { type CheckId, type ReceiptReport, verifyReceipt } from '../../app/proof/receipt';
+import { type CheckId, type ReceiptReport, SELF_WITNESSED, type TrustAnchor, verifyReceipt } from '../../app/proof/receipt';
+import { type ParsedTrustBundle, TrustError, checkTrustBundle, formatFingerprint, parseFingerprint, parseTrustBundle } from '../../app/trust/bundle';
+import { EMBEDDED_TRUST_ID } from '../../app/trust/embed';
 import { type Scan, ScanError, type ScanErrorCode, cameraApiPresent, startScan } from './scan';
 
 const LABELS: Record<CheckId, [string, string]> = {
@@ -17,7 +22,7 @@ const LABELS: Record<CheckId, [string, string]> = {
   inclusion: ['条目包含于检查点（Merkle 证明）', 'Entry included under the checkpoint (Merkle proof)'],
   'log-signature': ['检查点由账本公钥签署', 'Checkpoint signed by the log key'],
   'witness-quorum': ['见证方联署达到门限', 'Witness quorum cosigned'],
-  'trust-root': ['创世条目与信任根一致', 'Genesis matches the trust root'],
+  'trust-root': ['账本即信任根所指账本', 'The ledger is the one the trust root describes'],
 };
 const ANCHOR_LABELS: Record<AnchorCheckId, [string, string]> = {
   'anchor-file': ['文件 SHA-256 与大小即报告所列', 'File SHA-256 and size are the ones the report names'],
@@ -41,6 +46,10 @@ let receipt: { name: string; text: () => Promise<string> } | undefined;
 /** The evidence anchor read from a report's QR code. */
 let anchor: EvidenceAnchor | undefined;
 let run = 0;
+/** The trust root and where it came from (shown with the verdict). */
+let trust: { anchor: TrustAnchor; source: [string, string] } | undefined;
+/** The agency copy's own bundle: when present, no other trust root is taken. */
+let embedded: ParsedTrustBundle | undefined;
 const hashes = new WeakMap<File, Promise<{ sha256: string; size: number }>>();
 
 /** SHA-256 of a File, read as a stream so a large evidence file never sits in memory whole. */
@@ -89,28 +98,124 @@ function showAnchor(a: EvidenceAnchor, checks: AnchorCheck[], haveReceipt: boole
   $('anchor').hidden = false;
 }
 
-function show(report: ReceiptReport, parsed: unknown, fileInfo: { sha256: string; size: number } | undefined, anchorChecks: AnchorCheck[]): void {
+const OUTCOME = {
+  verified: ['✓ 全部检查通过', 'All checks passed'],
+  failed: ['✗ 核验未通过', 'Verification FAILED'],
+  unanchored: ['⚠ 未锚定：未提供信任根，不能判定为通过', 'UNANCHORED: no trust root given, so this is not a pass'],
+} as const;
+
+function show(report: ReceiptReport, fileInfo: { sha256: string; size: number } | undefined, anchorChecks: AnchorCheck[]): void {
   const verdict = $('verdict');
-  const failed = [...report.checks, ...anchorChecks].filter((c) => c.status === 'fail').map((c) => c.id);
-  verdict.dataset.ok = String(failed.length === 0);
-  verdict.textContent = failed.length === 0 ? '✓ 全部检查通过 · All checks passed' : `✗ 核验未通过 · Verification FAILED: ${failed.join(', ')}`;
+  const failed = [...report.checks, ...anchorChecks].filter((c) => c.status === 'fail');
+  const outcome = failed.length > 0 ? 'failed' : report.outcome;
+  verdict.dataset.ok = String(outcome === 'verified');
+  verdict.dataset.outcome = outcome;
+  const [zh, en] = OUTCOME[outcome];
+  const reason = failed.length > 0 ? `: ${failed.map((c) => c.id).join(', ')} — ${failed[0]!.detail}` : '';
+  verdict.textContent = `${zh} · ${en}${reason}`;
+  const note = $('verdict-note');
+  note.hidden = true;
+  if (outcome === 'unanchored') {
+    const fp = report.claimed ? formatFingerprint(report.claimed.fingerprint) : '—';
+    note.textContent = `本凭证声称的信任包指纹 · The receipt claims trust bundle fingerprint: ${fp}。请与办案单位公布的指纹核对，或放入其信任包 / 输入其指纹。 · Compare it with the fingerprint the agency publishes, or give its trust bundle or fingerprint above.`;
+    note.hidden = false;
+  } else if (report.selfWitnessed) {
+    note.textContent = `${SELF_WITNESSED['zh-CN']} · ${SELF_WITNESSED.en}（单机模式：见证方即存证人自己的电脑 · standalone: the witness is the depositor's own computer）`;
+    note.dataset.kind = 'self-witnessed';
+    note.hidden = false;
+  }
   $('entry').textContent = [
     report.entry ? `entry #${report.entry.index} · ${report.entry.type} · ${report.entry.id}` : '',
     fileInfo ? `file sha256 ${fileInfo.sha256} · ${fileInfo.size} bytes` : '',
   ].filter(Boolean).join('\n');
   $('checks').replaceChildren(...report.checks.map((c) => checkItem(c.id, c.status, LABELS[c.id], c.detail)));
-  const trust = $('trust');
-  trust.replaceChildren();
-  const t = (parsed as { origin?: unknown; trust?: { logKey?: unknown; witnessPolicy?: { quorum?: unknown; witnesses?: Array<{ vkey?: unknown }> } } }) ?? {};
-  const add = (k: string, v: unknown): void => {
-    trust.append(el('dt', k), el('dd', typeof v === 'string' || typeof v === 'number' ? String(v) : '—'));
+  const list = $('trust');
+  list.replaceChildren();
+  const add = (key: string, k: string, v: string): void => {
+    const dd = el('dd', v);
+    dd.dataset.field = key;
+    list.append(el('dt', k), dd);
   };
-  add('账本 Ledger', t.origin);
-  add('账本公钥 Log key', t.trust?.logKey);
-  for (const w of t.trust?.witnessPolicy?.witnesses ?? []) add('见证方 Witness', w.vkey);
-  add('门限 Quorum', t.trust?.witnessPolicy?.quorum);
+  if (trust) {
+    add('source', '信任根来源 Trust root from', `${trust.source[0]} · ${trust.source[1]}`);
+    add('fingerprint', '信任根指纹 Trust root fingerprint', formatFingerprint('bundle' in trust.anchor ? trust.anchor.bundle.fingerprint : trust.anchor.fingerprint));
+    if ('bundle' in trust.anchor) {
+      const b = trust.anchor.bundle;
+      add('ledger', '账本 Ledger', `${b.bundle.origin} · ${b.bundle.network}`);
+      add('log-key', '账本公钥 Log key', b.bundle.logKey);
+      for (const w of b.policy.witnesses) add('witness', '见证方 Witness', `${w.name} ${w.key.vkey}`);
+    }
+  } else add('source', '信任根 Trust root', '未提供 · none given');
+  if (report.claimed) {
+    add('claimed', '凭证声称的指纹 Fingerprint the receipt claims', formatFingerprint(report.claimed.fingerprint));
+    add('claimed-ledger', '凭证所属账本 The receipt\'s ledger', `${report.claimed.origin} · ${report.claimed.network}${report.claimed.selfWitnessed ? ` · ${SELF_WITNESSED.en}` : ''}`);
+  }
   $('limit').textContent = `注意 Note: ${report.limit}`;
   $('result').hidden = false;
+}
+
+// --- The trust root -----------------------------------------------------------------------------------------
+
+function trustStatus(text: string, kind: 'info' | 'error'): void {
+  const s = $('trust-status');
+  s.dataset.kind = kind;
+  s.textContent = text;
+}
+
+function setTrust(anchor: TrustAnchor, source: [string, string]): void {
+  trust = { anchor, source };
+  const fp = formatFingerprint('bundle' in anchor ? anchor.bundle.fingerprint : anchor.fingerprint);
+  const ledger = 'bundle' in anchor ? ` · ${anchor.bundle.bundle.origin} (${anchor.bundle.bundle.network})` : '';
+  trustStatus(`已采用信任根 · Using the trust root from ${source[1]}: ${fp}${ledger}`, 'info');
+  void verify();
+}
+
+async function takeTrustFile(f: File): Promise<void> {
+  if (embedded) return trustStatus('本副本内置信任包，不接受其他信任根。 · This copy carries its own trust bundle and takes no other.', 'error');
+  try {
+    setTrust({ bundle: parseTrustBundle(new Uint8Array(await f.arrayBuffer())) }, ['信任包文件 ' + f.name, `trust bundle file ${f.name}`]);
+  } catch (err) {
+    if (!(err instanceof TrustError)) throw err;
+    trustStatus(`信任包无效，未采用。 · The trust bundle was refused: ${err.message}`, 'error');
+  }
+}
+
+function takeFingerprint(text: string, source: [string, string]): void {
+  if (embedded) return trustStatus('本副本内置信任包，不接受其他信任根。 · This copy carries its own trust bundle and takes no other.', 'error');
+  if (text.trim() === '') {
+    trust = undefined;
+    trustStatus('', 'info');
+    void verify();
+    return;
+  }
+  try {
+    setTrust({ fingerprint: parseFingerprint(text) }, source);
+  } catch (err) {
+    if (!(err instanceof TrustError)) throw err;
+    trustStatus(`指纹无效。 · ${err.message}`, 'error');
+  }
+}
+
+/** The agency copy's bundle (`evidence verifier build --trust`), read once from the page's JSON data block. */
+function loadEmbedded(): void {
+  const block = document.getElementById(EMBEDDED_TRUST_ID);
+  const text = block?.textContent?.trim() ?? 'null';
+  if (text === 'null') return;
+  const box = $('trust-embedded');
+  try {
+    embedded = checkTrustBundle(JSON.parse(text));
+  } catch (err) {
+    box.textContent = `本副本内置的信任包无效，页面不会判定任何凭证通过。 · The trust bundle built into this copy is invalid; nothing will pass: ${(err as Error).message}`;
+    box.hidden = false;
+    trust = { anchor: { fingerprint: '0'.repeat(64) }, source: ['无效的内置信任包', 'an invalid built-in bundle'] };
+    return;
+  }
+  const b = embedded.bundle;
+  box.textContent = `本副本由办案单位制作，只按下列账本核验 · This agency copy checks receipts against one ledger only: ${b.origin} (${b.network}) · 指纹 fingerprint ${formatFingerprint(embedded.fingerprint)}${b.selfWitnessed ? ` · ${SELF_WITNESSED['zh-CN']} · ${SELF_WITNESSED.en}` : ''}`;
+  box.hidden = false;
+  for (const id of ['trust-file', 'trust-fingerprint']) $<HTMLInputElement>(id).disabled = true;
+  trust = { anchor: { bundle: embedded }, source: ['本副本内置信任包', 'the bundle built into this copy'] };
+  trustStatus(`已采用信任根 · Using the trust root built into this copy: ${formatFingerprint(embedded.fingerprint)}`, 'info');
 }
 
 async function verify(): Promise<void> {
@@ -134,18 +239,25 @@ async function verify(): Promise<void> {
   if (mine !== run) return;
   const anchorChecks = anchor ? compareAnchor(anchor, { ...(fileInfo ? { file: fileInfo } : {}), ...(receipt ? { receipt: parsed } : {}) }) : [];
   if (anchor) showAnchor(anchor, anchorChecks, receipt !== undefined);
-  if (receipt) show(verifyReceipt(parsed, fileInfo ? { file: fileInfo } : {}), parsed, fileInfo, anchorChecks);
+  if (receipt) show(verifyReceipt(parsed, trust?.anchor, fileInfo ? { file: fileInfo } : {}), fileInfo, anchorChecks);
 }
 
 const fileReceipt = (f: File): { name: string; text: () => Promise<string> } => ({ name: f.name, text: () => f.text() });
 
 function take(files: Iterable<File>): void {
   for (const f of files) {
-    if (/\.evidence-receipt\.json$|\.json$/i.test(f.name)) receipt = fileReceipt(f);
+    if (/\.bundle$/i.test(f.name)) void takeTrustFile(f);
+    else if (/\.evidence-receipt\.json$|\.json$/i.test(f.name)) receipt = fileReceipt(f);
     else evidence = f;
   }
   void verify();
 }
+
+$<HTMLInputElement>('trust-file').addEventListener('change', (e) => {
+  const f = (e.target as HTMLInputElement).files?.[0];
+  if (f) void takeTrustFile(f);
+});
+$<HTMLInputElement>('trust-fingerprint').addEventListener('input', (e) => takeFingerprint((e.target as HTMLInputElement).value, ['输入的指纹', 'the fingerprint typed in']));
 
 $<HTMLInputElement>('evidence').addEventListener('change', (e) => {
   evidence = (e.target as HTMLInputElement).files?.[0];
@@ -205,6 +317,11 @@ function useScanned(text: string): void {
       return;
     }
     status(`已读取证物 ${anchor.exhibitId} 的凭证锚点，摄像头已关闭。 · Read the evidence anchor of exhibit ${anchor.exhibitId}; the camera is off.`, 'info');
+    // The report prints the trust bundle's fingerprint; its QR code carries it: a trust root as good as the report.
+    if (anchor.trust && !trust && !embedded) {
+      $<HTMLInputElement>('trust-fingerprint').value = formatFingerprint(anchor.trust);
+      takeFingerprint(anchor.trust, ['报告二维码', "the report's QR code"]);
+    }
   } else {
     status(`该二维码既非凭证也非凭证锚点。 · This QR code is neither a receipt nor an evidence anchor: ${JSON.stringify(text.slice(0, 80))}`, 'error');
     return;
@@ -290,4 +407,5 @@ if (cameraApiPresent()) {
     if (document.hidden) cancelScan();
   });
 }
+loadEmbedded();
 document.documentElement.dataset.ready = 'true';

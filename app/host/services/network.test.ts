@@ -297,7 +297,7 @@ describe('network mode', () => {
       expect(other.status).toBe(200);
       const stranger = await makePerson(dir, 'stranger', 'investigator');
       const r = runCli([
-        'member', 'enroll', '--node', impostor.url, '--admin-key', cluster.admin.keystore,
+        'member', 'enroll', '--node', impostor.url, '--trust', cluster.trustBundle, '--admin-key', cluster.admin.keystore,
         '--key-id', stranger.signer.keyId, '--public-key', stranger.signer.publicKey, '--name', 'Impostor Entry', '--role', 'investigator',
       ]);
       stranger.signer.dispose();

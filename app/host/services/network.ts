@@ -370,7 +370,7 @@ export class NetworkLedger implements LedgerBackend {
     }
     const role = ['investigator', 'custodian', 'supervisor', 'admin'].includes(o.role) ? o.role : 'investigator';
     const q = (v: string) => `"${v.replace(/["\\$`]/g, '\\$&')}"`;
-    const command = `evidence member enroll --node ${this.settings.ledgerUrl} --admin-key ADMIN-KEYSTORE --key-id ${o.keyId} --public-key ${o.publicKey} --name ${q(o.name)} --badge ${q(o.badge)} --role ${role}`;
+    const command = `evidence member enroll --node ${this.settings.ledgerUrl} --trust trust.bundle --admin-key ADMIN-KEYSTORE --key-id ${o.keyId} --public-key ${o.publicKey} --name ${q(o.name)} --badge ${q(o.badge)} --role ${role}`;
     throw new HostError(
       'NOT_ENROLLED',
       `The key ${o.keyId} of ${o.name} is not enrolled in the ledger ${this.origin}, so the ledger node would refuse what it signs. Nothing was sent. ` +

@@ -4,6 +4,7 @@
 // validated by the same state machine as on a ledger node), app/provider's ObjectStore and Countersigner, and
 // app/witness's Witness run in process (standalone-witness.ts; c2sp.org/tlog-witness, "add-checkpoint": the witness
 // verifies the new checkpoint extends the one it cosigned before).
+import { TRUST_BUNDLE_FILE, bundleFromGenesis, trustBundleBytes } from '../../trust/bundle';
 import { mkdir, readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -131,6 +132,8 @@ export class StandaloneStack implements LedgerBackend {
       origin: keys.origin,
     });
     if (stack.state.size === 0) await stack.bootstrap();
+    // The trust bundle its genesis describes, beside the log (as `evidence node init` writes it).
+    if (stack.state.genesis) await writeFileAtomic(join(dir, TRUST_BUNDLE_FILE), trustBundleBytes(bundleFromGenesis(stack.state.genesis)), { mode: 0o644, overwrite: true });
     return stack;
   }
 
@@ -149,6 +152,8 @@ export class StandaloneStack implements LedgerBackend {
         witnessPolicy: { quorum: 1, witnesses: [{ name: this.witnessName, vkey: this.witness.vkey }] },
         logKey: this.logKey.vkey,
         maxClockSkewSeconds: 300,
+        // The trust bundle (app/trust/bundle.ts): this computer's provider, and self-witnessed, said everywhere.
+        trust: { providers: [{ keyId: this.provider.keyId, publicKey: this.provider.publicKey, name: 'Standalone provider (this computer)' }], selfWitnessed: true },
       },
       adminRole(0),
       this.admin,
