@@ -2,7 +2,8 @@
 // plays a Y4M video (e2e/fake-camera.ts) of the QR code the report prints for an exhibit — its compact anchor
 // (app/proof/anchor.ts) from a real ledger — as the only camera. The page must read it with its bundled decoder,
 // show the anchor's fields, say that the anchor alone proves nothing, and compare it with a dropped file and
-// receipt: ✓ for the exhibit's own, ✗ with the reason for another exhibit's. Also: Escape stops the camera,
+// receipt: ✓ for the exhibit's own (the anchor's trust fingerprint is the trust root), ✗ with the reason for
+// another exhibit's. Also: Escape stops the camera,
 // a denied permission and a missing camera each say so.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +131,7 @@ test("reads the report's QR code from the camera, shows the anchor, and checks i
   expect(await statuses(page, 'anchor-checks')).toEqual({ 'anchor-file': 'pass', 'anchor-entry': 'pass', 'anchor-checkpoint': 'pass' });
   expect(Object.values(await statuses(page, 'checks'))).toEqual(Array(8).fill('pass'));
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-ok', 'true');
+  await expect(page.getByTestId('trust')).toContainText(data.ledger.trust.fingerprint.slice(0, 4));
   await expect(page.getByTestId('anchor-limit')).toContainText('The anchor is not signed and proves nothing by itself');
   await page.screenshot({ path: testInfo.outputPath('verifier-scan-pass.png'), fullPage: true });
 });
@@ -138,8 +140,12 @@ test("another exhibit's file and receipt against the scanned anchor: ✗ with th
   const testInfo = test.info();
   const page = await open(testInfo, camera(anchorText, 'anchor-1'));
   await drop(page, 2);
-  await expect(page.getByTestId('verdict')).toHaveAttribute('data-ok', 'true');
+  // No trust root yet: every check passes against the receipt's own claim, which is "unanchored", not a pass.
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-outcome', 'unanchored');
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-ok', 'false');
   await scanByKeyboard(page);
+  // The report's QR code carries the trust bundle's fingerprint: it becomes the trust root.
+  await expect(page.getByTestId('trust-status')).toContainText("the report's QR code");
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-ok', 'false');
   await expect(page.getByTestId('verdict')).toContainText('anchor-file, anchor-entry');
   expect(await statuses(page, 'anchor-checks')).toEqual({ 'anchor-file': 'fail', 'anchor-entry': 'fail', 'anchor-checkpoint': 'pass' });

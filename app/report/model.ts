@@ -3,6 +3,7 @@
 // signatures and signers' enrolment), then one case is picked out of it. The report's SHA-256 is the SHA-256 of
 // the RFC 8785 canonical JSON of this data (`reportJson`): everything the report prints except the generation
 // time, the language and the layout. `evidence report --hash-only` recomputes it; `--json` writes the exact bytes.
+import { bundleFromGenesis, checkTrustBundle } from '../trust/bundle';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -118,6 +119,8 @@ export interface ReportData {
     network: string;
     logKey: string;
     witnessPolicy: { quorum: number; witnesses: Array<{ name: string; vkey: string }> };
+    /** The ledger's trust bundle (app/trust/bundle.ts): its fingerprint, and whether it is self-witnessed. */
+    trust: { fingerprint: string; selfWitnessed: boolean };
   };
   checkpoint: {
     size: number;
@@ -141,6 +144,11 @@ export interface ReportData {
   };
   exhibits: ExhibitData[];
 }
+
+const trustOf = (g: GenesisRecord): ReportData['ledger']['trust'] => {
+  const b = checkTrustBundle(bundleFromGenesis(g));
+  return { fingerprint: b.fingerprint, selfWitnessed: b.bundle.selfWitnessed };
+};
 
 /** A verified log: the checkpoint checked against the genesis log key and witness policy, every entry applied. */
 export interface VerifiedLedger {
@@ -296,7 +304,7 @@ export function buildReportData(ledger: VerifiedLedger, caseId: string): ReportD
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
-    ledger: { origin: genesis.origin, network: genesis.network, logKey: genesis.logKey, witnessPolicy: { quorum: genesis.witnessPolicy.quorum, witnesses: genesis.witnessPolicy.witnesses.map((w) => ({ name: w.name, vkey: w.vkey })) } },
+    ledger: { origin: genesis.origin, network: genesis.network, logKey: genesis.logKey, witnessPolicy: { quorum: genesis.witnessPolicy.quorum, witnesses: genesis.witnessPolicy.witnesses.map((w) => ({ name: w.name, vkey: w.vkey })) }, trust: trustOf(genesis) },
     checkpoint: ledger.checkpoint,
     verified: { entries: applied.length, rules: true, signatures: true, root: true, tiles: true },
     case: { caseId: c.caseId, title: c.title, agency: c.agency, description: c.description, openedAt: c.time, investigator: person(opened.envelope.signatures[0]!.keyId), anchor: anchor(opened) },

@@ -99,6 +99,7 @@ export function compactAnchor(data: ReportData, ex: ExhibitData, receiptFile: st
     checkpoint: { size: data.checkpoint.size, root: data.checkpoint.rootBase64 },
     objects: ex.objects.map((o) => ({ sha256: o.sha256, size: o.size })),
     receipt: receiptFile,
+    trust: data.ledger.trust.fingerprint,
   });
 }
 

@@ -87,6 +87,7 @@ function showAnchor(a: EvidenceAnchor, checks: AnchorCheck[], haveReceipt: boole
   add('checkpoint', '检查点 Checkpoint', `size ${a.checkpoint.size} · root ${a.checkpoint.root}`);
   for (const o of a.objects) add('sha256', 'SHA-256', `${o.sha256} · ${o.size} bytes`);
   add('receipt', '凭证文件 Receipt file', a.receipt);
+  if (a.trust) add('trust', '信任包指纹 Trust bundle fingerprint', formatFingerprint(a.trust));
   const [zh, en] = haveReceipt
     ? ['锚点未经签名，本身不能证明任何事项：证明来自下方凭证的各项检查；此处核对报告、凭证与文件是否指向同一条目、同一检查点、同一文件。', ANCHOR_LIMIT]
     : [`仅凭此锚点不能证明任何事项（锚点未经签名）。请放入其指明的凭证 ${a.receipt} 及证据文件。`, `The anchor alone proves nothing (it is not signed). Drop the receipt it names, ${a.receipt}, and the evidence file.`];
