@@ -46,6 +46,7 @@ export const browserSafe = [
   'app/ledger/{bytes,checkpoint,layout,merkle,note,rules,promise}.ts',
   'app/proof/{anchor,receipt,tlog-proof}.ts',
   'app/witness/cosignature.ts',
+  'app/trust/{bundle,policy,embed}.ts',
 ];
 const nodeForbidden = {
   regex: String.raw`^(node:|fs$|path$|os$|child_process$|worker_threads$|crypto$|net$|http$|https$|stream$|buffer$|url$|util$)`,

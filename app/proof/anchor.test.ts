@@ -45,6 +45,7 @@ describe('parseAnchor', () => {
       checkpoint: { size: data.checkpoint.size, root: data.checkpoint.rootBase64 },
       objects: [{ sha256: fileOf(1).sha256, size: fileOf(1).size }],
       receipt: `${ex.exhibitId}.evidence-receipt.json`,
+      trust: data.ledger.trust.fingerprint,
     });
     expect(formatAnchor(a)).toBe(text);
     expect(looksLikeAnchor(text)).toBe(true);
@@ -74,10 +75,10 @@ describe('parseAnchor', () => {
     ['a negative size', (l) => [...l.slice(0, 6), `sha256 ${H} -1`, ...l.slice(7)], 7, /object size "-1"/],
     ['a receipt in a folder', (l) => [...l.slice(0, 7), 'receipt ../x.evidence-receipt.json'], 8, /plain file name/],
     ['no receipt line', (l) => l.slice(0, 7), 8, /missing: expected "receipt …"/],
-    ['a line after the receipt', (l) => [...l, 'extra 1'], 9, /unexpected text after the receipt line/],
-    ['a trust fingerprint that is not 64 hex', (l) => [...l, 'trust abc'], 9, /trust fingerprint "abc" is not 64 lowercase hex/],
-    ['a line after the trust line', (l) => [...l, `trust ${'a'.repeat(64)}`, 'x'], 10, /unexpected text after the trust line/],
-    ['a trailing newline', (l) => [...l, ''], 9, /unexpected text after the receipt line/],
+    ['a line after the receipt', (l) => [...l.slice(0, 8), 'extra 1'], 9, /unexpected text after the receipt line/],
+    ['a trust fingerprint that is not 64 hex', (l) => [...l.slice(0, 8), 'trust abc'], 9, /trust fingerprint "abc" is not 64 lowercase hex/],
+    ['a line after the trust line', (l) => [...l, 'x'], 10, /unexpected text after the trust line/],
+    ['a trailing newline', (l) => [...l.slice(0, 8), ''], 9, /unexpected text after the receipt line/],
   ];
   it.each(cases)('rejects %s, naming the line', (_what, change, line, message) => {
     const bad = change(anchorOf(0).split('\n')).join('\n');
