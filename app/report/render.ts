@@ -4,6 +4,8 @@
 // Report data → one self-contained HTML page (template and style sheet from assets/report/, the font embedded,
 // one QR code per exhibit as inline SVG, the header and footer as CSS page-margin boxes). Everything
 // that comes from a record goes through the escaping template; the page's CSP forbids every script.
+import { SELF_WITNESSED } from '../proof/receipt';
+import { formatFingerprint } from '../trust/bundle';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as QRCode from 'qrcode/lib/core/qrcode.js';
@@ -147,11 +149,19 @@ function howTo(data: ReportData, lang: ReportLang): SafeHtml[] {
     lang === 'zh-CN' ? zh : lang === 'en' ? en : html`<span lang="zh-CN" class="zh">${zh}</span><br><span lang="en" class="en">${en}</span>`;
   const q = data.ledger.witnessPolicy.quorum;
   const size = data.checkpoint.size;
+  const fp = formatFingerprint(data.ledger.trust.fingerprint);
   return [
     both(
       html`每件证物的核验凭证（本 PDF 旁的 <b>证物编号.evidence-receipt.json</b>）可离线核验：在断网的浏览器中打开 <b>verifier.html</b>，放入证据文件及其凭证；或运行 <b>evidence verify 文件 凭证</b>。每项检查都显示通过（✓）或未通过。`,
       html`Each exhibit's evidence receipt (<b>EXHIBIT-ID.evidence-receipt.json</b>, beside this PDF) verifies offline: open <b>verifier.html</b> in a browser with the network off and drop the evidence file and its receipt, or run <b>evidence verify FILE RECEIPT</b>. Every check is shown as passed (✓) or failed.`,
     ),
+    both(
+      html`信任包指纹（应与办案单位公布的指纹一致）：<b class="fp">${fp}</b>。核验须以该信任包或指纹为信任根（<b>evidence verify 文件 凭证 --trust-fingerprint 指纹</b>，或在离线核验页输入指纹、扫描二维码）；未提供信任根的结果为"未锚定"，本身不能证明任何事项。`,
+      html`Trust bundle fingerprint (compare it with the one the agency publishes): <b class="fp">${fp}</b>. Verify against that bundle or fingerprint (<b>evidence verify FILE RECEIPT --trust-fingerprint FINGERPRINT</b>, or type it into the offline verifier, or scan the QR code); a result without a trust root is "unanchored" and proves nothing by itself.`,
+    ),
+    ...(data.ledger.trust.selfWitnessed
+      ? [both(html`<b>${SELF_WITNESSED['zh-CN']}</b>（单机模式：账本、存储方与见证方均在同一台电脑上）。`, html`<b>Self-witnessed: no independent party has checked this record</b> (standalone mode: ledger, provider and witness run on one computer).`)]
+      : []),
     both(
       html`只信任下列公钥（应与办案单位公布的公钥一致）：账本公钥签署检查点，且至少 ${q} 个见证方联署，凭证方为有效。`,
       html`Trust only the keys below (compare them with the keys the agency publishes): a receipt is valid when the log key signed its checkpoint and at least ${q} of the listed witnesses cosigned it.`,
@@ -230,6 +240,10 @@ export async function renderReport(data: ReportData, opts: RenderOptions): Promi
   const witnessStatus = cp.final
     ? html`✓ ${lang === 'en' ? '' : `已达门限：${cp.cosignatures.length} / ${n} 个见证方联署（门限 ${data.ledger.witnessPolicy.quorum}）`}${lang === 'both' ? html`<br>` : html``}${lang === 'zh-CN' ? '' : `final: cosigned by ${cp.cosignatures.length} of ${n} witnesses (quorum ${data.ledger.witnessPolicy.quorum})`}`
     : html`<span class="bad">× ${lang === 'en' ? '' : `未达门限：仅 ${cp.cosignatures.length} 个见证方联署（需 ${data.ledger.witnessPolicy.quorum}）`}${lang === 'both' ? ' ' : ''}${lang === 'zh-CN' ? '' : `NOT FINAL: ${cp.cosignatures.length} witness cosignature(s), quorum is ${data.ledger.witnessPolicy.quorum}`}</span>`;
+  // Standalone honesty: next to "final", in the same weight, that the only witness is this computer.
+  const selfWitnessed = data.ledger.trust.selfWitnessed
+    ? html`<br>${lang === 'en' ? '' : SELF_WITNESSED['zh-CN']}${lang === 'both' ? html`<br>` : html``}${lang === 'zh-CN' ? '' : SELF_WITNESSED.en}`
+    : html``;
   const v = data.verified.entries;
   const verifiedLine = html`✓ ${lang === 'en' ? '' : `账本全部 ${v} 个条目已核验：签名、签名人登记、保管规则、Merkle 根、哈希瓦片`}${lang === 'both' ? html`<br>` : html``}${lang === 'zh-CN' ? '' : `all ${v} ledger entries verified: signatures, signer enrolment, custody rules, Merkle root, hash tiles`}`;
 
@@ -243,7 +257,7 @@ export async function renderReport(data: ReportData, opts: RenderOptions): Promi
     caseData: { ...data.case, openedAt: displayTime(data.case.openedAt), investigator: personHtml(data.case.investigator, lang) },
     ledger: data.ledger,
     checkpoint: cp,
-    witnessStatus,
+    witnessStatus: html`${witnessStatus}${selfWitnessed}`,
     verifiedLine,
     witnessCount: n,
     exhibitCount: data.exhibits.length,
@@ -255,7 +269,7 @@ export async function renderReport(data: ReportData, opts: RenderOptions): Promi
   };
   const title = `${data.case.caseId} — ${plain(LABELS.reportTitle, lang)}`;
   const headerText = `${data.case.caseId} · ${plain(LABELS.reportTitle, lang)}`;
-  const footerText = `${plain(LABELS.reportHash, lang)} ${hash} · ${plain(LABELS.generated, lang)} ${displayTime(opts.generatedAt.toISOString())}`;
+  const footerText = `${plain(LABELS.reportHash, lang)} ${hash} · ${plain(LABELS.generated, lang)} ${displayTime(opts.generatedAt.toISOString())} · ${lang === 'en' ? 'Trust bundle' : lang === 'zh-CN' ? '信任包指纹' : '信任包指纹 Trust bundle'} ${formatFingerprint(data.ledger.trust.fingerprint)}${data.ledger.trust.selfWitnessed ? ` · ${lang === 'en' ? SELF_WITNESSED.en : SELF_WITNESSED['zh-CN']}` : ''}`;
   const counter: Array<string | 'page' | 'pages'> =
     lang === 'zh-CN' ? ['第 ', 'page', ' 页 / 共 ', 'pages', ' 页'] : lang === 'en' ? ['Page ', 'page', ' of ', 'pages'] : ['第 ', 'page', ' 页 / 共 ', 'pages', ' 页 · Page ', 'page', ' of ', 'pages'];
   const counterCss = counter.map((c) => (c === 'page' || c === 'pages' ? `counter(${c})` : cssString(c))).join(' ');
