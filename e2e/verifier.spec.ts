@@ -52,7 +52,8 @@ test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-type Trust = { bundle: string } | { fingerprint: string } | undefined;
+/** The trust root to give the page; null: none. */
+type Trust = { bundle: string } | { fingerprint: string } | null;
 
 async function check(page: Page, file: Buffer, receiptText: string, trust: Trust = { bundle: '' }, page0 = html): Promise<Record<string, string>> {
   await page.context().setOffline(true);
@@ -92,7 +93,7 @@ test('passes with the fingerprint alone, typed with spaces', async ({ page }) =>
 });
 
 test('without a trust root: amber "unanchored", no overall ✓, the claimed fingerprint to compare', async ({ page }, testInfo) => {
-  const r = await check(page, evidence, receipt, undefined);
+  const r = await check(page, evidence, receipt, null);
   expect(r).toEqual({ ...ALL_PASS, 'trust-root': 'skip' });
   const verdict = page.getByTestId('verdict');
   await expect(verdict).toHaveAttribute('data-outcome', 'unanchored');
@@ -115,7 +116,7 @@ test("a look-alike ledger's receipt fails with the genuine bundle: log key not i
   await expect(verdict).toContainText('log key not in the trust root');
   await page.screenshot({ path: testInfo.outputPath('verifier-forged.png'), fullPage: true });
   // Without a trust root it would look fine but unanchored: the fingerprint it claims is not the agency's.
-  await check(page, forged.evidence, forged.receipt, undefined);
+  await check(page, forged.evidence, forged.receipt, null);
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-outcome', 'unanchored');
   await expect(page.getByTestId('verdict-note')).not.toContainText(formatFingerprint(fingerprint));
 });
@@ -123,13 +124,13 @@ test("a look-alike ledger's receipt fails with the genuine bundle: log key not i
 test("an agency's copy carries its bundle, says which ledger it checks against, and fails the look-alike", async ({ page }, testInfo) => {
   const copy = join(dir, 'agency-verifier.html');
   writeFileSync(copy, embedTrust(readFileSync(html, 'utf8'), parseTrustBundle(readFileSync(bundle))));
-  expect(await check(page, evidence, receipt, undefined, copy)).toEqual(ALL_PASS);
+  expect(await check(page, evidence, receipt, null, copy)).toEqual(ALL_PASS);
   await expect(page.getByTestId('trust-embedded')).toContainText(`checks receipts against one ledger only: ledger.example.test/report`);
   await expect(page.getByTestId('trust-embedded')).toContainText(formatFingerprint(fingerprint));
   await expect(page.getByTestId('trust-fingerprint')).toBeDisabled();
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-outcome', 'verified');
   await page.screenshot({ path: testInfo.outputPath('verifier-agency-copy.png'), fullPage: true });
-  await check(page, forged.evidence, forged.receipt, undefined, copy);
+  await check(page, forged.evidence, forged.receipt, null, copy);
   await expect(page.getByTestId('verdict')).toHaveAttribute('data-outcome', 'failed');
   await expect(page.getByTestId('verdict')).toContainText('log key not in the trust root');
 });

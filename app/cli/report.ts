@@ -2,6 +2,8 @@
 // one case, generated from a ledger folder alone and printed by headless Chromium. Beside the PDF it writes
 // CASE.report.json (what the footer's SHA-256 covers), each exhibit's evidence receipt and the offline verifier
 // (when built). `--hash-only` prints that SHA-256 without printing.
+import { assertBundleOfGenesis, bundleFromGenesis, checkTrustBundle, formatFingerprint } from '../trust/bundle';
+import { type TrustOptions, trustAnchorFrom, trustOptions } from './trust';
 import type { Command } from 'commander';
 import { REPORT_LANGS, type ReportLang } from '../report/labels';
 import { buildReportData, loadLedgerFolder, reportHash } from '../report/model';
@@ -21,16 +23,24 @@ export function parseLang(value: string): ReportLang {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('print the chain-of-custody report of a case to PDF, from a ledger folder alone')
     .requiredOption('--data <dir>', 'ledger folder: a node, mirror or standalone folder, or a C2SP tlog-tiles folder')
     .requiredOption('--case <id>', 'case number (the caseId of its case.open record)')
     .option('--out <file>', 'PDF to write (the report JSON and receipts go beside it)')
     .option('--lang <lang>', `language: ${REPORT_LANGS.join(', ')}`, 'both')
-    .option('--hash-only', "print the report's SHA-256 (over its canonical JSON data) and exit")
-    .action(async (opts: { data: string; case: string; out?: string; lang: string; hashOnly?: boolean }) => {
+    .option('--hash-only', "print the report's SHA-256 (over its canonical JSON data) and exit");
+  trustOptions(cmd).action(async (opts: TrustOptions & { data: string; case: string; out?: string; lang: string; hashOnly?: boolean }) => {
       const lang = parseLang(opts.lang);
+      // With a trust root, the ledger folder must be the ledger it describes (its genesis), else nothing is printed.
+      const trust = await trustAnchorFrom(opts);
+      if (trust) {
+        const { genesis } = await loadLedgerFolder(opts.data);
+        const mine = checkTrustBundle(bundleFromGenesis(genesis));
+        if ('bundle' in trust) assertBundleOfGenesis(trust.bundle, genesis);
+        else if (mine.fingerprint !== trust.fingerprint) throw new ReportArgumentError(`the ledger in ${opts.data} has trust bundle ${formatFingerprint(mine.fingerprint)}, not the trusted ${formatFingerprint(trust.fingerprint)}: no report printed`);
+      }
       if (opts.hashOnly) {
         const data = buildReportData(await loadLedgerFolder(opts.data), opts.case);
         process.stdout.write(`${reportHash(data)}\n`);

@@ -112,7 +112,9 @@ function show(report: ReceiptReport, fileInfo: { sha256: string; size: number } 
   verdict.dataset.ok = String(outcome === 'verified');
   verdict.dataset.outcome = outcome;
   const [zh, en] = OUTCOME[outcome];
-  const reason = failed.length > 0 ? `: ${failed.map((c) => c.id).join(', ')} — ${failed[0]!.detail}` : '';
+  // The reason shown first is the most fundamental: the trust root's log key, then the trust root, then the rest.
+  const lead = failed.find((c) => c.id === 'log-signature') ?? failed.find((c) => c.id === 'trust-root') ?? failed[0];
+  const reason = lead ? `: ${failed.map((c) => c.id).join(', ')} — ${lead.detail}` : '';
   verdict.textContent = `${zh} · ${en}${reason}`;
   const note = $('verdict-note');
   note.hidden = true;
