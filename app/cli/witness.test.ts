@@ -122,4 +122,12 @@ describe('evidence witness / mirror', () => {
     const p = await run('log', 'proof', '--dir', dir, '--index', '0');
     expect(p.code).toBe(0);
   });
+
+  it('exits non-zero when no peer served anything verifiable', async () => {
+    const dir = join(root, 'm-down');
+    expect((await run('mirror', 'add-log', '--dir', dir, '--vkey', log.net.logKey.vkey, '--peer', 'http://127.0.0.1:9/down')).code).toBe(0);
+    const s = await run('mirror', 'sync', '--dir', dir);
+    expect(s.code).not.toBe(0);
+    expect(s.err).toMatch(/no peer served anything verifiable for /);
+  });
 });

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../fs/atomic';
 import { utf8ToBytes } from '../ledger/bytes';
 import { FsLogDriver } from '../ledger/storage/fs';
 import type { TileFetcher } from '../ledger/tiles';
-import { Mirror, type PeerErrorEvent, type SyncState, addMirrorLog } from '../mirror/mirror';
+import { Mirror, type PeerErrorEvent, type SyncState, addMirrorLog, readMirrorConfig } from '../mirror/mirror';
 import { PeerFetcher } from '../mirror/peer';
 import { createMirrorServer } from '../mirror/server';
 import { buildProof, loadVerifiedLog } from '../proof/build';
@@ -30,7 +30,7 @@ export class CliArgumentError extends Error {
 /** A check the command ran did not pass (main() prints it and exits 1). */
 export class CheckFailedError extends Error {
   override name = 'CheckFailedError';
-  constructor(readonly code: 'RECEIPT_INVALID' | 'MIRROR_FORKED', message: string) {
+  constructor(readonly code: 'RECEIPT_INVALID' | 'MIRROR_FORKED' | 'MIRROR_NO_PEER', message: string) {
     super(message);
   }
 }
@@ -131,16 +131,22 @@ export function registerMirror(program: Command): void {
     });
   mirror
     .command('sync')
-    .description('one sync and gossip round; exit 1 if a log is forked or halted')
+    .description('one sync and gossip round; exit 1 if a log is forked or halted, or no peer of a log served anything verifiable')
     .requiredOption('--dir <dir>', 'mirror folder')
     .action(async (o: { dir: string }) => {
       const m = await Mirror.open(resolve(o.dir));
-      m.on('peer-error', (e: PeerErrorEvent) => process.stderr.write(`peer ${e.peer}: ${e.error}\n`));
+      const failing = new Map<string, Set<string>>(); // origin → peers that served nothing verifiable this round
+      m.on('peer-error', (e: PeerErrorEvent) => {
+        process.stderr.write(`peer ${e.peer}: ${e.error}\n`);
+        failing.set(e.origin, (failing.get(e.origin) ?? new Set()).add(e.peer));
+      });
       await m.syncAll();
+      const unserved = (await readMirrorConfig(resolve(o.dir))).logs.filter((l) => (failing.get(l.origin)?.size ?? 0) >= l.peers.length).map((l) => l.origin);
       await m.gossipAll();
       for (const s of m.states()) process.stdout.write(`${describeState(s)}\n`);
       const bad = m.states().filter((s) => s.state === 'fork' || s.state === 'halted');
       if (bad.length > 0) throw new CheckFailedError('MIRROR_FORKED', `${bad.map((s) => `${s.origin} is ${s.state}`).join('; ')}`);
+      if (unserved.length > 0) throw new CheckFailedError('MIRROR_NO_PEER', `no peer served anything verifiable for ${unserved.join(', ')}; check the peer URLs and that the peers run`);
     });
   mirror
     .command('serve')
