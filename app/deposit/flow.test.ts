@@ -127,6 +127,20 @@ describe('deposition flow', () => {
     expect((await ledgerEntries()).length).toBe(before + 1);
   });
 
+  it('refuses to resume an unfinished deposition whose file bytes changed since, naming both hashes', async () => {
+    const f = join(dir, 'changed.img');
+    await writeFile(f, randomBytes(100_000));
+    const input = { caseId, exhibitId: 'EX-FLOW-CHANGED', files: [{ path: f }], metadata: { description: 'changed' } };
+    const first = await runDeposition(input, deps([], { nodeUrl: 'http://127.0.0.1:9' })).catch((e: unknown) => e);
+    expect((first as DepositError).stage).toBe('submit');
+    await writeFile(f, randomBytes(100_000)); // same name, same size, other bytes
+    const before = (await ledgerEntries()).length;
+    const err = await runDeposition(input, deps([])).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'FILE_CHANGED', stage: 'hash' });
+    expect((err as Error).message).toMatch(/changed since the deposition of exhibit EX-FLOW-CHANGED began .*deposit it as a new exhibit/);
+    expect((await ledgerEntries()).length).toBe(before);
+  });
+
   it('stops before signing anything when a file does not match what the provider receives', async () => {
     const f = join(dir, 'changing.bin');
     await writeFile(f, randomBytes(200_000));

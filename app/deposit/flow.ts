@@ -31,6 +31,7 @@ import { type ParsedTrustBundle, bundleFromGenesis, checkTrustBundle } from '../
 import { RECEIPT_EXTENSION, verifyReceipt, type EvidenceReceipt as ProofReceipt } from '../proof/receipt';
 import type { ProviderClient } from '../provider/client';
 import { hashFile } from '../provider/store';
+import { changedFile, fileIdentity } from './file-identity';
 import { tileFetcherFor } from '../provider/ledger-members';
 import type { Member } from '../provider/members';
 
@@ -109,6 +110,8 @@ interface JournalFile {
   sha256: string;
   size: number;
   uploaded: boolean;
+  /** fileIdentity when hashed: the journal is bound to these bytes (file-identity.ts). */
+  identity?: string;
 }
 
 export interface DepositJournal {
@@ -183,16 +186,22 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
     if (paths.join('\n') !== j.files.map((f) => f.path).join('\n')) {
       throw new DepositError('JOURNAL_MISMATCH', 'hash', `a deposition of exhibit ${ex} with other files is in progress (${jpath})`);
     }
+    const changed = await changedFile(j.files);
+    if (changed) {
+      throw new DepositError('FILE_CHANGED', 'hash', `${changed.file.path} changed since the deposition of exhibit ${ex} began (${jpath} holds sha256 ${changed.file.sha256}, ${changed.file.size} bytes; the file now: ${changed.now}); deposit it as a new exhibit, or restore the original bytes to resume`);
+    }
     emit({ stage: 'hash', status: 'resumed', message: `resuming from ${jpath}` });
   } else {
     const files: JournalFile[] = [];
     for (const f of input.files) {
       const path = resolve(f.path);
       emit({ stage: 'hash', status: 'start', file: path, message: `hashing ${path}` });
+      const identity = await fileIdentity(path).catch(() => undefined);
       const h = await hashFile(path).catch((err: unknown) => {
         throw new DepositError('HASH_FAILED', 'hash', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
       });
-      files.push({ path, name: f.name ?? basename(path), sha256: h.sha256, size: h.size, uploaded: false });
+      if (identity !== (await fileIdentity(path))) throw new DepositError('FILE_CHANGED', 'hash', `${path} changed while it was hashed; deposit it once it no longer changes`);
+      files.push({ path, name: f.name ?? basename(path), sha256: h.sha256, size: h.size, uploaded: false, identity });
       emit({ stage: 'hash', status: 'done', file: path, message: `${h.sha256}  ${path} (${h.size} bytes)` });
     }
     j = { format: 'evidence-deposit-journal/v1', caseId: input.caseId, exhibitId: ex, files };
