@@ -1,4 +1,4 @@
-// The trust root on the command line (DESIGN.md "Trust roots"): `--trust BUNDLE` (a trust.bundle file) or
+// The trust root on the command line (docs/DESIGN.md "Trust roots"): `--trust BUNDLE` (a trust.bundle file) or
 // `--trust-fingerprint HEX` (its 64-hex SHA-256, spaces allowed) on every command that verifies or deposits,
 // `evidence trust show FILE` (the bundle and its fingerprint, as a court or an officer compares them) and
 // `evidence trust fetch --node URL --expect-fingerprint HEX` (download a node's bundle, refused on mismatch) and

@@ -13,7 +13,7 @@
 //   trust <64 lowercase hex>                     (optional: the ledger's trust bundle fingerprint, app/trust)
 //
 // The trust line carries the fingerprint the report prints, so a verifier that scans the QR code can check the
-// receipt against it (DESIGN.md "Trust roots") — as good as the report it was printed on.
+// receipt against it (docs/DESIGN.md "Trust roots") — as good as the report it was printed on.
 // An anchor is a pointer, not a proof: nothing in it is signed. It proves something only together with the
 // receipt it names, whose signatures, inclusion proof and cosigned checkpoint the receipt verifier checks;
 // `compareAnchor` then checks that the report, the receipt and the file all name the same entry and bytes.

@@ -1,4 +1,4 @@
-// The trust bundle (DESIGN.md "Trust roots"): the one document per ledger that every verifier checks against —
+// The trust bundle (docs/DESIGN.md "Trust roots"): the one document per ledger that every verifier checks against —
 // origin, the log's verifier key, the witness keys and quorum (policy text, ./policy.ts), the provider key(s),
 // the genesis admin keys and admin quorum, whether the ledger is self-witnessed (standalone), and a field kept
 // for RFC 3161 TSA certificates (the time issue). Its canonical bytes are the RFC 8785 canonical JSON of the

@@ -1,4 +1,4 @@
-// Witness policy text in the line format Sigsum defines (sigsum-go doc/policy.md) and transparency-dev tools
+// Witness policy text in the line format Sigsum defines (the policy file specification of sigsum-go) and transparency-dev tools
 // read with signed-note verifier keys instead of raw hex keys:
 //   log <vkey> [<url>]                 a log key (Ed25519, signature type 0x01)
 //   witness <name> <vkey> [<url>]      a witness key (cosignature/v1, type 0x04)
@@ -168,7 +168,7 @@ export function describeQuorum(rule: QuorumRule): string {
 export const GENESIS_GROUP = 'genesis-quorum';
 
 /**
- * The policy text of a log key and a genesis k-of-n witness policy (RECORDS.md): one log line, one witness
+ * The policy text of a log key and a genesis k-of-n witness policy (docs/RECORDS.md): one log line, one witness
  * line per witness (named by its key name), then `group genesis-quorum k …` and `quorum genesis-quorum`, or
  * `quorum none` when no cosignature is required.
  */

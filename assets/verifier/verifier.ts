@@ -2,7 +2,7 @@
 // with app/proof's isomorphic verifier — the same code as `evidence verify` and `evidence verify-receipt`.
 // A report's QR code can be scanned with a camera (scan.ts): a whole receipt is verified like a dropped one; a
 // compact evidence anchor (app/proof/anchor.ts) is shown and compared with the dropped file and receipt.
-// Every receipt is checked against a trust root the reader holds (DESIGN.md "Trust roots"): the trust bundle
+// Every receipt is checked against a trust root the reader holds (docs/DESIGN.md "Trust roots"): the trust bundle
 // embedded in an agency's copy of this page, a dropped trust.bundle, a typed fingerprint, or the fingerprint on
 // the report's QR code. Without one the verdict is an amber "unanchored", never a green ✓.
 // Everything is written with textContent: nothing from a file, a receipt or a QR code is ever parsed as markup.
