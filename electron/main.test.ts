@@ -22,6 +22,8 @@ const fake = vi.hoisted(() => {
     menu: undefined as unknown,
     permissionHandlerSet: false,
     hardenedPartitions: [] as string[],
+    sandboxed: false,
+    readyCalled: false,
     forkUtility: undefined as unknown as (modulePath: string, args: string[]) => { on(e: 'exit', l: (code: number) => void): void },
   };
   class BrowserWindow {
@@ -44,6 +46,10 @@ const fake = vi.hoisted(() => {
   const electron = {
     app: {
       setName: () => undefined,
+      enableSandbox: () => {
+        if (state.readyCalled) throw new Error('app.enableSandbox() must be called before the app is ready');
+        state.sandboxed = true;
+      },
       requestSingleInstanceLock: () => true,
       whenReady: () => readyPromise,
       on: (name: string, fn: (...args: unknown[]) => void) => {
@@ -95,7 +101,17 @@ const fake = vi.hoisted(() => {
     },
     dialog: { showMessageBox: async () => ({ response: 0 }) },
   };
-  return { electron, state, windows, appHandlers, forked, ready: () => ready() };
+  return {
+    electron,
+    state,
+    windows,
+    appHandlers,
+    forked,
+    ready: () => {
+      state.readyCalled = true;
+      ready();
+    },
+  };
 });
 
 vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
@@ -131,8 +147,9 @@ describe('dataDirFromArgv', () => {
 });
 
 describe('the Electron shell', () => {
-  it('before ready: registers app:// as privileged and takes the single-instance lock', () => {
+  it('before ready: sandboxes every renderer, registers app:// as privileged and takes the single-instance lock', () => {
     startShell();
+    expect(fake.state.sandboxed).toBe(true);
     expect(fake.state.privileged).toEqual([
       { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
     ]);

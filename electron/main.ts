@@ -37,6 +37,8 @@ export function dataDirFromArgv(argv: readonly string[]): string | undefined {
 }
 
 export function startShell(): void {
+  // Every renderer sandboxed, whatever its webPreferences say (windows set `sandbox: true` too); before ready.
+  app.enableSandbox();
   app.setName(PRODUCT_NAME);
   const dataArg = dataDirFromArgv(process.argv);
   if (dataArg !== undefined) app.setPath('userData', resolve(dataArg));

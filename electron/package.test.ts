@@ -1,6 +1,7 @@
 // Checks electron-builder.yml by packing for real: `electron-builder --linux dir` with `electronDist` pointing at
-// a stand-in runtime folder (the Electron runtime cannot be downloaded here), then reading app.asar. This tests
-// our configuration — what goes into the package and which entry point it names — not Electron.
+// a stand-in runtime folder (the Electron runtime cannot be downloaded here), then reading app.asar and the fuse
+// wire of the packed executable. This tests our configuration — what goes into the package, which entry point it
+// names, which fuses it flips — not Electron.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -8,6 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { extractAll, extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { buildReportData, loadLedgerFolder } from '../app/report/model';
 import { renderReport } from '../app/report/render';
 import { builtReportResources } from '../app/report/resources';
@@ -15,6 +17,11 @@ import { buildCaseLedger } from '../app/testing/case-ledger';
 import { builtinModules } from 'node:module';
 
 const run = promisify(execFile);
+// Electron's fuse wire (https://www.electronjs.org/docs/latest/tutorial/fuses): this sentinel, a version byte, a
+// length byte, then one byte per fuse, '0' off or '1' on (@electron/fuses' FuseState, not exported by it).
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const OFF = '0'.charCodeAt(0);
+const ON = '1'.charCodeAt(0);
 const electronVersion = (JSON.parse(readFileSync('node_modules/electron/package.json', 'utf8')) as { version: string }).version;
 
 let work: string;
@@ -25,8 +32,12 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pack-'));
   const standIn = join(work, 'electron-dist');
   mkdirSync(standIn);
-  // What electron-builder copies and renames to the product's executable; it never runs it for `dir`.
-  writeFileSync(join(standIn, 'electron'), '#!/bin/sh\necho "stand-in for the Electron runtime" >&2\nexit 1\n');
+  // What electron-builder copies and renames to the product's executable; it never runs it for `dir`. It carries
+  // a fuse wire as Electron's binary does (sentinel, version 1, 8 fuses), set to Electron's defaults: run as
+  // node, NODE_OPTIONS and --inspect on, cookie encryption, asar integrity and asar-only off, file:// privileged.
+  const defaults = [ON, OFF, ON, ON, OFF, OFF, OFF, ON];
+  const script = Buffer.from('#!/bin/sh\necho "stand-in for the Electron runtime" >&2\nexit 1\n# ');
+  writeFileSync(join(standIn, 'electron'), Buffer.concat([script, Buffer.from(SENTINEL), Buffer.from([1, defaults.length, ...defaults]), Buffer.from('\n')]));
   chmodSync(join(standIn, 'electron'), 0o755);
   writeFileSync(join(standIn, 'version'), `v${electronVersion}`);
   // What `npm run dist` builds first (`npm run build`): main, preload, renderer, report resources, verifier,
@@ -115,6 +126,27 @@ describe('electron-builder.yml', () => {
     const woff2 = [...files].filter((f) => f.startsWith('/out/report/fonts/noto-sans-sc/files/'));
     expect(woff2.length).toBeGreaterThan(100);
     expect(woff2.every((f) => /-(400|700)-normal\.woff2$/.test(f))).toBe(true); // only the two weights used
+  });
+
+  it('flips the fuses of the packed executable: no Node entry points, cookies encrypted, only the checked app.asar', async () => {
+    const wire = await getCurrentFuseWire(join(appDir, 'evidence-ledger-workstation'));
+    const expected: Record<keyof typeof FuseV1Options, 'on' | 'off'> = {
+      RunAsNode: 'off',
+      EnableCookieEncryption: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      LoadBrowserProcessSpecificV8Snapshot: 'off', // left as Electron ships it
+      GrantFileProtocolExtraPrivileges: 'off',
+    };
+    const actual = Object.fromEntries(
+      Object.keys(expected).map((name) => {
+        const byte = wire[FuseV1Options[name as keyof typeof FuseV1Options]];
+        return [name, byte === ON ? 'on' : byte === OFF ? 'off' : `byte ${String(byte)}`];
+      }),
+    );
+    expect(actual).toEqual(expected);
   });
 
   it('renders a bilingual report from the packed resources alone, with the font embedded', async () => {
