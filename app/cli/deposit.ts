@@ -4,6 +4,7 @@
 // node, its trust bundle and the provider are checked against it before anything is sent.
 import type { Command } from 'commander';
 import { basename, join, resolve } from 'node:path';
+import { safeFileName } from '../common/file-name';
 import { unlockKeystore } from '../crypto/keystore';
 import { runDeposition, type DepositEvent } from '../deposit/flow';
 import { ProviderClient } from '../provider/client';
@@ -12,10 +13,13 @@ import { ProviderCliError, readPassphrase } from './provider';
 import { checkParties, fetchBytes, requireTrustBundle, trustOptions, type TrustOptions } from './trust';
 import { TRUST_BUNDLE_FILE, assertBundleOfGenesis } from '../trust/bundle';
 
-/** The exhibit id of a file in a batch: prefix + its name with characters outside [A-Za-z0-9._-] replaced. */
+/**
+ * The exhibit id of a file in a batch: prefix + its name, Unicode kept (NFC), only characters unsafe in a file
+ * name replaced, with a stable suffix then (app/common/file-name.ts), so `现场照片.jpg` stays itself.
+ */
 export function exhibitIdFor(prefix: string, file: string): string {
-  const id = `${prefix}${basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}`.slice(0, 128);
-  if (!/^[A-Za-z0-9]/.test(id)) throw new ProviderCliError(`exhibit id ${JSON.stringify(id)} must start with a letter or digit: choose another --exhibit-prefix`);
+  const id = safeFileName(`${prefix}${basename(file)}`).slice(0, 128);
+  if (!/^[\p{L}\p{N}]/u.test(id)) throw new ProviderCliError(`exhibit id ${JSON.stringify(id)} must start with a letter or digit: choose another --exhibit-prefix`);
   return id;
 }
 

@@ -145,7 +145,9 @@ export interface DepositResult {
   files: Array<{ name: string; sha256: string; size: number }>;
 }
 
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** An exhibit id usable as a file name: a letter or digit (any script) first, nothing unsafe (common/file-name.ts). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is unsafe
+const SAFE_ID = /^[\p{L}\p{N}][^\u0000-\u001f\u007f<>:"/\\|?*]{0,127}$/u;
 
 /** The journal file of an exhibit's deposition. */
 export function journalPath(journalDir: string, exhibitId: string): string {
