@@ -9,6 +9,9 @@
 // completed stage without duplicating anything: the request keeps its id (the provider is idempotent by it),
 // uploads resume, signatures are deterministic (RFC 6979), and a submission whose answer was lost is found in
 // the log instead of being sent twice.
+//
+// The parties are ports (ports.ts): a provider (tus over HTTP, or standalone's in-process store) and a ledger
+// (a node over HTTP, or standalone's in-process sequencer), so both modes run this one flow with every check.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -25,14 +28,14 @@ import { openPromise } from '../ledger/promise';
 import { inclusionProofFromTiles } from '../ledger/tiles';
 import { depositionRequestRecord, type GenesisRecord } from '../records/schemas';
 import { checkPolicy, parsePolicy } from '../witness/cosignature';
+import type { TileFetcher } from '../ledger/tiles';
 import { writeJsonAtomic } from '../fs/atomic';
 import { buildProof, loadVerifiedLog, ProofBuildError } from '../proof/build';
 import { type ParsedTrustBundle, bundleFromGenesis, checkTrustBundle } from '../trust/bundle';
 import { RECEIPT_EXTENSION, verifyReceipt, type EvidenceReceipt as ProofReceipt } from '../proof/receipt';
-import type { ProviderClient } from '../provider/client';
 import { hashFile } from '../provider/store';
 import { changedFile, fileIdentity } from './file-identity';
-import { tileFetcherFor } from '../provider/ledger-members';
+import { httpLedger, type DepositTrust, type LedgerPort, type ProviderPort } from './ports';
 import type { Member } from '../provider/members';
 
 export type DepositStage =
@@ -88,10 +91,14 @@ export interface DepositionInput {
 
 export interface DepositionDeps {
   signer: Signer;
-  provider: ProviderClient;
-  /** Base URL of the ledger node (sequencer): POST /add, GET /checkpoint, tiles. */
-  nodeUrl: string;
+  provider: ProviderPort;
+  /** The ledger's sequencer and published log (e.g. the in-process one of standalone mode)… */
+  node?: LedgerPort;
+  /** …or the base URL of a ledger node: POST /add, GET /checkpoint, tiles (httpLedger). */
+  nodeUrl?: string;
   ledger: LedgerView;
+  /** Pinned parties (log key, witness policy, provider key); by default the genesis's, and any active provider. */
+  pinned?: DepositTrust;
   /** Folder of flow journals, one `<exhibit>.json` each. */
   journalDir: string;
   /** Folder for evidence receipts (default: journalDir). */
@@ -99,6 +106,8 @@ export interface DepositionDeps {
   onEvent?: (e: DepositEvent) => void;
   /** The trust root the receipt is checked against (default: the bundle the ledger's own genesis describes). */
   trust?: ParsedTrustBundle;
+  /** Stops an upload in flight (it continues from the provider's offset on the next run). */
+  signal?: AbortSignal;
   /** How long to wait for the entry to appear under a checkpoint (default 60 s). */
   recordTimeoutMs?: number;
   now?: () => Date;
@@ -176,7 +185,13 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
   const genesis = ledger.genesis;
   const origin = ledger.origin;
   if (!genesis || !origin) throw new DepositError('NO_LEDGER', 'sign-request', 'the ledger has no genesis: cannot deposit');
+  const pinned = deps.pinned ?? {};
+  if (pinned.logKey !== undefined && pinned.logKey !== genesis.logKey) {
+    throw new DepositError('UNTRUSTED_LOG', 'sign-request', `the ledger's genesis names log key ${genesis.logKey}, not the pinned ${pinned.logKey}`);
+  }
   const logKey: NoteVerifier = parseVerifierKey(genesis.logKey);
+  if (!deps.node && !deps.nodeUrl) throw new TypeError('runDeposition needs the ledger: give deps.node (a LedgerPort) or deps.nodeUrl');
+  const node: LedgerPort = deps.node ?? httpLedger(deps.nodeUrl!);
 
   // --- hash ---------------------------------------------------------------------------------------------
   let j = await readJournal(deps.journalDir, ex);
@@ -245,6 +260,7 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
     let lastReport = 0;
     const r = await provider
       .upload(f.path, { sha256: f.sha256, size: f.size }, {
+        ...(deps.signal ? { signal: deps.signal } : {}),
         onStart: (s) => {
           if (s.resumed) emit({ stage: 'upload', status: 'progress', file: f.path, message: `resuming ${s.url}` });
         },
@@ -273,7 +289,7 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
     const dep = await provider.countersign(request).catch((err: unknown) => {
       throw new DepositError((err as { code?: string }).code ?? 'COUNTERSIGN_FAILED', 'countersign', (err as Error).message, { cause: err });
     });
-    await checkReceipt(dep, request, requestDigest, ledger);
+    await checkReceipt(dep, request, requestDigest, ledger, pinned.providerKey);
     j.deposition = dep;
     await save(j);
     const receipt = dep.record.receipt as { provider: string; storedAt: string };
@@ -292,30 +308,28 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
   const leaf = leafHash(entry);
 
   // --- submit to the ledger node, inclusion promise --------------------------------------------------------
-  const nodeUrl = deps.nodeUrl.replace(/\/+$/, '');
   if (j.submitted) {
     emit({ stage: 'submit', status: 'resumed', message: `entry ${j.submitted.index}` });
   } else {
-    emit({ stage: 'submit', status: 'start', message: `submitting to ${nodeUrl}` });
-    const res = await fetch(`${nodeUrl}/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(entry) }).catch((err: unknown) => {
-      throw new DepositError('NODE_UNREACHABLE', 'submit', `POST ${nodeUrl}/add: ${(err as Error).message}`, { cause: err });
+    emit({ stage: 'submit', status: 'start', message: `submitting to ${node.where}` });
+    const answer = await node.add(entry).catch((err: unknown) => {
+      throw new DepositError((err as { code?: string }).code ?? 'NODE_UNREACHABLE', 'submit', (err as Error).message, { cause: err });
     });
-    const body = (await res.json().catch(() => ({}))) as { index?: number; time?: string; leafHash?: string; promise?: string; error?: { code?: string; message?: string } };
-    if (res.status === 409 && body.error?.code === 'LEDGER_RULE_DUPLICATE_ID') {
+    if (!answer.accepted && answer.duplicate) {
       // The node already has a record with this id: our earlier submission whose answer was lost. Find it.
-      const index = await findEntry(nodeUrl, entry, deps.recordTimeoutMs ?? 60_000);
-      if (index === undefined) throw new DepositError(body.error?.code ?? 'DUPLICATE', 'submit', `${body.error?.message ?? ''}; and the entry is not in the log: another record uses id ${String(request.record.id)}`);
+      const index = await findEntry(await node.tiles(), entry, deps.recordTimeoutMs ?? 60_000);
+      if (index === undefined) throw new DepositError(answer.code, 'submit', `${answer.message}; and the entry is not in the log: another record uses id ${String(request.record.id)}`);
       j.submitted = { index, time: null, leafHash: toBase64(leaf), promise: null };
       await save(j);
       emit({ stage: 'submit', status: 'done', message: `already in the log at index ${index}` });
-    } else if (!res.ok || body.index === undefined || body.promise === undefined) {
-      throw new DepositError(body.error?.code ?? `HTTP_${res.status}`, 'submit', `the ledger node refused the entry: ${body.error?.message ?? res.statusText} (${res.status})`);
+    } else if (!answer.accepted) {
+      throw new DepositError(answer.code, 'submit', `the ledger node refused the entry: ${answer.message}`);
     } else {
-      const promise = openPromise(body.promise, logKey);
-      if (promise.index !== body.index || toBase64(promise.leafHash) !== toBase64(leaf) || promise.origin !== origin) {
+      const promise = openPromise(answer.promise, logKey);
+      if (promise.index !== answer.index || toBase64(promise.leafHash) !== toBase64(leaf) || promise.origin !== origin) {
         throw new DepositError('BAD_PROMISE', 'promise', `the inclusion promise (index ${promise.index}, origin ${promise.origin}) does not name this entry`);
       }
-      j.submitted = { index: promise.index, time: promise.time, leafHash: toBase64(leaf), promise: body.promise };
+      j.submitted = { index: promise.index, time: promise.time, leafHash: toBase64(leaf), promise: answer.promise };
       await save(j);
       emit({ stage: 'submit', status: 'done', message: `accepted as entry ${promise.index}` });
       emit({ stage: 'promise', status: 'done', message: `signed inclusion promise: index ${promise.index} at ${promise.time}` });
@@ -324,7 +338,8 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
   const index = j.submitted.index;
 
   // --- recorded under a checkpoint (final once the witness policy cosigned) ---------------------------------
-  const policy = genesis.witnessPolicy.quorum > 0 ? parsePolicy(genesis.witnessPolicy) : undefined;
+  const witnessPolicy = pinned.witnessPolicy ?? genesis.witnessPolicy;
+  const policy = witnessPolicy.quorum > 0 ? parsePolicy(witnessPolicy) : undefined;
   if (!j.recorded || !j.recorded.final) {
     emit({ stage: 'recorded', status: 'start', message: `waiting for entry ${index} under a checkpoint` });
     const deadline = Date.now() + (deps.recordTimeoutMs ?? 60_000);
@@ -332,7 +347,9 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
     let final = false;
     let cosigners: string[] = [];
     for (;;) {
-      const note = await getText(`${nodeUrl}/checkpoint`, 'recorded');
+      const note = await node.checkpoint().catch((err: unknown) => {
+        throw new DepositError((err as { code?: string }).code ?? 'NODE_UNREACHABLE', 'recorded', (err as Error).message, { cause: err });
+      });
       if (policy) {
         const r = checkPolicy(note, logKey, policy, origin);
         opened = r.opened;
@@ -346,7 +363,7 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
       if (Date.now() > deadline) throw new DepositError('NOT_RECORDED', 'recorded', `entry ${index} is not under a checkpoint after ${(deps.recordTimeoutMs ?? 60_000) / 1000} s (checkpoint size ${opened.checkpoint.size}); retry later`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const fetcher = await tileFetcherFor(nodeUrl);
+    const fetcher = await node.tiles();
     const proof = await inclusionProofFromTiles(fetcher, index, opened.checkpoint.size);
     verifyInclusion(index, opened.checkpoint.size, leaf, proof, opened.checkpoint.root);
     j.recorded = { checkpoint: opened.note, proof: proof.map(toBase64), final, cosigners };
@@ -360,7 +377,7 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
 
   // --- evidence receipt (app/proof format) ---------------------------------------------------------------
   const rec = j.recorded;
-  const log = await loadVerifiedLog(await tileFetcherFor(nodeUrl), { logKey: genesis.logKey });
+  const log = await loadVerifiedLog(await node.tiles(), { logKey: genesis.logKey });
   if (log.tree.size <= index || !Buffer.from(log.entries[index]!).equals(Buffer.from(entry))) {
     throw new DepositError('NOT_RECORDED', 'receipt', `entry ${index} of the log is not this deposition`);
   }
@@ -402,13 +419,14 @@ export async function runDeposition(input: DepositionInput, deps: DepositionDeps
 }
 
 /** Checks the provider's deposition before co-signing it: its signature, its key, and that it is our request. */
-async function checkReceipt(dep: SignedRecord, request: SignedRecord, requestDigest: string, ledger: LedgerView): Promise<void> {
+async function checkReceipt(dep: SignedRecord, request: SignedRecord, requestDigest: string, ledger: LedgerView, pinnedProvider: string | undefined): Promise<void> {
   const rec = dep.record as { type?: string; id?: string; origin?: string; request?: unknown; receipt?: { provider?: string; requestDigest?: string; objects?: unknown } };
   const fail = (msg: string) => new DepositError('BAD_RECEIPT', 'countersign', msg);
   if (rec.type !== 'deposition' || rec.id !== request.record.id || rec.origin !== request.record.origin) {
     throw fail(`the provider returned a ${String(rec.type)} ${String(rec.id)}, not the deposition of request ${String(request.record.id)}`);
   }
   const providerKey = rec.receipt?.provider ?? '';
+  if (pinnedProvider !== undefined && providerKey !== pinnedProvider) throw fail(`receipt.provider ${providerKey} is not the pinned provider key ${pinnedProvider}`);
   const member = await ledger.lookup(providerKey);
   if (!member || member.role !== 'provider' || member.revoked) throw fail(`receipt.provider ${providerKey} is not an active provider member of the ledger`);
   const report = verifyEnvelope(dep, {
@@ -424,17 +442,8 @@ async function checkReceipt(dep: SignedRecord, request: SignedRecord, requestDig
   if (canonicalJson(rec.receipt?.objects ?? null) !== canonicalJson(ours)) throw fail('the receipt lists other objects than the request');
 }
 
-async function getText(url: string, stage: DepositStage): Promise<string> {
-  const res = await fetch(url).catch((err: unknown) => {
-    throw new DepositError('NODE_UNREACHABLE', stage, `GET ${url}: ${(err as Error).message}`, { cause: err });
-  });
-  if (!res.ok) throw new DepositError(`HTTP_${res.status}`, stage, `GET ${url}: HTTP ${res.status}`);
-  return res.text();
-}
-
 /** Index of `entry` in the node's log, waiting up to `timeoutMs` for it to be integrated; undefined if absent. */
-async function findEntry(nodeUrl: string, entry: Uint8Array, timeoutMs: number): Promise<number | undefined> {
-  const fetcher = await tileFetcherFor(nodeUrl);
+async function findEntry(fetcher: TileFetcher, entry: Uint8Array, timeoutMs: number): Promise<number | undefined> {
   const want = Buffer.from(entry);
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,5 +1,5 @@
-// What the ledger service needs from the ledger it records in: the standalone stack (services/standalone.ts,
-// this workstation is the ledger) or the network ledger (services/network.ts, a remote ledger node seen only
+// What the casework services (casework.ts) need from the ledger they record in: the standalone stack (standalone.ts,
+// this workstation is the ledger) or the network ledger (network.ts, a remote ledger node seen only
 // through this workstation's verified mirror). Everything here is verified data: entries applied by the
 // ledger's own rules, checkpoints checked against the pinned log key and the witness policy.
 import type { DepositionProgress, HostText, LedgerStatus, Mode, ParsedArgs } from '../../contract/api';
@@ -12,6 +12,7 @@ import { peekCheckpoint } from '../../ledger/checkpoint';
 import type { ParsedPolicy } from '../../witness/cosignature';
 import type { ForkEvidence } from '../../witness/fork';
 import type { HostError } from '../errors';
+import type { DepositPorts } from './deposit-flow';
 
 export interface CheckpointSeen {
   size: number;
@@ -121,10 +122,13 @@ export interface LedgerBackend {
   waitFor(index: number): Promise<void>;
   /** Why nothing can be shown yet while the verified view is empty. */
   notVerified(): HostError;
-  /** Deposits one exhibit: sign → upload → countersign → record → witness, each step reported. */
-  deposit(job: DepositJob): Promise<void>;
-  /** Whether an unfinished deposition journal of this exhibit is kept here (to be continued, not re-reported). */
-  hasJournal(exhibitId: string): Promise<boolean>;
+  /**
+   * The parties a deposition by `depositor` of the object `sha256` goes through (deposit-flow.ts), once they
+   * are known to be the trusted ones and ready; `signal` stops its upload.
+   */
+  depositPorts(depositor: Signer, sha256: string, signal: AbortSignal): Promise<DepositPorts>;
+  /** The folder of deposition journals, one per exhibit (app/deposit/flow.ts). */
+  readonly journalDir: string;
   /** Makes sure the key may sign (standalone: enrols it; network: explains how an administrator enrols it). */
   ensureEnrolled(officer: OfficerKey): Promise<void>;
   rememberLocalCopy(exhibitId: string, copy: LocalCopy): Promise<void>;

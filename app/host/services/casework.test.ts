@@ -14,6 +14,9 @@ import { formatCheckpoint } from '../../ledger/checkpoint';
 import { parseNote } from '../../ledger/note';
 import type { CheckpointSeen } from './backend';
 import { blocks } from './ledger-status';
+import { readJournal, runDeposition } from '../../deposit/flow';
+import { verifyReceipt } from '../../proof/receipt';
+import type { StandaloneStack } from './standalone';
 
 const errors: string[] = [];
 const log: HostLogger = { info: () => undefined, warn: () => undefined, error: (m, e) => errors.push(`${m}: ${String(e)}`) };
@@ -214,5 +217,74 @@ describe('blocks', () => {
     expect(blocks('example.org/log', [seen(3)])[0]!.hash).toBe(b[1]!.hash);
     // Another origin is another checkpoint text.
     expect(blocks('other.example/log', [seen(3)])[0]!.hash).not.toBe(b[1]!.hash);
+  });
+});
+
+// The journal and the evidence receipt are kept under <data>/standalone/; the receipt passes every check a
+// court's verifier makes (the witness quorum included: the in-process witness cosigned it); a deposition
+// interrupted after the provider countersigned continues from its journal.
+async function deposit(item: { exhibitId: string; path: string; name: string; size: number; sha256: string }): Promise<DepositionProgress[]> {
+  const steps: DepositionProgress[] = [];
+  const done = new Promise<void>((resolve) =>
+    host.onEvent((event, payload) => {
+      const p = payload as DepositionProgress;
+      if (event !== 'onDepositionProgress' || p.exhibitId !== item.exhibitId) return;
+      steps.push(p);
+      if (p.step === 'witnessed' || p.step === 'failed') resolve();
+    }),
+  );
+  await call('deposit.start', { caseId: 'CASE-1', passphrase: 'first officer pass', items: [{ ...item, metadata: { description: 'photo' } }] });
+  await done;
+  return steps;
+}
+
+describe('a standalone deposition through the deposition flow (app/deposit/flow.ts)', () => {
+  beforeEach(async () => {
+    errors.length = 0;
+    await call('settings.update', { mode: 'standalone' });
+    await call('identity.create', { name: 'Li Wei', badge: 'PB-1', role: 'investigator', passphrase: 'first officer pass' });
+    await call('cases.open', { caseId: 'CASE-1', title: 'Fraud', agency: 'Metro', description: '' });
+  });
+
+  it('keeps a journal and a final evidence receipt that verifies', async () => {
+    const bytes = Buffer.from('evidence bytes '.repeat(2000));
+    const file = join(dir, 'photo.jpg');
+    await writeFile(file, bytes);
+    const steps = await deposit({ exhibitId: 'EX-1', path: file, name: 'photo.jpg', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(steps.at(-1)).toMatchObject({ step: 'witnessed', error: null });
+    const journal = await readJournal(join(dir, 'data', 'standalone', 'deposits'), 'EX-1');
+    expect(journal?.recorded?.final).toBe(true);
+    const receipt = JSON.parse(await readFile(journal!.receiptFile!, 'utf8')) as unknown;
+    const report = verifyReceipt(receipt, undefined, { file: { sha256: journal!.files[0]!.sha256, size: bytes.length } });
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect(report.checks.find((c) => c.id === 'witness-quorum')?.status).toBe('pass');
+    expect(report.entry?.index).toBe(steps.at(-1)!.entryIndex);
+    expect(errors).toEqual([]);
+  });
+
+  it('continues a deposition interrupted after the countersignature from its journal', async () => {
+    const bytes = Buffer.from('interrupted evidence '.repeat(3000));
+    const file = join(dir, 'disk.bin');
+    await writeFile(file, bytes);
+    const item = { exhibitId: 'EX-2', path: file, name: 'disk.bin', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    // The flow runs to the countersignature and stops there (a ledger that is not answering), as a crash would.
+    const s = await (host.ledger as unknown as { access: { backend(): Promise<StandaloneStack> } }).access.backend();
+    const { signer } = host.identity.signer();
+    const ports = await s.depositPorts(signer, item.sha256, new AbortController().signal);
+    const down = { ...ports.node, add: () => Promise.reject(Object.assign(new Error('the sequencer is not answering'), { code: 'NODE_UNREACHABLE' })) };
+    const stopped = await runDeposition(
+      { caseId: 'CASE-1', exhibitId: item.exhibitId, files: [{ path: file, name: item.name }], metadata: { description: 'photo' } },
+      { signer, provider: ports.provider, node: down, ledger: { origin: s.origin, genesis: s.state.genesis, lookup: (k) => s.member(k) }, pinned: ports.pinned, journalDir: ports.journalDir, receiptsDir: ports.receiptsDir },
+    ).catch((e: unknown) => e);
+    expect(stopped).toMatchObject({ stage: 'submit', code: 'NODE_UNREACHABLE' });
+    expect((await readJournal(ports.journalDir, item.exhibitId))?.cosigned).toBeDefined();
+
+    const steps = await deposit(item);
+    expect(steps.at(-1)).toMatchObject({ step: 'witnessed', error: null });
+    expect(steps.map((p) => p.step).filter((x, i, a) => a.indexOf(x) === i)).toEqual(['signed', 'uploading', 'countersigned', 'recorded', 'witnessed']);
+    const journal = await readJournal(ports.journalDir, item.exhibitId);
+    expect(journal?.request?.record.id).toBeDefined();
+    expect(steps.at(-1)!.entryIndex).toBe(journal!.submitted!.index);
+    expect(errors).toEqual([]);
   });
 });

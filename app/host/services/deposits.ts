@@ -1,6 +1,6 @@
 // Depositions as the UI starts them (`deposit.start`): the exhibit numbers are checked, the depositor signs
-// with their passphrase, and each exhibit is deposited in the background by the ledger of the chosen mode
-// (LedgerBackend.deposit), its steps reported as `onDepositionProgress` events. An exhibit the ledger already
+// with their passphrase, and each exhibit is deposited in the background through the deposition flow with the
+// parties of the chosen mode (deposit-flow.ts), its steps reported as `onDepositionProgress` events. An exhibit the ledger already
 // holds as this depositor made it (a retry after a crash past the ledger's acceptance) is continued from its
 // recorded entry to the witnessed step instead of being deposited twice.
 import type { ContractError, DepositionProgress, ParsedArgs } from '../../contract/api';
@@ -8,6 +8,7 @@ import type { SignedRecord } from '../../crypto/envelope';
 import type { DisposableSigner } from '../../crypto/signer';
 import { HostError } from '../errors';
 import type { DepositItem, DepositStep, LedgerBackend } from './backend';
+import { depositOne, hasJournal } from './deposit-flow';
 import type { LedgerAccess } from './ledger-access';
 import { randomId } from './standalone';
 
@@ -74,14 +75,14 @@ export class DepositService {
       });
     try {
       // Deposited already (a retry after a crash that came after the ledger accepted it): continue from the
-      // recorded entry to the witnessed step instead of depositing it twice. In network mode an unfinished
-      // journal is followed through the flow, which finds its entry by record id and writes the receipt.
+      // recorded entry to the witnessed step instead of depositing it twice. An unfinished deposition
+      // journal is followed through the flow instead, which finds its entry by record id and writes the receipt.
       const recorded = recordedIndex(s, caseId, item, depositor.keyId);
-      if (recorded !== undefined && !(await s.hasJournal(item.exhibitId))) {
+      if (recorded !== undefined && !(await hasJournal(s, item.exhibitId))) {
         await this.continueRecorded(s, recorded, depositorName, item, progress);
         return;
       }
-      await s.deposit({ depositor, depositorName, caseId, item, progress, signal: this.access.signal });
+      await depositOne(s, { depositor, depositorName, caseId, item, progress, signal: this.access.signal });
       this.access.changed();
     } catch (err) {
       const known = err instanceof HostError ? err : undefined;

@@ -8,7 +8,7 @@
 // durable file, so an interrupted upload continues from the provider's offset after a restart), and the
 // provider's countersignature must be made by the pinned provider key, enrolled as a provider in the ledger.
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { HostText, LedgerStatus, Settings } from '../../contract/api';
 import type { HostTextCode } from '../../contract/codes';
 import type { ForkEvidence } from '../../witness/fork';
@@ -17,9 +17,10 @@ import { toBase64, toHex } from '../../crypto/encoding';
 import { describeReport, verifyEnvelope, type SignedRecord } from '../../crypto/envelope';
 import { canonicalJson } from '../../crypto/record-digest';
 import type { Signer } from '../../crypto/signer';
-import { DepositError, journalPath, readJournal, runDeposition, type DepositEvent, type DepositJournal } from '../../deposit/flow';
+import { httpLedger } from '../../deposit/ports';
+import type { DepositPorts } from './deposit-flow';
 import { writeJsonAtomic } from '../../fs/atomic';
-import { bytesEqual, utf8Decode, utf8ToBytes } from '../../ledger/bytes';
+import { bytesEqual, utf8ToBytes } from '../../ledger/bytes';
 import { decodeBundle, TILE_WIDTH } from '../../ledger/layout';
 import { leafHash } from '../../ledger/merkle';
 import { parseNote, parseVerifierKey, type NoteVerifier } from '../../ledger/note';
@@ -33,7 +34,7 @@ import { checkPolicy, parsePolicy, type ParsedPolicy, type WitnessPolicy } from 
 import { originHash } from '../../witness/witness';
 import type { HostLogger } from '../dispatch';
 import { errorCodeOf, HostError } from '../errors';
-import { forkText, witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
+import { forkText, witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
 
 export const NETWORK_DIR = 'network';
 
@@ -181,11 +182,6 @@ export class NetworkLedger implements LedgerBackend {
 
   get journalDir(): string {
     return join(this.dir, 'deposits');
-  }
-
-  /** Whether a deposition journal of this exhibit is kept here (a deposition begun on this workstation). */
-  async hasJournal(exhibitId: string): Promise<boolean> {
-    return (await readJournal(this.journalDir, exhibitId)) !== undefined;
   }
 
   private schedule(ms: number): void {
@@ -513,8 +509,35 @@ export class NetworkLedger implements LedgerBackend {
     return (await this.mirror.forks.list()).map((f) => ({ message: `${f.reason} (source ${f.source})`, detectedAt: f.detectedAt, reason: forkText(f) }));
   }
 
-  deposit(job: DepositJob): Promise<void> {
-    return networkDepositOne(this, job);
+  /**
+   * The provider over tus (the upload URL kept in a durable file for resume) and the node over HTTP, once the
+   * provider has shown it signs with the pinned key and knows the depositor's key.
+   */
+  async depositPorts(depositor: Signer, sha256: string, signal: AbortSignal): Promise<DepositPorts> {
+    const provider = this.providerMember();
+    const client = this.client(depositor, signal);
+    let info;
+    try {
+      info = await client.info();
+    } catch (err) {
+      throw providerError(err, this.settings.providerUrl, 'identify itself');
+    }
+    if (info.keyId !== this.settings.providerKey) {
+      throw new HostError(
+        'PROVIDER_KEY_MISMATCH',
+        `The provider at ${this.settings.providerUrl} signs with key ${info.keyId}, but Settings pin provider key ${this.settings.providerKey}. Nothing was uploaded. Check the provider address, or the pinned key if the provider was re-keyed.`,
+        { params: { url: this.settings.providerUrl, key: info.keyId, pinned: this.settings.providerKey } },
+      );
+    }
+    await providerKnows(client, sha256, this.settings.providerUrl, depositor.keyId);
+    return {
+      provider: client,
+      node: httpLedger(this.settings.ledgerUrl),
+      pinned: { logKey: this.settings.logKey, providerKey: this.settings.providerKey },
+      providerName: provider.name ?? 'provider',
+      journalDir: this.journalDir,
+      receiptsDir: join(this.dir, 'receipts'),
+    };
   }
 
   async close(): Promise<void> {
@@ -557,131 +580,4 @@ function providerError(err: unknown, url: string, what: string): HostError {
     return new HostError('PROVIDER_UNREACHABLE', `The provider ${url} did not answer when asked to ${what} (${messageOf(err)}). Nothing was recorded. Check the network and the provider address in Settings, then try again.`, { cause: err, params: { url } });
   }
   return new HostError('PROVIDER_REFUSED', `The provider ${url} refused to ${what}: ${messageOf(err)}. Nothing was recorded.`, { cause: err, params: { url, problem: messageOf(err) } });
-}
-
-
-/**
- * One exhibit's deposition in network mode, through the same flow as `evidence deposit` (app/deposit/flow.ts):
- * its journal (`<data>/network/<ledger>/deposits/<exhibit>.json`) and the tus upload URL survive a restart, so
- * depositing the same exhibit again continues where it stopped — the upload from the provider's offset.
- */
-async function networkDepositOne(s: NetworkLedger, a: DepositJob): Promise<void> {
-  const { item, depositor, progress } = a;
-  const provider = s.providerMember();
-  const providerName = provider.name ?? 'provider';
-  const client = s.client(depositor, a.signal);
-  let info;
-  try {
-    info = await client.info();
-  } catch (err) {
-    throw providerError(err, s.settings.providerUrl, 'identify itself');
-  }
-  if (info.keyId !== s.settings.providerKey) {
-    throw new HostError(
-      'PROVIDER_KEY_MISMATCH',
-      `The provider at ${s.settings.providerUrl} signs with key ${info.keyId}, but Settings pin provider key ${s.settings.providerKey}. Nothing was uploaded. Check the provider address, or the pinned key if the provider was re-keyed.`,
-      { params: { url: s.settings.providerUrl, key: info.keyId, pinned: s.settings.providerKey } },
-    );
-  }
-  await providerKnows(client, item.sha256, s.settings.providerUrl, depositor.keyId);
-  // The flow's journal starts from the hashes taken at intake (the provider re-hashes what it receives and
-  // refuses other bytes); an unfinished journal of this exhibit is continued.
-  const journalDir = s.journalDir;
-  await mkdir(journalDir, { recursive: true, mode: 0o700 });
-  const existing = await readJournal(journalDir, item.exhibitId);
-  const path = resolve(item.path);
-  if (existing) {
-    const f = existing.files[0];
-    if (existing.caseId !== a.caseId || existing.files.length !== 1 || f?.path !== path || f.sha256 !== item.sha256 || f.size !== item.size) {
-      throw new HostError(
-        'DEPOSIT_IN_PROGRESS',
-        `An unfinished deposition of exhibit ${item.exhibitId} (case ${existing.caseId}, ${existing.files.map((x) => `${x.name} ${x.sha256}`).join(', ')}) is kept in ${journalPath(journalDir, item.exhibitId)}; this one names other content. Deposit the same file again to finish it, or give this exhibit another number.`,
-        { params: { exhibitId: item.exhibitId, caseId: existing.caseId, files: existing.files.map((x) => x.name).join(', ') } },
-      );
-    }
-  } else {
-    const seed: DepositJournal = { format: 'evidence-deposit-journal/v1', caseId: a.caseId, exhibitId: item.exhibitId, files: [{ path, name: item.name, sha256: item.sha256, size: item.size, uploaded: false }] };
-    await writeJsonAtomic(journalPath(journalDir, item.exhibitId), seed);
-  }
-  let resumed = false;
-  let resumedFrom: number | null = null;
-  const onEvent = (e: DepositEvent): void => {
-    if (e.stage === 'sign-request' && (e.status === 'done' || e.status === 'resumed')) progress({ step: 'signed', signedBy: [a.depositorName] });
-    else if (e.stage === 'upload') {
-      if (e.status === 'progress' && e.sent === undefined && /^resuming /.test(e.message)) resumed = true;
-      if (e.sent !== undefined) {
-        if (resumed && resumedFrom === null) resumedFrom = e.sent;
-        progress({ step: 'uploading', bytesDone: e.sent, signedBy: [a.depositorName], resumedFrom });
-      } else if (e.status === 'resumed') progress({ step: 'uploading', bytesDone: item.size, signedBy: [a.depositorName], resumedFrom });
-    } else if (e.stage === 'countersign' && (e.status === 'done' || e.status === 'resumed')) {
-      progress({ step: 'countersigned', bytesDone: item.size, signedBy: [a.depositorName, providerName], resumedFrom });
-    }
-  };
-  const lookup = (keyId: string): Member | undefined => {
-    const m = s.member(keyId);
-    // Only the pinned provider's countersignature is accepted.
-    return m && m.role === 'provider' && keyId !== s.settings.providerKey ? undefined : m;
-  };
-  let result;
-  try {
-    result = await runDeposition(
-      { caseId: a.caseId, exhibitId: item.exhibitId, files: [{ path, name: item.name }], metadata: { description: item.metadata.description, ...stripEmpty(item.metadata) } },
-      {
-        signer: depositor,
-        provider: client,
-        nodeUrl: s.settings.ledgerUrl,
-        ledger: { origin: s.origin, genesis: s.state.genesis, lookup },
-        journalDir,
-        receiptsDir: join(s.dir, 'receipts'),
-        onEvent,
-        recordTimeoutMs: 60_000,
-      },
-    );
-  } catch (err) {
-    throw depositError(err, item, s);
-  }
-  const signedBy = [a.depositorName, providerName];
-  progress({ step: 'recorded', bytesDone: item.size, signedBy, entryIndex: result.index, resumedFrom });
-  await s.waitFor(result.index);
-  const entry = s.entries[result.index];
-  if (!entry || utf8Decode(entry) !== canonicalJson(result.entry)) {
-    throw new HostError('LEDGER_MISMATCH', `The verified ledger holds another record at entry ${result.index} than the deposition of ${item.exhibitId} the node accepted. Do not trust this node: tell the ledger administrator.`, {
-      params: { index: String(result.index), exhibitId: item.exhibitId },
-    });
-  }
-  await s.rememberLocalCopy(item.exhibitId, { path, name: item.name, sha256: item.sha256, size: item.size });
-  const cp = await s.currentCheckpoint();
-  progress({ step: 'witnessed', bytesDone: item.size, signedBy, entryIndex: result.index, cosigners: cp.cosigners, resumedFrom });
-}
-
-function stripEmpty(m: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(m).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''));
-}
-
-/** The flow's failure in words: which step, why, and that depositing again continues from there. */
-function depositError(err: unknown, item: { exhibitId: string; name: string }, s: NetworkLedger): HostError {
-  if (err instanceof HostError) return err;
-  if (!(err instanceof DepositError)) {
-    return new HostError('DEPOSIT_FAILED', `The deposition of ${item.exhibitId} failed: ${messageOf(err)}. Deposit it again to continue from where it stopped.`, { cause: err, params: { exhibitId: item.exhibitId, problem: messageOf(err) } });
-  }
-  const again = 'Deposit it again to continue from where it stopped.';
-  switch (err.code) {
-    case 'INTEGRITY':
-    case 'DIGEST_MISMATCH':
-    case 'SIZE_MISMATCH':
-      return new HostError('UPLOAD_MISMATCH', `The provider refused the bytes of ${item.name}: they do not match the SHA-256 taken at intake (${err.message}). Nothing was recorded. The file may have changed since intake: add it again.`, { cause: err, params: { name: item.name } });
-    case 'ABORTED':
-      return new HostError('DEPOSIT_INTERRUPTED', `The upload of ${item.name} stopped because the workstation was closing. ${again} The upload continues from the provider's offset.`, { cause: err, params: { name: item.name } });
-    case 'PROVIDER_UNREACHABLE':
-    case 'UPLOAD_FAILED':
-      return new HostError('PROVIDER_UNREACHABLE', `The provider ${s.settings.providerUrl} cannot be reached (${err.message}). Nothing was recorded. Check the network, then ${again.toLowerCase()} The upload continues from the provider's offset.`, { cause: err, params: { url: s.settings.providerUrl } });
-    case 'NODE_UNREACHABLE':
-      return new HostError('NODE_UNREACHABLE', `The ledger node ${s.settings.ledgerUrl} cannot be reached (${err.message}). Check the network, then ${again.toLowerCase()}`, { cause: err, params: { url: s.settings.ledgerUrl } });
-    default:
-      // The flow's own code (BAD_RECEIPT, NOT_RECORDED, a ledger rule, …) stays in the message and the log.
-      return new HostError('DEPOSIT_STEP_FAILED', `The deposition of ${item.exhibitId} stopped at the ${err.stage} step (${err.code}): ${err.message}. ${again}`, {
-        cause: err,
-        params: { exhibitId: item.exhibitId, stage: err.stage, problem: `${err.code}: ${err.message}` },
-      });
-  }
 }

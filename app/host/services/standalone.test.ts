@@ -1,7 +1,9 @@
 // The standalone stack's witness is app/witness's Witness, in process, on <data>/standalone/witness/: it cosigns
 // each checkpoint after its own checks, keeps its state there, refuses a checkpoint inconsistent with the one it
-// cosigned, and a folder written before it ran (witness-state.json) is migrated to it.
+// cosigned, and a folder written before it ran (witness-state.json) is migrated to it. Its provider takes
+// uploads resumably, as the network provider's tus endpoint does.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,5 +83,39 @@ describe('the standalone witness', () => {
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.reason).toMatch(/consistency proof .* does not verify/);
     expect(errors.join('\n')).toMatch(/standalone witness refused the checkpoint/);
+  });
+});
+
+describe('the standalone provider', () => {
+  it('continues an interrupted upload from the bytes it holds, and discards bytes that do not match', async () => {
+    const s = await open();
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    const file = join(dir, 'disk.img');
+    await writeFile(file, bytes);
+    const declared = { sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
+    const stop = new AbortController();
+    const first = await s.depositPorts(s.admin, declared.sha256, stop.signal);
+    const err = await first.provider
+      .upload(file, declared, { signal: stop.signal, onProgress: (sent) => sent >= 1024 * 1024 && stop.abort() })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ABORTED' });
+    expect(await s.store.stat(declared.sha256)).toBeUndefined();
+
+    const again = await s.depositPorts(s.admin, declared.sha256, new AbortController().signal);
+    const starts: boolean[] = [];
+    const sent: number[] = [];
+    const r = await again.provider.upload(file, declared, { onStart: (i) => starts.push(i.resumed), onProgress: (n) => sent.push(n) });
+    expect(r.alreadyStored).toBe(false);
+    expect(starts).toEqual([true]);
+    expect(sent[0]).toBeGreaterThanOrEqual(1024 * 1024);
+    expect(sent.at(-1)).toBe(bytes.length);
+    expect(await s.store.stat(declared.sha256)).toEqual(declared);
+    expect((await again.provider.upload(file, declared)).alreadyStored).toBe(true);
+
+    const other = join(dir, 'changed.img');
+    await writeFile(other, randomBytes(1000));
+    const wrong = { sha256: createHash('sha256').update('something else').digest('hex'), size: 1000 };
+    await expect(again.provider.upload(other, wrong)).rejects.toMatchObject({ code: 'INTEGRITY' });
+    expect(await readdir(join(folder(), 'staging'))).toEqual([]);
   });
 });

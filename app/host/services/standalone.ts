@@ -13,7 +13,7 @@ import { fromHex, toHex } from '../../crypto/encoding';
 import { addSignature, signRecord, type SignedRecord } from '../../crypto/envelope';
 import { canonicalJson } from '../../crypto/record-digest';
 import { generatePrivateKey } from '../../crypto/secp256k1';
-import { signerFromPrivateKey, type DisposableSigner } from '../../crypto/signer';
+import { signerFromPrivateKey, type DisposableSigner, type Signer } from '../../crypto/signer';
 import { utf8Decode } from '../../ledger/bytes';
 import type { PublishedCheckpoint } from '../../ledger/log';
 import { parseNote, parseSignerKey, type NoteKeyPair, generateNoteKey } from '../../ledger/note';
@@ -29,8 +29,9 @@ import type { MemberRole } from '../../records/schemas';
 import { writeFileAtomic } from '../../fs/atomic';
 import type { HostLogger } from '../dispatch';
 import { HostError } from '../errors';
-import { forkText, witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type DepositJob, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
-import { standaloneDepositOne } from './standalone-deposit';
+import { forkText, witnessPeers, type CheckpointSeen, type CurrentCheckpoint, type LedgerBackend, type LocalCopy, type OfficerKey, type Peers, type SyncView } from './backend';
+import { LocalProvider, localLedger } from '../../deposit/local';
+import type { DepositPorts } from './deposit-flow';
 import { cosignWith, openStandaloneWitness } from './standalone-witness';
 import type { Witness } from '../../witness/witness';
 import type { LedgerStatus } from '../../contract/api';
@@ -196,22 +197,42 @@ export class StandaloneStack implements LedgerBackend {
     await this.cosigning;
   }
 
-  /** Every accepted entry is in the log under a cosigned checkpoint once what is pending is integrated. */
-  waitFor(_index: number): Promise<void> {
-    return this.settle();
+  /** Integrates what is pending; entry `index` must then be under a checkpoint the witness cosigned. */
+  async waitFor(index: number): Promise<void> {
+    await this.settle();
+    const cp = await this.currentCheckpoint();
+    if (!cp.final || cp.size <= index) throw new HostError('NOT_WITNESSED', `Entry ${index} is recorded but no final checkpoint covers it yet. It will be witnessed with the next checkpoint.`, { params: { index: String(index) } });
   }
 
   notVerified(): HostError {
     return new HostError('LEDGER_NOT_VERIFIED', 'The ledger has not been verified yet.');
   }
 
-  deposit(job: DepositJob): Promise<void> {
-    return standaloneDepositOne(this, job);
+  get journalDir(): string {
+    return join(this.dir, 'deposits');
   }
 
-  /** Standalone depositions keep no journal: the ledger holds each one or none of it. */
-  hasJournal(_exhibitId: string): Promise<boolean> {
-    return Promise.resolve(false);
+  /**
+   * The in-process provider (uploads staged resumably under staging/, then adopted into the store) and the
+   * in-process sequencer, whose checkpoint is read once the witness has cosigned what is pending.
+   */
+  depositPorts(_depositor: Signer, _sha256: string, _signal: AbortSignal): Promise<DepositPorts> {
+    return Promise.resolve({
+      provider: new LocalProvider(this.store, this.countersigner, this.directory(), join(this.dir, 'staging'), join(this.dir, 'provider')),
+      node: localLedger({
+        where: join(this.dir, 'log'),
+        submit: (entry) => this.sequencer.submit(entry),
+        checkpoint: async () => {
+          await this.settle();
+          return utf8Decode(await this.driver.get('checkpoint'));
+        },
+        tiles: this.driver,
+      }),
+      pinned: { logKey: this.logKey.vkey, witnessPolicy: { quorum: this.policy.quorum, witnesses: [{ name: this.witnessName, vkey: this.witness.vkey }] }, providerKey: this.provider.keyId },
+      providerName: this.member(this.provider.keyId)?.name ?? 'provider',
+      journalDir: this.journalDir,
+      receiptsDir: join(this.dir, 'evidence-receipts'),
+    });
   }
 
   private queueCosign(published: PublishedCheckpoint): Promise<void> {
