@@ -16,14 +16,15 @@ import { adminRole } from '../ledger/rules';
 import { readPassphrase } from './provider';
 import { checkParties, fetchBytes, requireTrustBundle, trustOptions, type TrustOptions } from './trust';
 import { TRUST_BUNDLE_FILE } from '../trust/bundle';
+import { EvidenceError } from '../common/errors';
 
-export class MemberCliError extends Error {
+export class MemberCliError extends EvidenceError<'CLI_BAD_ARGUMENT' | 'NODE_UNREACHABLE' | 'LEDGER_REFUSED' | 'BAD_PROMISE'> {
   override name = 'MemberCliError';
   constructor(
-    readonly code: 'CLI_BAD_ARGUMENT' | 'NODE_UNREACHABLE' | 'LEDGER_REFUSED' | 'BAD_PROMISE',
+    code: 'CLI_BAD_ARGUMENT' | 'NODE_UNREACHABLE' | 'LEDGER_REFUSED' | 'BAD_PROMISE',
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

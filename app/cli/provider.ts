@@ -5,11 +5,14 @@ import { resolve } from 'node:path';
 import { initProvider, unlockProvider } from '../provider/identity';
 import { LedgerMemberDirectory } from '../provider/ledger-members';
 import { createProviderServer } from '../provider/server';
+import { EvidenceError } from '../common/errors';
 
 /** A CLI argument is missing or malformed. */
-export class ProviderCliError extends Error {
+export class ProviderCliError extends EvidenceError<'CLI_BAD_ARGUMENT'> {
   override name = 'ProviderCliError';
-  readonly code = 'CLI_BAD_ARGUMENT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CLI_BAD_ARGUMENT', message, options);
+  }
 }
 
 /** The passphrase from --passphrase-file (first line), else $EVIDENCE_PASSPHRASE. */

@@ -11,10 +11,13 @@ import { exportReport } from '../report/export';
 import { launchChromiumPrinter } from '../report/pdf';
 import { proofReceipt } from '../report/receipts';
 import { checkoutReportResources, readBuiltVerifier } from '../report/resources';
+import { EvidenceError } from '../common/errors';
 
-export class ReportArgumentError extends Error {
+export class ReportArgumentError extends EvidenceError<'REPORT_BAD_ARGUMENT'> {
   override name = 'ReportArgumentError';
-  readonly code = 'REPORT_BAD_ARGUMENT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('REPORT_BAD_ARGUMENT', message, options);
+  }
 }
 
 export function parseLang(value: string): ReportLang {

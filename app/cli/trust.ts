@@ -10,6 +10,7 @@ import { type ParsedTrustBundle, TRUST_BUNDLE_FILE, TrustError, formatFingerprin
 import { describeQuorum } from '../trust/policy';
 import { embedTrust } from '../trust/embed';
 import { fileURLToPath } from 'node:url';
+import { EvidenceError } from '../common/errors';
 
 export interface TrustOptions {
   trust?: string;
@@ -17,9 +18,11 @@ export interface TrustOptions {
 }
 
 /** A command needs a trust root and has none, or the one given cannot be used; the CLI exits 1. */
-export class TrustArgumentError extends Error {
+export class TrustArgumentError extends EvidenceError<'TRUST_REQUIRED'> {
   override name = 'TrustArgumentError';
-  readonly code = 'TRUST_REQUIRED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TRUST_REQUIRED', message, options);
+  }
 }
 
 /** Adds --trust and --trust-fingerprint to a command. */

@@ -10,23 +10,30 @@ import type { Command } from 'commander';
 import { type ReceiptReport, SELF_WITNESSED, verifyReceipt } from '../proof/receipt';
 import { formatFingerprint } from '../trust/bundle';
 import { trustAnchorFrom, trustOptions, type TrustOptions } from './trust';
+import { EvidenceError } from '../common/errors';
 
-export class VerifyArgumentError extends Error {
+export class VerifyArgumentError extends EvidenceError<'VERIFY_BAD_ARGUMENT'> {
   override name = 'VerifyArgumentError';
-  readonly code = 'VERIFY_BAD_ARGUMENT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('VERIFY_BAD_ARGUMENT', message, options);
+  }
 }
 
 /** At least one check failed (the checks are printed first); the CLI exits 1. */
-export class VerifyFailedError extends Error {
+export class VerifyFailedError extends EvidenceError<'VERIFY_FAILED'> {
   override name = 'VerifyFailedError';
-  readonly code = 'VERIFY_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('VERIFY_FAILED', message, options);
+  }
 }
 
 /** Nothing failed but no trust root was given: the receipt is not verified; the CLI exits 3. */
-export class VerifyUnanchoredError extends Error {
+export class VerifyUnanchoredError extends EvidenceError<'VERIFY_UNANCHORED'> {
   override name = 'VerifyUnanchoredError';
-  readonly code = 'VERIFY_UNANCHORED';
   readonly exitCode = 3;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('VERIFY_UNANCHORED', message, options);
+  }
 }
 
 /** SHA-256 (hex) and size of a file, streamed. */

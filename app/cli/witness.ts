@@ -21,17 +21,20 @@ import { Witness, addWitnessLog, initWitness } from '../witness/witness';
 import { parseVerifierKey } from '../ledger/note';
 import { exitForOutcome, formatReceiptReport, hashFileSha256 } from './verify';
 import { type TrustOptions, trustAnchorFrom, trustOptions } from './trust';
+import { EvidenceError } from '../common/errors';
 
-export class CliArgumentError extends Error {
+export class CliArgumentError extends EvidenceError<'CLI_BAD_ARGUMENT'> {
   override name = 'CliArgumentError';
-  readonly code = 'CLI_BAD_ARGUMENT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CLI_BAD_ARGUMENT', message, options);
+  }
 }
 
 /** A check the command ran did not pass (main() prints it and exits 1). */
-export class CheckFailedError extends Error {
+export class CheckFailedError extends EvidenceError<'RECEIPT_INVALID' | 'MIRROR_FORKED' | 'MIRROR_NO_PEER'> {
   override name = 'CheckFailedError';
-  constructor(readonly code: 'RECEIPT_INVALID' | 'MIRROR_FORKED' | 'MIRROR_NO_PEER', message: string) {
-    super(message);
+  constructor(code: 'RECEIPT_INVALID' | 'MIRROR_FORKED' | 'MIRROR_NO_PEER', message: string) {
+    super(code, message);
   }
 }
 

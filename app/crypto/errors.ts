@@ -1,13 +1,11 @@
 // Named errors of the signing core. Each has a stable `code` that callers (CLI, host, adapters) test and map;
 // the message names the bad value and what would be right (docs/STYLE.md). Adapters wrap these with `{ cause }`.
+import { EvidenceError } from '../common/errors';
 
 /** Base class: every error thrown by app/crypto is a CryptoError with a stable `code`. */
-export class CryptoError extends Error {
-  readonly code: string;
+export class CryptoError extends EvidenceError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
+    super(code, message, options);
   }
 }
 

@@ -37,6 +37,7 @@ import { hashFile } from '../provider/store';
 import { changedFile, fileIdentity } from './file-identity';
 import { httpLedger, type DepositTrust, type LedgerPort, type ProviderPort } from './ports';
 import type { Member } from '../provider/members';
+import { EvidenceError } from '../common/errors';
 
 export type DepositStage =
   | 'hash'
@@ -63,14 +64,14 @@ export interface DepositEvent {
 }
 
 /** A stage failed; `stage` says which, `code` why. Retrying runs the flow again from that stage. */
-export class DepositError extends Error {
+export class DepositError extends EvidenceError {
   constructor(
-    readonly code: string,
+    code: string,
     readonly stage: DepositStage,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`${stage}: ${message}`, options);
+    super(code, `${stage}: ${message}`, options);
     this.name = 'DepositError';
   }
 }

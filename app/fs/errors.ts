@@ -2,17 +2,15 @@
 // the operating system's "cannot store" errors to one of these, so each service answers the same named code:
 // HTTP 507 Insufficient Storage (RFC 4918 §11.5: "unable to store the representation … considered to be
 // temporary") — the service accepts again once the fault clears.
+import { EvidenceError } from '../common/errors';
 
 /** Base class of the storage faults: a stable `code`, the HTTP status (507), and the OS error code (`errno`). */
-export class StorageFaultError extends Error {
-  readonly code: string;
+export class StorageFaultError extends EvidenceError {
   readonly status = 507;
   /** The operating system's code: ENOSPC, EDQUOT, EIO, EROFS (or SHORT_WRITE for a write that made no progress). */
   readonly errno: string;
   constructor(code: string, errno: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message, options);
     this.errno = errno;
   }
 }

@@ -1,15 +1,14 @@
 // Named errors of the workstation host. Each has a stable `code` that reaches the UI in the result envelope,
 // one of the contract's list (app/contract/codes.ts), which the renderer translates.
 import type { HostErrorCode } from '../contract/codes';
+import { EvidenceError } from '../common/errors';
 
-export class HostError extends Error {
-  readonly code: HostErrorCode;
+export class HostError extends EvidenceError<HostErrorCode> {
   /** The values the UI puts into its own words for `code` (errors.CODE in the renderer's i18n). */
   readonly params: Record<string, string>;
   constructor(code: HostErrorCode, message: string, options?: { cause?: unknown; params?: Record<string, string> }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'HostError';
-    this.code = code;
     this.params = options?.params ?? {};
   }
 }

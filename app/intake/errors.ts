@@ -1,6 +1,7 @@
 // Named errors of the intake engine. Every error has a stable `code`; adapters wrap with `{ cause }`.
 // Per-file failures are not thrown: they are recorded on the item (`item.error = { code, message }`) so one
 // bad file never stops a batch. Only batch-level failures (bad arguments, cancel, journal trouble) are thrown.
+import { EvidenceError } from '../common/errors';
 
 export type IntakeErrorCode =
   | 'E_INTAKE_ARGUMENT'
@@ -15,12 +16,9 @@ export type IntakeErrorCode =
   | 'E_INTAKE_BATCH_EXISTS'
   | 'E_INTAKE_INCOMPLETE_FOLDER';
 
-export class IntakeError extends Error {
-  readonly code: IntakeErrorCode;
+export class IntakeError extends EvidenceError<IntakeErrorCode> {
   constructor(code: IntakeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.name = new.target.name;
+    super(code, message, options);
   }
 }
 

@@ -24,6 +24,7 @@
 // the manifest (the intake result lists them).
 import { createHash } from 'node:crypto';
 import { needsChecksumEscape, unescapeChecksumName } from './escape';
+import { EvidenceError } from '../common/errors';
 
 export const MANIFEST_HEADER = '# evidence-ledger folder manifest v1\n';
 
@@ -34,10 +35,9 @@ export interface ManifestEntry {
   sha256: string;
 }
 
-export class ManifestFormatError extends Error {
-  readonly code = 'E_MANIFEST_FORMAT';
+export class ManifestFormatError extends EvidenceError<'E_MANIFEST_FORMAT'> {
   constructor(message: string) {
-    super(message);
+    super('E_MANIFEST_FORMAT', message);
     this.name = 'ManifestFormatError';
   }
 }

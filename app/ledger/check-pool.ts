@@ -5,14 +5,17 @@
 import { Worker } from 'node:worker_threads';
 import { builtWorkerSource } from '../workers/built';
 import { AUDIT_WORKER_DATA, type ChunkRequest, type ChunkResult, type WorkerReply, type WorkerRequest, processChunk } from './audit-worker';
+import { EvidenceError } from '../common/errors';
 
 /** Chunks in flight per worker: one being worked on, one waiting, so a worker never idles between messages. */
 const IN_FLIGHT_PER_WORKER = 2;
 
 /** The entry-check worker threads failed (not a verdict on the log). */
-export class CheckWorkerError extends Error {
+export class CheckWorkerError extends EvidenceError<'LEDGER_CHECK_WORKER'> {
   override name = 'CheckWorkerError';
-  readonly code = 'LEDGER_CHECK_WORKER';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_CHECK_WORKER', message, options);
+  }
 }
 
 export interface Job {

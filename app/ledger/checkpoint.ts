@@ -13,6 +13,7 @@ import {
   parseNote,
   signNote,
 } from './note';
+import { EvidenceError } from '../common/errors';
 
 export interface Checkpoint {
   readonly origin: string;
@@ -22,11 +23,10 @@ export interface Checkpoint {
 }
 
 /** A checkpoint body that breaks c2sp.org/tlog-checkpoint; the message names the line. */
-export class CheckpointError extends Error {
+export class CheckpointError extends EvidenceError<'LEDGER_BAD_CHECKPOINT'> {
   override name = 'CheckpointError';
-  readonly code = 'LEDGER_BAD_CHECKPOINT';
   constructor(readonly line: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('LEDGER_BAD_CHECKPOINT', message, options);
   }
 }
 

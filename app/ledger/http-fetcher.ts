@@ -1,9 +1,12 @@
 // A TileFetcher over HTTP(S) for a log served at a URL prefix (c2sp.org/tlog-tiles). Isomorphic (fetch).
 import { NotFoundError, type TileFetcher } from './tiles';
+import { EvidenceError } from '../common/errors';
 
-export class HttpFetchError extends Error {
+export class HttpFetchError extends EvidenceError<'LEDGER_HTTP'> {
   override name = 'HttpFetchError';
-  readonly code = 'LEDGER_HTTP';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_HTTP', message, options);
+  }
 }
 
 export function httpFetcher(prefix: string, init: { fetch?: typeof fetch } = {}): TileFetcher {

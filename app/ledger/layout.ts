@@ -1,5 +1,6 @@
 // Pure C2SP tlog-tiles path and tile math (https://c2sp.org/tlog-tiles). No I/O: storage drivers, the static
 // server and tile fetchers all share these functions.
+import { EvidenceError } from '../common/errors';
 
 /** Hashes per full tile, and the tile height in tree levels (256 = 2**8). */
 export const TILE_WIDTH = 256;
@@ -7,9 +8,11 @@ export const TILE_HEIGHT = 8;
 /** c2sp.org/tlog-tiles: entry bundles are big-endian uint16 length-prefixed, so an entry is at most 65,535 bytes. */
 export const MAX_ENTRY_SIZE = 0xffff;
 
-export class LayoutError extends Error {
+export class LayoutError extends EvidenceError<'LEDGER_BAD_TILE_PATH'> {
   override name = 'LayoutError';
-  readonly code = 'LEDGER_BAD_TILE_PATH';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_BAD_TILE_PATH', message, options);
+  }
 }
 
 /** A tile (level ≥ 0) or an entry bundle (level 'entries'); width 1..256, 256 meaning a full tile. */
@@ -135,9 +138,11 @@ export function encodeBundle(entries: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export class BundleError extends Error {
+export class BundleError extends EvidenceError<'LEDGER_BAD_BUNDLE'> {
   override name = 'BundleError';
-  readonly code = 'LEDGER_BAD_BUNDLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_BAD_BUNDLE', message, options);
+  }
 }
 
 /** Splits an entry bundle; throws BundleError if a length prefix runs past the end or the count is wrong. */

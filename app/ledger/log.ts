@@ -9,6 +9,7 @@ import { MemoryTree, leafHash } from './merkle';
 import type { NoteSigner, NoteVerifier } from './note';
 import type { LogDriver } from './storage/driver';
 import { NotFoundError, type TileFetcher, fetchTile, tileFromTree } from './tiles';
+import { EvidenceError } from '../common/errors';
 
 export type LogVerifyCode =
   | 'LEDGER_CHECKPOINT_MISSING'
@@ -21,24 +22,23 @@ export type LogVerifyCode =
   | 'LEDGER_ENTRY_REJECTED';
 
 /** A log that does not verify; names the first bad entry index and/or resource path. */
-export class LogVerifyError extends Error {
+export class LogVerifyError extends EvidenceError<LogVerifyCode> {
   override name = 'LogVerifyError';
   constructor(
-    readonly code: LogVerifyCode,
+    code: LogVerifyCode,
     message: string,
     readonly where: { index?: number; path?: string } = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 
 /** An entry larger than a tlog-tiles bundle allows (65,535 bytes). */
-export class EntryTooLargeError extends Error {
+export class EntryTooLargeError extends EvidenceError<'LEDGER_ENTRY_TOO_LARGE'> {
   override name = 'EntryTooLargeError';
-  readonly code = 'LEDGER_ENTRY_TOO_LARGE';
   constructor(readonly size: number) {
-    super(`entry is ${size} bytes; the log accepts at most ${MAX_ENTRY_SIZE} (c2sp.org/tlog-tiles uint16 length prefix)`);
+    super('LEDGER_ENTRY_TOO_LARGE', `entry is ${size} bytes; the log accepts at most ${MAX_ENTRY_SIZE} (c2sp.org/tlog-tiles uint16 length prefix)`);
   }
 }
 

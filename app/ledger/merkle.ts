@@ -7,22 +7,13 @@
 // the same code serves an in-memory tree (sequencer) and a tile reader (witness, mirror).
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual } from './bytes';
+import { EvidenceError } from '../common/errors';
 
 export const HASH_SIZE = 32;
 
 /** Named verification failure: a proof, root, index or size that does not check out. */
-export class ProofError extends Error {
+export class ProofError extends EvidenceError<'LEDGER_PROOF_RANGE' | 'LEDGER_PROOF_LENGTH' | 'LEDGER_PROOF_ROOT_MISMATCH' | 'LEDGER_PROOF_HASH_SIZE'> {
   override name = 'ProofError';
-  constructor(
-    readonly code:
-      | 'LEDGER_PROOF_RANGE'
-      | 'LEDGER_PROOF_LENGTH'
-      | 'LEDGER_PROOF_ROOT_MISMATCH'
-      | 'LEDGER_PROOF_HASH_SIZE',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** RFC 9162 §2.1.1: the hash of an empty list is the hash of an empty string. */

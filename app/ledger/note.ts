@@ -4,16 +4,17 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, concatBytes, utf8Decode, utf8ToBytes } from './bytes';
 import { fromBase64, toBase64 } from '../crypto/encoding';
+import { EvidenceError } from '../common/errors';
 
 /** Named note errors; `code` is stable. */
-export class NoteError extends Error {
+export class NoteError extends EvidenceError<'LEDGER_NOTE_MALFORMED' | 'LEDGER_NOTE_UNVERIFIED' | 'LEDGER_NOTE_BAD_SIGNATURE' | 'LEDGER_BAD_KEY'> {
   override name = 'NoteError';
   constructor(
-    readonly code: 'LEDGER_NOTE_MALFORMED' | 'LEDGER_NOTE_UNVERIFIED' | 'LEDGER_NOTE_BAD_SIGNATURE' | 'LEDGER_BAD_KEY',
+    code: 'LEDGER_NOTE_MALFORMED' | 'LEDGER_NOTE_UNVERIFIED' | 'LEDGER_NOTE_BAD_SIGNATURE' | 'LEDGER_BAD_KEY',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -29,6 +29,7 @@ import {
 import { MAX_ENTRY_SIZE } from './layout';
 import { TrustError, bundleFromGenesis, checkTrustBundle } from '../trust/bundle';
 import { NoteError, SIG_COSIGNATURE_V1, SIG_ED25519, parseVerifierKey } from './note';
+import { EvidenceError } from '../common/errors';
 
 export type RuleStatus = 400 | 401 | 403 | 409 | 413 | 422;
 
@@ -37,16 +38,16 @@ export type RuleStatus = 400 | 401 | 403 | 409 | 413 | 422;
  * 403 the signer may not sign this, 409 duplicate (record id, case id, exhibit id, member), 413 too large,
  * 422 inconsistent with the ledger's history (unknown case or exhibit, not the holder, already disposed …).
  */
-export class RuleError extends Error {
+export class RuleError extends EvidenceError {
   override name = 'RuleError';
   constructor(
-    readonly code: string,
+    code: string,
     readonly status: RuleStatus,
     message: string,
     readonly field?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 
@@ -789,10 +790,9 @@ export function replay(entries: Iterable<Uint8Array>, opts: ApplyOptions = {}): 
 }
 
 /** A RuleError located at an entry index of a log. */
-export class EntryRejectedError extends Error {
+export class EntryRejectedError extends EvidenceError<'LEDGER_ENTRY_REJECTED'> {
   override name = 'EntryRejectedError';
-  readonly code = 'LEDGER_ENTRY_REJECTED';
   constructor(readonly index: number, readonly rule: RuleError) {
-    super(`entry ${index}: ${rule.message}`, { cause: rule });
+    super('LEDGER_ENTRY_REJECTED', `entry ${index}: ${rule.message}`, { cause: rule });
   }
 }

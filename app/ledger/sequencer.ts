@@ -16,6 +16,7 @@ import { RuleError } from './rules';
 import type { Journal, LogDriver } from './storage/driver';
 import { peekCheckpoint } from './checkpoint';
 import { bytesEqual } from './bytes';
+import { EvidenceError } from '../common/errors';
 
 /**
  * What the sequencer needs from the rules: validate and apply an entry at the next index (signatures
@@ -56,9 +57,11 @@ export interface Accepted {
 }
 
 /** The sequencer cannot accept anything any more (journal failure); restart it to recover from the journal. */
-export class SequencerStoppedError extends Error {
+export class SequencerStoppedError extends EvidenceError<'LEDGER_SEQUENCER_STOPPED'> {
   override name = 'SequencerStoppedError';
-  readonly code = 'LEDGER_SEQUENCER_STOPPED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_SEQUENCER_STOPPED', message, options);
+  }
 }
 
 interface Rec {

@@ -14,19 +14,21 @@ import {
   rootFromLeafHashes,
 } from './merkle';
 import { TILE_HEIGHT, TILE_WIDTH, type TileId, nodeLocation, tilePath, tileWidthAt } from './layout';
+import { EvidenceError } from '../common/errors';
 
 /** A resource that is not there (HTTP 404, missing file). */
-export class NotFoundError extends Error {
+export class NotFoundError extends EvidenceError<'LEDGER_NOT_FOUND'> {
   override name = 'NotFoundError';
-  readonly code = 'LEDGER_NOT_FOUND';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_NOT_FOUND', message, options);
+  }
 }
 
 /** A tile whose bytes cannot be right (wrong length). */
-export class TileError extends Error {
+export class TileError extends EvidenceError<'LEDGER_BAD_TILE'> {
   override name = 'TileError';
-  readonly code = 'LEDGER_BAD_TILE';
   constructor(readonly path: string, message: string) {
-    super(`${path}: ${message}`);
+    super('LEDGER_BAD_TILE', `${path}: ${message}`);
   }
 }
 

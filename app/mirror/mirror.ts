@@ -36,15 +36,16 @@ import { type Observation, observeCheckpoint } from '../witness/gossip';
 export type { Observation };
 import { originHash } from '../witness/witness';
 import { PeerError, PeerFetcher } from './peer';
+import { EvidenceError } from '../common/errors';
 
-export class MirrorError extends Error {
+export class MirrorError extends EvidenceError<'MIRROR_CONFIG' | 'MIRROR_TRUST_ROOT' | 'MIRROR_RULES' | 'MIRROR_NO_PEER'> {
   override name = 'MirrorError';
   constructor(
-    readonly code: 'MIRROR_CONFIG' | 'MIRROR_TRUST_ROOT' | 'MIRROR_RULES' | 'MIRROR_NO_PEER',
+    code: 'MIRROR_CONFIG' | 'MIRROR_TRUST_ROOT' | 'MIRROR_RULES' | 'MIRROR_NO_PEER',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -6,17 +6,18 @@ import { HASH_SIZE } from '../ledger/merkle';
 import { MAX_NOTE_BYTES } from '../ledger/note';
 import { NotFoundError, type TileFetcher } from '../ledger/tiles';
 import { HttpLimitError, fetchLimited } from '../witness/http';
+import { EvidenceError } from '../common/errors';
 
 /** A peer that answered wrongly (bad status, oversize body, unreachable). */
-export class PeerError extends Error {
+export class PeerError extends EvidenceError<'MIRROR_PEER_UNREACHABLE' | 'MIRROR_PEER_BAD_RESPONSE' | 'MIRROR_PEER_TOO_LARGE'> {
   override name = 'PeerError';
   constructor(
-    readonly code: 'MIRROR_PEER_UNREACHABLE' | 'MIRROR_PEER_BAD_RESPONSE' | 'MIRROR_PEER_TOO_LARGE',
+    code: 'MIRROR_PEER_UNREACHABLE' | 'MIRROR_PEER_BAD_RESPONSE' | 'MIRROR_PEER_TOO_LARGE',
     readonly peer: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`${peer}: ${message}`, options);
+    super(code, `${peer}: ${message}`, options);
   }
 }
 

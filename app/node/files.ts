@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseVerifierKey, type NoteKeyPair } from '../ledger/note';
 import { nodeNoteKey } from './fast-signer';
+import { EvidenceError } from '../common/errors';
 
 export const nodePaths = (dir: string) => ({
   config: join(dir, 'node.json'),
@@ -26,9 +27,11 @@ export const nodeConfigSchema = z.strictObject({
 });
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
-export class NodeConfigError extends Error {
+export class NodeConfigError extends EvidenceError<'LEDGER_NODE_CONFIG'> {
   override name = 'NodeConfigError';
-  readonly code = 'LEDGER_NODE_CONFIG';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_NODE_CONFIG', message, options);
+  }
 }
 
 /** Reads DIR/node.json and DIR/log.key and checks that they belong together. */

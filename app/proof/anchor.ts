@@ -25,6 +25,7 @@ import { HASH_SIZE, leafHash } from '../ledger/merkle';
 import { parseEntry } from '../ledger/rules';
 import { RECEIPT_EXTENSION } from './receipt';
 import { parseTlogProof } from './tlog-proof';
+import { EvidenceError } from '../common/errors';
 
 export const ANCHOR_HEADER = 'EVIDENCE-ANCHOR/1';
 
@@ -44,15 +45,14 @@ export interface EvidenceAnchor {
 }
 
 /** Text that breaks the anchor format; `line` is 1-based (0: the text as a whole). */
-export class AnchorError extends Error {
+export class AnchorError extends EvidenceError<'ANCHOR_MALFORMED'> {
   override name = 'AnchorError';
-  readonly code = 'ANCHOR_MALFORMED';
   constructor(
     readonly line: number,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(line > 0 ? `anchor line ${line}: ${message}` : `anchor: ${message}`, options);
+    super('ANCHOR_MALFORMED', line > 0 ? `anchor line ${line}: ${message}` : `anchor: ${message}`, options);
   }
 }
 

@@ -10,11 +10,12 @@ import type { TileFetcher } from '../ledger/tiles';
 import { type WitnessPolicy, checkPolicy, parsePolicy } from '../witness/cosignature';
 import { type EvidenceReceipt, RECEIPT_FORMAT, RECEIPT_VERSION } from './receipt';
 import { formatTlogProof } from './tlog-proof';
+import { EvidenceError } from '../common/errors';
 
-export class ProofBuildError extends Error {
+export class ProofBuildError extends EvidenceError<'PROOF_INDEX' | 'PROOF_NOT_FINAL' | 'PROOF_TRUST'> {
   override name = 'ProofBuildError';
-  constructor(readonly code: 'PROOF_INDEX' | 'PROOF_NOT_FINAL' | 'PROOF_TRUST', message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: 'PROOF_INDEX' | 'PROOF_NOT_FINAL' | 'PROOF_TRUST', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 

@@ -4,16 +4,16 @@
 import { fromBase64, toBase64 } from '../crypto/encoding';
 import { HASH_SIZE } from '../ledger/merkle';
 import { parseNote } from '../ledger/note';
+import { EvidenceError } from '../common/errors';
 
 export const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
 /** A tree of 2^63 leaves needs at most 63 proof hashes. */
 const MAX_PROOF_HASHES = 63;
 
-export class TlogProofError extends Error {
+export class TlogProofError extends EvidenceError<'PROOF_MALFORMED'> {
   override name = 'TlogProofError';
-  readonly code = 'PROOF_MALFORMED';
   constructor(readonly line: number, message: string, options?: { cause?: unknown }) {
-    super(line > 0 ? `tlog-proof line ${line}: ${message}` : `tlog-proof: ${message}`, options);
+    super('PROOF_MALFORMED', line > 0 ? `tlog-proof line ${line}: ${message}` : `tlog-proof: ${message}`, options);
   }
 }
 

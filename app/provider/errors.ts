@@ -1,14 +1,12 @@
 // Named errors of the provider service. Each has a stable `code` and the HTTP status it maps to, so the
 // server answers with the same code the workstation's client then raises again on its side.
 import { storageFault } from '../fs/errors';
+import { EvidenceError } from '../common/errors';
 
-export class ProviderError extends Error {
-  readonly code: string;
+export class ProviderError extends EvidenceError {
   readonly status: number;
   constructor(code: string, status: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message, options);
     this.status = status;
   }
 }

@@ -4,12 +4,15 @@
 // as data: URLs, for the regular and bold weights. Chromium then subsets again when it writes the PDF.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EvidenceError } from '../common/errors';
 
 export const REPORT_FONT_FAMILY = 'Noto Sans SC';
 
-export class FontError extends Error {
+export class FontError extends EvidenceError<'REPORT_FONT'> {
   override name = 'FontError';
-  readonly code = 'REPORT_FONT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('REPORT_FONT', message, options);
+  }
 }
 
 interface Face {

@@ -19,17 +19,18 @@ import { FsLogDriver } from '../ledger/storage/fs';
 import type { TileFetcher } from '../ledger/tiles';
 import type { CaseOpenRecord, DepositionRecord, GenesisRecord, LedgerRecord } from '../records/schemas';
 import { checkPolicy, parsePolicy } from '../witness/cosignature';
+import { EvidenceError } from '../common/errors';
 
 export type ReportErrorCode = 'REPORT_NO_LEDGER' | 'REPORT_NO_CASE' | 'REPORT_BAD_LEDGER';
 
-export class ReportError extends Error {
+export class ReportError extends EvidenceError<ReportErrorCode> {
   override name = 'ReportError';
   constructor(
-    readonly code: ReportErrorCode,
+    code: ReportErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

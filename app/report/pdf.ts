@@ -2,6 +2,7 @@
 // through playwright-core (CLI, web host, tests), or Electron's webContents.printToPDF (electron/ adapter). The
 // page is loaded with JavaScript disabled and every network request refused: the report is static by design.
 import { chromium, type Browser } from 'playwright-core';
+import { EvidenceError } from '../common/errors';
 
 /** A self-contained page; its header and footer are CSS page-margin boxes, so printers add nothing. */
 export interface PrintJob {
@@ -16,14 +17,14 @@ export interface ClosablePrinter {
   close(): Promise<void>;
 }
 
-export class PrintError extends Error {
+export class PrintError extends EvidenceError<'REPORT_NO_CHROMIUM' | 'REPORT_PRINT_FAILED'> {
   override name = 'PrintError';
   constructor(
-    readonly code: 'REPORT_NO_CHROMIUM' | 'REPORT_PRINT_FAILED',
+    code: 'REPORT_NO_CHROMIUM' | 'REPORT_PRINT_FAILED',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

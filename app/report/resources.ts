@@ -7,6 +7,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EvidenceError } from '../common/errors';
 
 export interface ReportResources {
   /** Folder with report.html and report.css. */
@@ -17,9 +18,11 @@ export interface ReportResources {
   verifier: string;
 }
 
-export class ReportResourceError extends Error {
+export class ReportResourceError extends EvidenceError<'REPORT_RESOURCES'> {
   override name = 'ReportResourceError';
-  readonly code = 'REPORT_RESOURCES';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('REPORT_RESOURCES', message, options);
+  }
 }
 
 /** The font weights the report uses (regular and bold); only these are staged. */

@@ -7,14 +7,15 @@
 //   {{#name}}…{{/name}}  a list: once per item; an object: once with it; true: once; falsy or []: skipped
 //   {{^name}}…{{/name}}  once when the value is falsy or []
 //   {{! comment }}   nothing
+import { EvidenceError } from '../common/errors';
 
-export class TemplateError extends Error {
+export class TemplateError extends EvidenceError<'REPORT_TEMPLATE_SYNTAX' | 'REPORT_TEMPLATE_UNSAFE' | 'REPORT_TEMPLATE_MISSING'> {
   override name = 'TemplateError';
   constructor(
-    readonly code: 'REPORT_TEMPLATE_SYNTAX' | 'REPORT_TEMPLATE_UNSAFE' | 'REPORT_TEMPLATE_MISSING',
+    code: 'REPORT_TEMPLATE_SYNTAX' | 'REPORT_TEMPLATE_UNSAFE' | 'REPORT_TEMPLATE_MISSING',
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

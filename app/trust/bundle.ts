@@ -16,19 +16,20 @@ import { type NoteVerifier } from '../ledger/note';
 import type { GenesisRecord } from '../records/schemas';
 import { KEY_ID_RE, PUBLIC_KEY_RE } from '../records/schemas';
 import { type ParsedPolicyText, PolicyError, formatPolicyText, parsePolicyText } from './policy';
+import { EvidenceError } from '../common/errors';
 
 export const TRUST_BUNDLE_FORMAT = 'evidence-trust-bundle/v1';
 export const TRUST_BUNDLE_FILE = 'trust.bundle';
 export const TRUST_BUNDLE_MEDIA_TYPE = 'application/vnd.evidence.trust-bundle+json';
 
-export class TrustError extends Error {
+export class TrustError extends EvidenceError<'TRUST_BAD_BUNDLE' | 'TRUST_BAD_FINGERPRINT' | 'TRUST_MISMATCH'> {
   override name = 'TrustError';
   constructor(
-    readonly code: 'TRUST_BAD_BUNDLE' | 'TRUST_BAD_FINGERPRINT' | 'TRUST_MISMATCH',
+    code: 'TRUST_BAD_BUNDLE' | 'TRUST_BAD_FINGERPRINT' | 'TRUST_MISMATCH',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -3,14 +3,17 @@
 // page's CSP — one script and one style, pinned by hash — stays as it is), and the page checks every receipt
 // against it and says which ledger it checks against. Isomorphic: plain string work.
 import type { ParsedTrustBundle } from './bundle';
+import { EvidenceError } from '../common/errors';
 
 /** The data block the built verifier carries; `null` in the generic copy. */
 export const EMBEDDED_TRUST_ID = 'embedded-trust';
 const BLOCK_RE = /<script type="application\/json" id="embedded-trust">[^<]*<\/script>/;
 
-export class EmbedError extends Error {
+export class EmbedError extends EvidenceError<'VERIFIER_NO_TRUST_SLOT'> {
   override name = 'EmbedError';
-  readonly code = 'VERIFIER_NO_TRUST_SLOT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('VERIFIER_NO_TRUST_SLOT', message, options);
+  }
 }
 
 /** The empty slot a generic verifier page carries. */

@@ -9,16 +9,16 @@
 // The parser is strict: every error names the line (1-based) and what would be right.
 // Isomorphic (no node: imports): the CLI, the workstation and the offline HTML verifier share it.
 import { type NoteVerifier, SIG_COSIGNATURE_V1, SIG_ED25519, parseVerifierKey } from '../ledger/note';
+import { EvidenceError } from '../common/errors';
 
-export class PolicyError extends Error {
+export class PolicyError extends EvidenceError<'TRUST_BAD_POLICY'> {
   override name = 'PolicyError';
-  readonly code = 'TRUST_BAD_POLICY';
   constructor(
     /** 1-based line of the policy text, 0 when the error is about the whole text. */
     readonly line: number,
     message: string,
   ) {
-    super(line > 0 ? `policy line ${line}: ${message}` : `policy: ${message}`);
+    super('TRUST_BAD_POLICY', line > 0 ? `policy line ${line}: ${message}` : `policy: ${message}`);
   }
 }
 

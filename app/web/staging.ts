@@ -9,6 +9,7 @@ import { Transform } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { Envelope } from '../contract/api';
 import { fail } from '../host/dispatch';
+import { EvidenceError } from '../common/errors';
 
 export interface StagedFile {
   /** Absolute path of the staged file on the host. */
@@ -145,7 +146,11 @@ export type FrameEvent = { kind: 'start'; path: string; size: number } | { kind:
 const MAX_FRAME_HEADER = 64 * 1024;
 const NO_BYTES = Buffer.alloc(0);
 
-export class FrameError extends Error {}
+export class FrameError extends EvidenceError<'UPLOAD_INVALID'> {
+  constructor(message: string) {
+    super('UPLOAD_INVALID', message);
+  }
+}
 
 /** Splits an /upload-many body, fed in chunks of any size, into file starts, file bytes and file ends. */
 export class FrameReader {
@@ -199,7 +204,11 @@ export class FrameReader {
   }
 }
 
-class StageRefusal extends Error {}
+class StageRefusal extends EvidenceError<'UPLOAD_INVALID'> {
+  constructor(message: string) {
+    super('UPLOAD_INVALID', message);
+  }
+}
 
 async function writeAll(fh: FileHandle, bytes: Buffer): Promise<void> {
   for (let done = 0; done < bytes.length; ) done += (await fh.write(bytes, done)).bytesWritten;

@@ -15,16 +15,17 @@ import {
   parseNote,
   parseVerifierKey,
 } from '../ledger/note';
+import { EvidenceError } from '../common/errors';
 
 /** Named cosignature / policy failures; `code` is stable. */
-export class CosignatureError extends Error {
+export class CosignatureError extends EvidenceError<'WITNESS_BAD_COSIGNATURE' | 'WITNESS_BAD_POLICY' | 'WITNESS_BAD_TIMESTAMP'> {
   override name = 'CosignatureError';
   constructor(
-    readonly code: 'WITNESS_BAD_COSIGNATURE' | 'WITNESS_BAD_POLICY' | 'WITNESS_BAD_TIMESTAMP',
+    code: 'WITNESS_BAD_COSIGNATURE' | 'WITNESS_BAD_POLICY' | 'WITNESS_BAD_TIMESTAMP',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

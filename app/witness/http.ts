@@ -4,17 +4,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { EvidenceError } from '../common/errors';
 
 /** A peer response or request that breaks a size or protocol limit; `code` is stable. */
-export class HttpLimitError extends Error {
+export class HttpLimitError extends EvidenceError<'NET_TOO_LARGE' | 'NET_BAD_STATUS' | 'NET_UNREACHABLE' | 'NET_TIMEOUT'> {
   override name = 'HttpLimitError';
   constructor(
-    readonly code: 'NET_TOO_LARGE' | 'NET_BAD_STATUS' | 'NET_UNREACHABLE' | 'NET_TIMEOUT',
+    code: 'NET_TOO_LARGE' | 'NET_BAD_STATUS' | 'NET_UNREACHABLE' | 'NET_TIMEOUT',
     message: string,
     readonly status?: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

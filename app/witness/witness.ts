@@ -19,15 +19,16 @@ import { type NoteVerifier, parseNote, parseSignerKey, parseVerifierKey, SIG_COS
 import { cosignCheckpoint, generateCosignerKey } from './cosignature';
 import { ForkStore } from './fork';
 import { KeyedMutex } from './http';
+import { EvidenceError } from '../common/errors';
 
-export class WitnessError extends Error {
+export class WitnessError extends EvidenceError<'WITNESS_CONFIG' | 'WITNESS_EXISTS' | 'WITNESS_UNKNOWN_LOG'> {
   override name = 'WitnessError';
   constructor(
-    readonly code: 'WITNESS_CONFIG' | 'WITNESS_EXISTS' | 'WITNESS_UNKNOWN_LOG',
+    code: 'WITNESS_CONFIG' | 'WITNESS_EXISTS' | 'WITNESS_UNKNOWN_LOG',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 
@@ -139,9 +140,11 @@ export interface AddCheckpointRequest {
   readonly note: string;
 }
 
-export class AddCheckpointParseError extends Error {
+export class AddCheckpointParseError extends EvidenceError<'WITNESS_BAD_REQUEST'> {
   override name = 'AddCheckpointParseError';
-  readonly code = 'WITNESS_BAD_REQUEST';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WITNESS_BAD_REQUEST', message, options);
+  }
 }
 
 /** Parses an add-checkpoint request body strictly; throws AddCheckpointParseError naming the bad line. */

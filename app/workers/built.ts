@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EvidenceError } from '../common/errors';
 
 /** The workers bin/build-cli.mjs builds, by the name of their file in out/workers/ (without `.cjs`). */
 export type BuiltWorker = 'hash-worker' | 'audit-worker';
@@ -14,9 +15,11 @@ export type BuiltWorker = 'hash-worker' | 'audit-worker';
 /** out/workers/ of this checkout or app. */
 export const BUILT_WORKERS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'out', 'workers');
 
-export class WorkerNotBuiltError extends Error {
+export class WorkerNotBuiltError extends EvidenceError<'WORKER_NOT_BUILT'> {
   override name = 'WorkerNotBuiltError';
-  readonly code = 'WORKER_NOT_BUILT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WORKER_NOT_BUILT', message, options);
+  }
 }
 
 const sources = new Map<BuiltWorker, string>();

@@ -8,10 +8,13 @@ import { NotFoundError } from '../tiles';
 import type { Journal, LogDriver } from './driver';
 import { fsyncDir, writeFileAtomic } from '../../fs/atomic';
 import { AppendFile } from '../../fs/append';
+import { EvidenceError } from '../../common/errors';
 
-export class StorageError extends Error {
+export class StorageError extends EvidenceError<'LEDGER_STORAGE'> {
   override name = 'StorageError';
-  readonly code = 'LEDGER_STORAGE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LEDGER_STORAGE', message, options);
+  }
 }
 
 /** Writes `data` to `path` durably and atomically (temp → fsync → rename → fsync dir), creating folders. */
