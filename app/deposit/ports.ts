@@ -8,6 +8,7 @@ import type { SignedRecord } from '../crypto/envelope';
 import type { TileFetcher } from '../ledger/tiles';
 import { tileFetcherFor } from '../provider/ledger-members';
 import type { WitnessPolicy } from '../witness/cosignature';
+import { EvidenceError } from '../common/errors';
 
 export interface UploadOptions {
   /** Bytes the provider holds so far (including what an earlier, interrupted run sent) and the total. */
@@ -62,13 +63,13 @@ export interface DepositTrust {
 }
 
 /** An error with a code, as the ports reject. */
-export class PortError extends Error {
+export class PortError extends EvidenceError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'PortError';
   }
 }
