@@ -10,4 +10,9 @@ describe('exhibitIdFor', () => {
     expect(b).toBe('CASE-1-证据照片.jpg');
     expect(journalPath('/j', a)).toBe('/j/CASE-1-现场照片.jpg.json');
   });
+
+  it('turns white space into _ (an id is typed on command lines) and keeps the rest', () => {
+    expect(exhibitIdFor('EX-', '/tmp/exhibit photo.jpg')).toBe('EX-exhibit_photo.jpg');
+    expect(exhibitIdFor('EX-', '/tmp/现场 照片.jpg')).toBe('EX-现场_照片.jpg');
+  });
 });

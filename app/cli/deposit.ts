@@ -15,10 +15,11 @@ import { TRUST_BUNDLE_FILE, assertBundleOfGenesis } from '../trust/bundle';
 
 /**
  * The exhibit id of a file in a batch: prefix + its name, Unicode kept (NFC), only characters unsafe in a file
- * name replaced, with a stable suffix then (app/common/file-name.ts), so `现场照片.jpg` stays itself.
+ * name replaced, with a stable suffix then (app/common/file-name.ts), so `现场照片.jpg` stays itself. White space
+ * becomes `_`: an exhibit id is an identifier, printed whole and typed on command lines.
  */
 export function exhibitIdFor(prefix: string, file: string): string {
-  const id = safeFileName(`${prefix}${basename(file)}`).slice(0, 128);
+  const id = safeFileName(`${prefix}${basename(file)}`.replace(/\s/gu, '_')).slice(0, 128);
   if (!/^[\p{L}\p{N}]/u.test(id)) throw new ProviderCliError(`exhibit id ${JSON.stringify(id)} must start with a letter or digit: choose another --exhibit-prefix`);
   return id;
 }
